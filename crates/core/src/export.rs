@@ -1,0 +1,192 @@
+//! Rendering transcripts and reports as text, Markdown or JSON.
+
+use std::fmt::Write as _;
+
+use domain::{EvaluationReport, Feedback, Message, Session, ValidationError};
+use serde::Serialize;
+
+/// Formats a transcript can be exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TranscriptFormat {
+    /// Plain text, one turn per paragraph.
+    Txt,
+    /// Markdown.
+    Markdown,
+    /// JSON with the session id and every message.
+    Json,
+}
+
+impl std::str::FromStr for TranscriptFormat {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "txt" => Ok(Self::Txt),
+            "md" => Ok(Self::Markdown),
+            "json" => Ok(Self::Json),
+            other => Err(ValidationError::NotOneOf {
+                field: "transcript format",
+                allowed: "txt, md, json",
+                actual: other.to_string(),
+            }),
+        }
+    }
+}
+
+/// Formats a report can be exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// Markdown.
+    Markdown,
+    /// JSON (the [`EvaluationReport`] as is).
+    Json,
+}
+
+impl std::str::FromStr for ReportFormat {
+    type Err = ValidationError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "md" => Ok(Self::Markdown),
+            "json" => Ok(Self::Json),
+            other => Err(ValidationError::NotOneOf {
+                field: "report format",
+                allowed: "md, json",
+                actual: other.to_string(),
+            }),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TranscriptJson<'a> {
+    session_id: String,
+    problem: Option<&'a str>,
+    status: &'a str,
+    messages: &'a [Message],
+}
+
+/// Renders a session's conversation.
+pub fn transcript(session: &Session, messages: &[Message], format: TranscriptFormat) -> String {
+    match format {
+        TranscriptFormat::Txt => {
+            let mut out = String::new();
+            for message in messages {
+                let _ = writeln!(
+                    out,
+                    "[{}] {}:\n{}\n",
+                    message.timestamp.format("%Y-%m-%d %H:%M:%S"),
+                    label(message),
+                    message.content
+                );
+            }
+            out
+        }
+        TranscriptFormat::Markdown => {
+            let mut out = format!("# Interview transcript\n\n- Session: `{}`\n", session.id);
+            if let Some(problem) = &session.config.problem {
+                let _ = writeln!(out, "- Problem: {}", first_line(problem));
+            }
+            out.push('\n');
+            for message in messages {
+                let _ = writeln!(
+                    out,
+                    "**{}** · {}\n\n{}\n",
+                    label(message),
+                    message.timestamp.format("%H:%M:%S"),
+                    message.content
+                );
+            }
+            out
+        }
+        TranscriptFormat::Json => to_json(&TranscriptJson {
+            session_id: session.id.to_string(),
+            problem: session.config.problem.as_deref(),
+            status: session.status.as_str(),
+            messages,
+        }),
+    }
+}
+
+/// Renders an evaluation report.
+pub fn report(report: &EvaluationReport, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Json => to_json(report),
+        ReportFormat::Markdown => report_markdown(report),
+    }
+}
+
+fn report_markdown(report: &EvaluationReport) -> String {
+    let mut out = format!(
+        "# Interview report\n\n- Session: `{}`\n- Overall score: **{}/100**\n\n## Competencies\n\n| Competency | Score | Confidence | Evidence |\n|---|---|---|---|\n",
+        report.session_id, report.overall_score
+    );
+    for (name, score) in &report.competency_scores {
+        let evidence = score
+            .evidence
+            .iter()
+            .map(|quote| format!("“{}”", quote.replace('|', "\\|").replace('\n', " ")))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:?} | {} |",
+            name, score.score, score.confidence_level, evidence
+        );
+    }
+    feedback_section(&mut out, "What went well", &report.went_well);
+    feedback_section(&mut out, "What went okay", &report.went_okay);
+    feedback_section(&mut out, "What needs improvement", &report.needs_improvement);
+    out.push_str("\n## Improvement plan\n\n");
+    if !report.improvement_plan.priority_areas.is_empty() {
+        let _ = writeln!(
+            out,
+            "Priority areas: {}\n",
+            report.improvement_plan.priority_areas.join(", ")
+        );
+    }
+    for step in &report.improvement_plan.concrete_steps {
+        let _ = writeln!(out, "{}. [ ] {}", step.step_number, step.description);
+        for resource in &step.resources {
+            let _ = writeln!(out, "   - {resource}");
+        }
+    }
+    let modes = &report.communication_mode_analysis;
+    let _ = writeln!(
+        out,
+        "\n## Communication\n\n- Candidate turns: {}\n- Words: {}",
+        modes.candidate_turns, modes.candidate_words
+    );
+    for note in &modes.notes {
+        let _ = writeln!(out, "- {note}");
+    }
+    out
+}
+
+fn feedback_section(out: &mut String, title: &str, items: &[Feedback]) {
+    let _ = writeln!(out, "\n## {title}\n");
+    if items.is_empty() {
+        out.push_str("- (nothing noted)\n");
+    }
+    for item in items {
+        let _ = writeln!(out, "- **{}**: {}", item.category, item.description);
+        for quote in &item.evidence {
+            let _ = writeln!(out, "  > {}", quote.replace('\n', " "));
+        }
+    }
+}
+
+fn label(message: &Message) -> &'static str {
+    match message.role {
+        domain::Role::Interviewer => "Interviewer",
+        domain::Role::Candidate => "Candidate",
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or_default()
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    // Serializing these plain data types cannot fail; fall back to an error object just in case.
+    serde_json::to_string_pretty(value)
+        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+}

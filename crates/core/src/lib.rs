@@ -1,0 +1,18 @@
+//! Use cases and ports of the mock interview app.
+//!
+//! Business rules live here and talk only to traits ("ports"): [`ports::Store`],
+//! [`ports::MediaStore`], [`ports::Interviewer`], [`ports::Evaluator`] and [`ports::Clock`].
+//! Adapter crates implement them; the composition root wires them together. Nothing in this
+//! crate knows about SQL, HTTP, Tauri or audio devices.
+
+pub mod error;
+pub mod export;
+pub mod interview;
+pub mod media;
+pub mod ports;
+pub mod sessions;
+
+pub use error::{CoreError, InterviewerError, MediaError, StoreError};
+pub use interview::{InterviewService, TurnOutcome};
+pub use media::MediaService;
+pub use sessions::SessionService;

@@ -1,0 +1,56 @@
+//! Saving media files with their `media_files` rows, kept consistent with each other.
+
+use std::sync::Arc;
+
+use domain::{MediaFile, MediaType, SessionId};
+
+use crate::ports::{Clock, MediaStore, Store};
+use crate::CoreError;
+
+/// Stores a session's media: the file on disk and its row, or neither.
+#[derive(Clone)]
+pub struct MediaService {
+    store: Arc<dyn Store>,
+    media: Arc<dyn MediaStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl MediaService {
+    /// Wires the service to its ports.
+    pub fn new(store: Arc<dyn Store>, media: Arc<dyn MediaStore>, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            store,
+            media,
+            clock,
+        }
+    }
+
+    /// Saves `bytes` as the session's next file of `kind` and records it. If the row cannot be
+    /// written the file is removed again.
+    pub async fn save(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        bytes: &[u8],
+    ) -> Result<MediaFile, CoreError> {
+        if self.store.get_session(session).await?.is_none() {
+            return Err(CoreError::SessionNotFound(session));
+        }
+        let file = self
+            .media
+            .save(session, kind, bytes, self.clock.now())
+            .await?;
+        if let Err(error) = self.store.save_media_reference(session, &file).await {
+            if let Err(discard) = self.media.discard(&file).await {
+                tracing::error!(%discard, path = %file.file_path, "could not remove orphaned media file");
+            }
+            return Err(error.into());
+        }
+        Ok(file)
+    }
+
+    /// The session's media files, oldest first.
+    pub async fn list(&self, session: SessionId) -> Result<Vec<MediaFile>, CoreError> {
+        Ok(self.store.media_files(session).await?)
+    }
+}

@@ -1,0 +1,181 @@
+//! The traits adapters implement. Use cases depend on these, never on concrete adapters.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{
+    EvaluationReport, LogEntry, MediaFile, MediaType, Message, Page, ResumeData, Session,
+    SessionId, SessionStatus, SessionSummary, TokenOperation, TokenUsage, TokenUsageRecord,
+};
+
+use crate::{InterviewerError, MediaError, StoreError};
+
+/// Persistence of everything the app records (the seed's `IDataStore` and more).
+///
+/// Implementations: SQLite (embedded default) and PostgreSQL. Both pass the same contract tests.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Short name of the backend, e.g. "sqlite" or "postgres".
+    fn backend(&self) -> &'static str;
+
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Inserts or replaces the resume of `resume.user_id`.
+    async fn save_resume(&self, resume: &ResumeData) -> Result<(), StoreError>;
+    /// The resume of a user, if stored.
+    async fn get_resume(&self, user_id: &str) -> Result<Option<ResumeData>, StoreError>;
+    /// Deletes a user's resume and, by cascade, all their sessions. True if one existed.
+    async fn delete_resume(&self, user_id: &str) -> Result<bool, StoreError>;
+
+    /// Inserts a new session in one transaction with its resume (the attached one, or an
+    /// anonymous profile when the user has none yet).
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+    /// A session by id, with its attached resume.
+    async fn get_session(&self, id: SessionId) -> Result<Option<Session>, StoreError>;
+    /// Sessions newest first.
+    async fn list_sessions(&self, page: Page) -> Result<Vec<SessionSummary>, StoreError>;
+    /// Number of sessions stored.
+    async fn count_sessions(&self) -> Result<u64, StoreError>;
+    /// The newest session that is active or paused.
+    async fn latest_open_session(&self) -> Result<Option<Session>, StoreError>;
+    /// Changes a session's status. False if no such session exists.
+    async fn set_session_status(
+        &self,
+        id: SessionId,
+        status: SessionStatus,
+    ) -> Result<bool, StoreError>;
+    /// Marks a session completed and stores its evaluation, in one transaction.
+    async fn complete_session(
+        &self,
+        id: SessionId,
+        ended_at: DateTime<Utc>,
+        report: &EvaluationReport,
+    ) -> Result<(), StoreError>;
+    /// Deletes a session and, by cascade, its messages, evaluation, media rows and token usage.
+    async fn delete_session(&self, id: SessionId) -> Result<bool, StoreError>;
+
+    /// Appends a message to a session's conversation; returns its row id.
+    async fn append_message(&self, id: SessionId, message: &Message) -> Result<i64, StoreError>;
+    /// A session's messages in the order they were appended.
+    async fn conversation(&self, id: SessionId) -> Result<Vec<Message>, StoreError>;
+
+    /// Inserts or replaces a session's evaluation.
+    async fn save_evaluation(&self, report: &EvaluationReport) -> Result<(), StoreError>;
+    /// A session's evaluation, if any.
+    async fn get_evaluation(&self, id: SessionId) -> Result<Option<EvaluationReport>, StoreError>;
+
+    /// Records a media file of a session; returns its row id.
+    async fn save_media_reference(
+        &self,
+        id: SessionId,
+        media: &MediaFile,
+    ) -> Result<i64, StoreError>;
+    /// A session's media files, oldest first.
+    async fn media_files(&self, id: SessionId) -> Result<Vec<MediaFile>, StoreError>;
+    /// Removes one media row by its path. True if it existed.
+    async fn delete_media_reference(&self, id: SessionId, file_path: &str)
+        -> Result<bool, StoreError>;
+
+    /// Records one AI call's token usage; returns its row id.
+    async fn record_token_usage(&self, record: &TokenUsageRecord) -> Result<i64, StoreError>;
+    /// A session's token usage rows, oldest first.
+    async fn token_usage(&self, id: SessionId) -> Result<Vec<TokenUsageRecord>, StoreError>;
+
+    /// Appends an audit log entry; returns its row id.
+    async fn append_audit_log(&self, entry: &LogEntry) -> Result<i64, StoreError>;
+    /// Audit log entries, newest first.
+    async fn audit_logs(&self, page: Page) -> Result<Vec<LogEntry>, StoreError>;
+}
+
+/// A removal of a session's files that has been prepared but can still be undone.
+#[derive(Debug)]
+pub struct StagedRemoval {
+    /// Where the session's directory was moved to (None if it had no files).
+    pub staged_path: Option<PathBuf>,
+    /// Where it came from.
+    pub original_path: PathBuf,
+}
+
+/// Media files on disk, under `sessions/{id}/{audio,video,whiteboard,screen}/`.
+#[async_trait]
+pub trait MediaStore: Send + Sync {
+    /// Writes `bytes` atomically as the next file of `kind` and describes it.
+    async fn save(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        bytes: &[u8],
+        timestamp: DateTime<Utc>,
+    ) -> Result<MediaFile, MediaError>;
+    /// Deletes one stored file (used to undo a save whose row could not be written).
+    async fn discard(&self, media: &MediaFile) -> Result<(), MediaError>;
+    /// Moves a session's directory aside so that it can be deleted or put back.
+    async fn stage_removal(&self, session: SessionId) -> Result<StagedRemoval, MediaError>;
+    /// Deletes what [`MediaStore::stage_removal`] moved aside.
+    async fn finish_removal(&self, staged: StagedRemoval) -> Result<(), MediaError>;
+    /// Puts back what [`MediaStore::stage_removal`] moved aside.
+    async fn undo_removal(&self, staged: StagedRemoval) -> Result<(), MediaError>;
+    /// The absolute path of a stored file.
+    fn absolute_path(&self, media: &MediaFile) -> PathBuf;
+}
+
+/// What the interviewer knows when it speaks.
+#[derive(Debug, Clone, Copy)]
+pub struct InterviewContext<'a> {
+    /// The session, with its problem and resume.
+    pub session: &'a Session,
+    /// Everything said so far, oldest first.
+    pub history: &'a [Message],
+    /// Time since the interview started.
+    pub elapsed: Duration,
+}
+
+/// One interviewer turn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterviewerReply {
+    /// What the interviewer says.
+    pub content: String,
+    /// Facts kept with the message (phase, hidden notes, …).
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+    /// Tokens used, when a paid model produced the reply.
+    pub usage: Option<(TokenOperation, TokenUsage)>,
+}
+
+/// The party that asks the questions: an LLM provider or the offline rubric interviewer.
+#[async_trait]
+pub trait Interviewer: Send + Sync {
+    /// The first message: greeting and problem statement.
+    async fn opening(&self, ctx: InterviewContext<'_>) -> Result<InterviewerReply, InterviewerError>;
+    /// The reply to the candidate's latest turn (the last message of `ctx.history`).
+    async fn respond(&self, ctx: InterviewContext<'_>) -> Result<InterviewerReply, InterviewerError>;
+}
+
+/// Turns a finished conversation into a report.
+pub trait Evaluator: Send + Sync {
+    /// Scores the session from its transcript and media.
+    fn evaluate(
+        &self,
+        session: &Session,
+        history: &[Message],
+        media: &[MediaFile],
+    ) -> EvaluationReport;
+}
+
+/// The source of the current time (tests use a fixed or stepping clock).
+pub trait Clock: Send + Sync {
+    /// Now, in UTC.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The real clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}

@@ -1,0 +1,155 @@
+//! Session lifecycle: create → active → paused ⇄ active → completed, plus queries and deletion.
+
+use std::sync::Arc;
+
+use domain::{
+    EvaluationReport, Page, Session, SessionConfig, SessionId, SessionStatus, SessionSummary,
+};
+use uuid::Uuid;
+
+use crate::ports::{Clock, Evaluator, MediaStore, Store};
+use crate::CoreError;
+
+/// Creates, moves through its states, evaluates and deletes sessions.
+#[derive(Clone)]
+pub struct SessionService {
+    store: Arc<dyn Store>,
+    media: Arc<dyn MediaStore>,
+    evaluator: Arc<dyn Evaluator>,
+    clock: Arc<dyn Clock>,
+}
+
+impl SessionService {
+    /// Wires the service to its ports.
+    pub fn new(
+        store: Arc<dyn Store>,
+        media: Arc<dyn MediaStore>,
+        evaluator: Arc<dyn Evaluator>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            store,
+            media,
+            evaluator,
+            clock,
+        }
+    }
+
+    /// Creates an active session for `user_id` (the resume's owner when one is attached).
+    pub async fn create(&self, user_id: &str, config: SessionConfig) -> Result<Session, CoreError> {
+        let config = config.validated()?;
+        let user_id = match &config.resume_data {
+            Some(resume) => {
+                resume.validate()?;
+                resume.user_id.clone()
+            }
+            None => user_id.to_string(),
+        };
+        domain::validate_user_id(&user_id)?;
+        let session = Session {
+            id: SessionId::from_uuid(Uuid::new_v4()),
+            user_id,
+            created_at: self.clock.now(),
+            ended_at: None,
+            status: SessionStatus::Active,
+            config,
+        };
+        self.store.create_session(&session).await?;
+        tracing::info!(session_id = %session.id, "session created");
+        Ok(session)
+    }
+
+    /// A session by id, or [`CoreError::SessionNotFound`].
+    pub async fn get(&self, id: SessionId) -> Result<Session, CoreError> {
+        self.store
+            .get_session(id)
+            .await?
+            .ok_or(CoreError::SessionNotFound(id))
+    }
+
+    /// Sessions newest first.
+    pub async fn list(&self, page: Page) -> Result<Vec<SessionSummary>, CoreError> {
+        Ok(self.store.list_sessions(page).await?)
+    }
+
+    /// The newest session that is still open (active or paused).
+    pub async fn active(&self) -> Result<Option<Session>, CoreError> {
+        Ok(self.store.latest_open_session().await?)
+    }
+
+    /// Pauses an active session.
+    pub async fn pause(&self, id: SessionId) -> Result<Session, CoreError> {
+        self.transition(id, "pause", SessionStatus::Paused).await
+    }
+
+    /// Resumes a paused session.
+    pub async fn resume(&self, id: SessionId) -> Result<Session, CoreError> {
+        self.transition(id, "resume", SessionStatus::Active).await
+    }
+
+    /// Ends an open session: evaluates the conversation and stores the report with the
+    /// completed status in one transaction.
+    pub async fn end(&self, id: SessionId) -> Result<EvaluationReport, CoreError> {
+        let session = self.get(id).await?;
+        if !session.status.can_become(SessionStatus::Completed) {
+            return Err(CoreError::InvalidTransition {
+                action: "end",
+                from: session.status,
+            });
+        }
+        let history = self.store.conversation(id).await?;
+        let media = self.store.media_files(id).await?;
+        let report = self.evaluator.evaluate(&session, &history, &media);
+        self.store
+            .complete_session(id, self.clock.now(), &report)
+            .await?;
+        tracing::info!(session_id = %id, score = %report.overall_score, "session completed");
+        Ok(report)
+    }
+
+    /// The stored evaluation of a completed session.
+    pub async fn report(&self, id: SessionId) -> Result<Option<EvaluationReport>, CoreError> {
+        self.get(id).await?;
+        Ok(self.store.get_evaluation(id).await?)
+    }
+
+    /// Deletes a session's rows and files together: the files are moved aside first and put
+    /// back if the rows cannot be deleted.
+    pub async fn delete(&self, id: SessionId) -> Result<(), CoreError> {
+        self.get(id).await?;
+        let staged = self.media.stage_removal(id).await?;
+        match self.store.delete_session(id).await {
+            Ok(_) => {
+                self.media.finish_removal(staged).await?;
+                tracing::info!(session_id = %id, "session deleted");
+                Ok(())
+            }
+            Err(error) => {
+                if let Err(undo) = self.media.undo_removal(staged).await {
+                    tracing::error!(session_id = %id, %undo, "could not restore session files");
+                }
+                Err(error.into())
+            }
+        }
+    }
+
+    async fn transition(
+        &self,
+        id: SessionId,
+        action: &'static str,
+        next: SessionStatus,
+    ) -> Result<Session, CoreError> {
+        let mut session = self.get(id).await?;
+        if !session.status.can_become(next) {
+            return Err(CoreError::InvalidTransition {
+                action,
+                from: session.status,
+            });
+        }
+        if !self.store.set_session_status(id, next).await? {
+            return Err(CoreError::SessionNotFound(id));
+        }
+        session.status = next;
+        Ok(session)
+    }
+}

@@ -1,0 +1,295 @@
+//! Media files on the local disk: `sessions/{id}/{audio,video,whiteboard,screen}/` under the
+//! data directory, written atomically (temporary file, then a no-clobber link into place).
+
+use std::io::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::{MediaFile, MediaType, SessionId};
+use interview_core::ports::{MediaStore, StagedRemoval};
+use interview_core::MediaError;
+
+/// Size limits for media files (from `communication` and `storage` in config.yaml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaLimits {
+    /// Largest audio file.
+    pub audio_bytes: u64,
+    /// Largest video file.
+    pub video_bytes: u64,
+    /// Largest whiteboard snapshot or screen capture.
+    pub image_bytes: u64,
+    /// Largest total for one session.
+    pub session_bytes: u64,
+}
+
+impl Default for MediaLimits {
+    /// Audio 100 MB, video 500 MB, images 50 MB, session 500 MB.
+    fn default() -> Self {
+        const MB: u64 = 1024 * 1024;
+        Self {
+            audio_bytes: 100 * MB,
+            video_bytes: 500 * MB,
+            image_bytes: 50 * MB,
+            session_bytes: 500 * MB,
+        }
+    }
+}
+
+impl MediaLimits {
+    fn for_kind(&self, kind: MediaType) -> u64 {
+        match kind {
+            MediaType::Audio => self.audio_bytes,
+            MediaType::Video => self.video_bytes,
+            MediaType::Whiteboard | MediaType::Screen => self.image_bytes,
+        }
+    }
+}
+
+/// Stores media files under a data directory.
+#[derive(Debug, Clone)]
+pub struct FileMediaStore {
+    data_dir: PathBuf,
+    limits: MediaLimits,
+}
+
+impl FileMediaStore {
+    /// A store rooted at `data_dir` (which must exist).
+    pub fn new(data_dir: impl Into<PathBuf>, limits: MediaLimits) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            limits,
+        }
+    }
+
+    /// The directory of one session.
+    pub fn session_dir(&self, session: SessionId) -> PathBuf {
+        self.data_dir.join("sessions").join(session.to_string())
+    }
+
+    /// Resolves a stored relative path, refusing anything that would leave the data directory.
+    pub fn resolve(&self, relative: &str) -> Result<PathBuf, MediaError> {
+        let path = Path::new(relative);
+        let safe = !relative.is_empty()
+            && path
+                .components()
+                .all(|component| matches!(component, Component::Normal(_)));
+        if safe {
+            Ok(self.data_dir.join(path))
+        } else {
+            Err(MediaError::OutsideDataDir(relative.chars().take(200).collect()))
+        }
+    }
+
+    fn save_blocking(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        bytes: &[u8],
+        timestamp: DateTime<Utc>,
+    ) -> Result<MediaFile, MediaError> {
+        let size = bytes.len() as u64;
+        let limit = self.limits.for_kind(kind);
+        if size > limit {
+            return Err(MediaError::FileTooLarge { kind, size, limit });
+        }
+        let session_dir = self.session_dir(session);
+        let used = dir_size(&session_dir);
+        if used.saturating_add(size) > self.limits.session_bytes {
+            return Err(MediaError::SessionFull {
+                used,
+                incoming: size,
+                limit: self.limits.session_bytes,
+            });
+        }
+        let dir = session_dir.join(kind.as_str());
+        create_private_dir(&dir)?;
+        let temp = dir.join(format!(".part-{}", uuid::Uuid::new_v4()));
+        write_synced(&temp, bytes)?;
+        let result = link_next_free(&dir, kind, &temp);
+        let _ = std::fs::remove_file(&temp);
+        let name = result?;
+        Ok(MediaFile {
+            file_type: kind,
+            file_path: format!("sessions/{session}/{}/{name}", kind.as_str()),
+            timestamp,
+            file_size_bytes: Some(size),
+            metadata: serde_json::Map::new(),
+        })
+    }
+}
+
+#[async_trait]
+impl MediaStore for FileMediaStore {
+    async fn save(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        bytes: &[u8],
+        timestamp: DateTime<Utc>,
+    ) -> Result<MediaFile, MediaError> {
+        let store = self.clone();
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || store.save_blocking(session, kind, &bytes, timestamp))
+            .await
+            .map_err(|error| io_error("write", &self.session_dir(session), &error.to_string()))?
+    }
+
+    async fn discard(&self, media: &MediaFile) -> Result<(), MediaError> {
+        let path = self.resolve(&media.file_path)?;
+        match tokio::fs::remove_file(&path).await {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(error) => Err(io_error("remove", &path, &error.to_string())),
+        }
+    }
+
+    async fn stage_removal(&self, session: SessionId) -> Result<StagedRemoval, MediaError> {
+        let original_path = self.session_dir(session);
+        if !original_path.exists() {
+            return Ok(StagedRemoval {
+                staged_path: None,
+                original_path,
+            });
+        }
+        let staged = self
+            .data_dir
+            .join("sessions")
+            .join(format!(".deleting-{session}-{}", uuid::Uuid::new_v4()));
+        tokio::fs::rename(&original_path, &staged)
+            .await
+            .map_err(|error| io_error("move aside", &original_path, &error.to_string()))?;
+        Ok(StagedRemoval {
+            staged_path: Some(staged),
+            original_path,
+        })
+    }
+
+    async fn finish_removal(&self, staged: StagedRemoval) -> Result<(), MediaError> {
+        if let Some(path) = staged.staged_path {
+            tokio::fs::remove_dir_all(&path)
+                .await
+                .map_err(|error| io_error("delete", &path, &error.to_string()))?;
+        }
+        Ok(())
+    }
+
+    async fn undo_removal(&self, staged: StagedRemoval) -> Result<(), MediaError> {
+        if let Some(path) = staged.staged_path {
+            tokio::fs::rename(&path, &staged.original_path)
+                .await
+                .map_err(|error| io_error("restore", &path, &error.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn absolute_path(&self, media: &MediaFile) -> PathBuf {
+        self.resolve(&media.file_path)
+            .unwrap_or_else(|_| self.data_dir.join("invalid-media-path"))
+    }
+}
+
+fn io_error(operation: &'static str, path: &Path, cause: &str) -> MediaError {
+    MediaError::Io {
+        operation,
+        path: path.display().to_string(),
+        cause: cause.to_string(),
+    }
+}
+
+/// Total size of the regular files under `dir` (0 if it does not exist).
+fn dir_size(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => dir_size(&entry.path()),
+            Ok(kind) if kind.is_file() => entry.metadata().map(|m| m.len()).unwrap_or(0),
+            _ => 0,
+        })
+        .sum()
+}
+
+fn create_private_dir(dir: &Path) -> Result<(), MediaError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .map_err(|error| io_error("create directory", dir, &error.to_string()))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), MediaError> {
+    let mut file = std::fs::File::create(path)
+        .map_err(|error| io_error("create", path, &error.to_string()))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|error| {
+            let _ = std::fs::remove_file(path);
+            io_error("write", path, &error.to_string())
+        })
+}
+
+/// The file name for the `n`th file of a kind: `recording_001.wav`, `interview.mp4`, …
+fn file_name(kind: MediaType, n: u32) -> String {
+    match kind {
+        MediaType::Audio => format!("recording_{n:03}.wav"),
+        MediaType::Video if n == 1 => "interview.mp4".to_string(),
+        MediaType::Video => format!("interview_{n:03}.mp4"),
+        MediaType::Whiteboard => format!("snapshot_{n:03}.png"),
+        MediaType::Screen => format!("capture_{n:03}.png"),
+    }
+}
+
+/// Links `temp` into `dir` under the first free sequential name (never overwriting a file,
+/// even if another writer races for the same number) and returns that name.
+fn link_next_free(dir: &Path, kind: MediaType, temp: &Path) -> Result<String, MediaError> {
+    let existing = std::fs::read_dir(dir)
+        .map_err(|error| io_error("list", dir, &error.to_string()))?
+        .flatten()
+        .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
+        .count();
+    let mut n = u32::try_from(existing).unwrap_or(u32::MAX - 1).saturating_add(1);
+    loop {
+        let name = file_name(kind, n);
+        match std::fs::hard_link(temp, dir.join(&name)) {
+            Ok(()) => return Ok(name),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && n < u32::MAX => {
+                n += 1;
+            }
+            Err(error) => return Err(io_error("store", &dir.join(&name), &error.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_seed() {
+        assert_eq!(file_name(MediaType::Audio, 1), "recording_001.wav");
+        assert_eq!(file_name(MediaType::Whiteboard, 12), "snapshot_012.png");
+        assert_eq!(file_name(MediaType::Screen, 3), "capture_003.png");
+        assert_eq!(file_name(MediaType::Video, 1), "interview.mp4");
+    }
+
+    #[test]
+    fn resolve_refuses_escapes() {
+        let store = FileMediaStore::new("/data", MediaLimits::default());
+        assert!(store.resolve("../etc/passwd").is_err());
+        assert!(store.resolve("/etc/passwd").is_err());
+        assert!(store.resolve("sessions/../../x").is_err());
+        assert!(store.resolve("").is_err());
+        assert_eq!(
+            store.resolve("sessions/a/audio/recording_001.wav").ok(),
+            Some(PathBuf::from("/data/sessions/a/audio/recording_001.wav"))
+        );
+    }
+}

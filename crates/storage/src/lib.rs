@@ -1,0 +1,20 @@
+//! Storage adapters: the [`interview_core::ports::Store`] on SQLite (embedded default) and
+//! PostgreSQL, and the [`interview_core::ports::MediaStore`] on the local file system.
+//!
+//! Both SQL stores share one implementation ([`sql_store`]) over the same parameterized
+//! queries; the migrations in `migrations/sqlite` and `migrations/postgres` give them the
+//! seed's schema. Transient database errors are retried 3 times with 1/2/4 s backoff.
+
+mod error;
+mod files;
+mod open;
+mod retry;
+mod rows;
+mod sql_store;
+
+pub use error::StorageError;
+pub use files::{FileMediaStore, MediaLimits};
+pub use open::{
+    migration_count, open_store, redact_url, DatabaseTarget, PoolSettings, PostgresStore, SqliteStore,
+};
+pub use retry::RetryPolicy;

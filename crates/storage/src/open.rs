@@ -1,0 +1,268 @@
+//! Choosing, connecting to and migrating the SQL store.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use interview_core::ports::Store;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{RetryPolicy, StorageError};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Which database to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseTarget {
+    /// An embedded SQLite file.
+    Sqlite(PathBuf),
+    /// A PostgreSQL server, by URL.
+    Postgres(String),
+}
+
+impl DatabaseTarget {
+    /// Parses `postgres://…`, `postgresql://…`, `sqlite://PATH` or `sqlite:PATH`.
+    pub fn parse(url: &str) -> Result<Self, StorageError> {
+        let trimmed = url.trim();
+        if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
+            PgConnectOptions::from_str(trimmed).map_err(|error| StorageError::BadUrl {
+                url: redact_url(trimmed),
+                problem: error.to_string(),
+            })?;
+            return Ok(Self::Postgres(trimmed.to_string()));
+        }
+        if let Some(path) = trimmed
+            .strip_prefix("sqlite://")
+            .or_else(|| trimmed.strip_prefix("sqlite:"))
+        {
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err(StorageError::BadUrl {
+                    url: trimmed.to_string(),
+                    problem: "no file path after sqlite://".into(),
+                });
+            }
+            return Ok(Self::Sqlite(PathBuf::from(path)));
+        }
+        Err(StorageError::BadUrl {
+            url: redact_url(trimmed),
+            problem: "expected postgres://USER@HOST:PORT/DB or sqlite://PATH".into(),
+        })
+    }
+
+    /// The target as a URL safe to show (password masked).
+    pub fn display_url(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Self::Postgres(url) => redact_url(url),
+        }
+    }
+}
+
+/// Replaces the password of a URL with `***` so it can be logged or shown.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            if parsed.set_password(Some("***")).is_ok() {
+                parsed.to_string()
+            } else {
+                "<database url>".to_string()
+            }
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => match url.split_once('@') {
+            Some((_, host)) => format!("<credentials>@{host}"),
+            None => url.to_string(),
+        },
+    }
+}
+
+/// Connection pool sizes and timeouts (from `database` in config.yaml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Most open connections.
+    pub max_connections: u32,
+    /// Connections kept open when idle.
+    pub min_connections: u32,
+    /// How long to wait for a free connection.
+    pub acquire_timeout: Duration,
+    /// Close connections idle this long.
+    pub idle_timeout: Duration,
+    /// Replace connections older than this.
+    pub max_lifetime: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            min_connections: 0,
+            acquire_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(600),
+            max_lifetime: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// The embedded SQLite store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: sqlx::SqlitePool,
+    retry: RetryPolicy,
+}
+
+/// The PostgreSQL store.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: sqlx::PgPool,
+    retry: RetryPolicy,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the SQLite file and applies migrations.
+    pub async fn open(path: &Path, pool: PoolSettings, retry: RetryPolicy) -> Result<Self, StorageError> {
+        let url = format!("sqlite://{}", path.display());
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|error| StorageError::Directory {
+                path: parent.display().to_string(),
+                cause: error.to_string(),
+            })?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .foreign_keys(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = retry
+            .run("connect", || {
+                SqlitePoolOptions::new()
+                    .max_connections(pool.max_connections)
+                    .min_connections(pool.min_connections)
+                    .acquire_timeout(pool.acquire_timeout)
+                    .idle_timeout(pool.idle_timeout)
+                    .max_lifetime(pool.max_lifetime)
+                    .connect_with(options.clone())
+            })
+            .await
+            .map_err(|error| StorageError::Connect {
+                url: url.clone(),
+                cause: error.to_string(),
+            })?;
+        SQLITE_MIGRATIONS
+            .run(&pool)
+            .await
+            .map_err(|error| StorageError::Migrate {
+                url,
+                cause: error.to_string(),
+            })?;
+        Ok(Self { pool, retry })
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl PostgresStore {
+    /// Connects to PostgreSQL (retrying transient failures) and applies migrations.
+    pub async fn open(url: &str, pool: PoolSettings, retry: RetryPolicy) -> Result<Self, StorageError> {
+        let shown = redact_url(url);
+        let options = PgConnectOptions::from_str(url).map_err(|error| StorageError::BadUrl {
+            url: shown.clone(),
+            problem: error.to_string(),
+        })?;
+        let pool = retry
+            .run("connect", || {
+                PgPoolOptions::new()
+                    .max_connections(pool.max_connections)
+                    .min_connections(pool.min_connections)
+                    .acquire_timeout(pool.acquire_timeout)
+                    .idle_timeout(pool.idle_timeout)
+                    .max_lifetime(pool.max_lifetime)
+                    .connect_with(options.clone())
+            })
+            .await
+            .map_err(|error| StorageError::Connect {
+                url: shown.clone(),
+                cause: error.to_string(),
+            })?;
+        POSTGRES_MIGRATIONS
+            .run(&pool)
+            .await
+            .map_err(|error| StorageError::Migrate {
+                url: shown,
+                cause: error.to_string(),
+            })?;
+        Ok(Self { pool, retry })
+    }
+
+    /// Closes the pool.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Opens the store for `target` with migrations applied.
+pub async fn open_store(
+    target: &DatabaseTarget,
+    pool: PoolSettings,
+    retry: RetryPolicy,
+) -> Result<Arc<dyn Store>, StorageError> {
+    Ok(match target {
+        DatabaseTarget::Sqlite(path) => Arc::new(SqliteStore::open(path, pool, retry).await?),
+        DatabaseTarget::Postgres(url) => Arc::new(PostgresStore::open(url, pool, retry).await?),
+    })
+}
+
+/// Number of migrations each backend has.
+pub fn migration_count(target: &DatabaseTarget) -> usize {
+    match target {
+        DatabaseTarget::Sqlite(_) => SQLITE_MIGRATIONS.iter().count(),
+        DatabaseTarget::Postgres(_) => POSTGRES_MIGRATIONS.iter().count(),
+    }
+}
+
+mod sqlite_impl {
+    crate::sql_store::impl_sql_store!(super::SqliteStore, sqlx::Sqlite, "sqlite");
+}
+
+mod postgres_impl {
+    crate::sql_store::impl_sql_store!(super::PostgresStore, sqlx::Postgres, "postgres");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_targets() {
+        assert!(matches!(
+            DatabaseTarget::parse("postgres://postgres@127.0.0.1:5432/test"),
+            Ok(DatabaseTarget::Postgres(_))
+        ));
+        assert_eq!(
+            DatabaseTarget::parse("sqlite:///tmp/x.db").ok(),
+            Some(DatabaseTarget::Sqlite(PathBuf::from("/tmp/x.db")))
+        );
+        assert!(DatabaseTarget::parse("mysql://root@localhost/db").is_err());
+        assert!(DatabaseTarget::parse("sqlite://").is_err());
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        let shown = redact_url("postgres://user:hunter2@db:5432/app");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("***"));
+        let error = DatabaseTarget::parse("mysql://user:hunter2@db/app")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+}
