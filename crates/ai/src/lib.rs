@@ -1,1 +1,14 @@
-//! tmp
+//! Interviewers and evaluators.
+//!
+//! - [`OfflineInterviewer`]: a phase-driven interviewer that needs no network or key.
+//! - [`RubricEvaluator`]: scores a transcript per competency with quoted evidence.
+//! - [`problems`]: the problem bank and problem selection.
+
+mod competencies;
+mod evaluator;
+mod offline;
+pub mod problems;
+
+pub use competencies::{Competency, COMPETENCIES};
+pub use evaluator::RubricEvaluator;
+pub use offline::{OfflineInterviewer, Phase, OFFLINE_MODEL, OFFLINE_PROVIDER};

@@ -10,6 +10,7 @@ pub mod export;
 pub mod interview;
 pub mod media;
 pub mod ports;
+pub mod script;
 pub mod sessions;
 
 pub use error::{CoreError, InterviewerError, MediaError, StoreError};

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use interview_core::ports::Store;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
+use sqlx::Connection as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 use crate::{RetryPolicy, StorageError};
@@ -177,21 +178,23 @@ impl PostgresStore {
             url: shown.clone(),
             problem: error.to_string(),
         })?;
-        let pool = retry
-            .run("connect", || {
-                PgPoolOptions::new()
-                    .max_connections(pool.max_connections)
-                    .min_connections(pool.min_connections)
-                    .acquire_timeout(pool.acquire_timeout)
-                    .idle_timeout(pool.idle_timeout)
-                    .max_lifetime(pool.max_lifetime)
-                    .connect_with(options.clone())
-            })
+        // Prove the server is reachable with one direct connection (retried on transient
+        // errors), so an unreachable server fails in seconds rather than after pool timeouts.
+        let probe = retry
+            .run("connect", || PgConnection::connect_with(&options))
             .await
             .map_err(|error| StorageError::Connect {
                 url: shown.clone(),
                 cause: error.to_string(),
             })?;
+        let _ = probe.close().await;
+        let pool = PgPoolOptions::new()
+            .max_connections(pool.max_connections)
+            .min_connections(pool.min_connections)
+            .acquire_timeout(pool.acquire_timeout)
+            .idle_timeout(pool.idle_timeout)
+            .max_lifetime(pool.max_lifetime)
+            .connect_lazy_with(options);
         POSTGRES_MIGRATIONS
             .run(&pool)
             .await

@@ -1,0 +1,46 @@
+use thiserror::Error;
+
+use crate::ConfigError;
+
+/// A failure to start the app or to carry out a request, phrased for the user.
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The data directory cannot be used.
+    #[error("data directory {path} is not usable: {cause}")]
+    DataDir {
+        /// The directory.
+        path: String,
+        /// The OS error.
+        cause: String,
+    },
+    /// The database cannot be opened.
+    #[error(transparent)]
+    Storage(#[from] storage::StorageError),
+    /// The resume cannot be read.
+    #[error(transparent)]
+    Resume(#[from] resume::ResumeError),
+    /// A use case failed.
+    #[error(transparent)]
+    Core(#[from] interview_core::CoreError),
+    /// The chosen AI provider cannot be used.
+    #[error("{0}")]
+    Provider(String),
+    /// A background task failed.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// Whether the user can fix this by changing their input, configuration or environment
+    /// (the CLI exits with code 2), rather than it being a fault of the app.
+    pub fn is_user_error(&self) -> bool {
+        match self {
+            Self::Core(error) => error.is_user_error(),
+            Self::Internal(_) => false,
+            _ => true,
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! The composition root: turns configuration into a running application.
+//!
+//! Both front doors (the `mockint` CLI and the Tauri desktop shell) call [`App::start`] and
+//! then use the services it holds; neither builds adapters itself.
+
+mod config;
+mod error;
+mod paths;
+mod secrets;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ai::{OfflineInterviewer, RubricEvaluator, OFFLINE_MODEL, OFFLINE_PROVIDER};
+use domain::{CommunicationMode, Message, ResumeData, Session, SessionConfig};
+use interview_core::ports::{Clock, Store, SystemClock};
+use interview_core::{InterviewService, MediaService, SessionService};
+use storage::{DatabaseTarget, FileMediaStore, MediaLimits, PoolSettings, RetryPolicy};
+
+pub use crate::config::{AppConfig, ConfigError, DEFAULT_CONFIG_YAML};
+pub use crate::error::AppError;
+pub use crate::paths::{default_data_dir, prepare_data_dir};
+pub use crate::secrets::Secrets;
+
+/// The single local user of the desktop app (the schema keys resumes by user).
+pub const LOCAL_USER: &str = "local";
+
+const MB: u64 = 1024 * 1024;
+
+/// What the front door was told on its command line.
+#[derive(Debug, Clone, Default)]
+pub struct StartOptions {
+    /// `--data-dir`.
+    pub data_dir: Option<PathBuf>,
+    /// `--database-url`.
+    pub database_url: Option<String>,
+    /// `--config`.
+    pub config_file: Option<PathBuf>,
+}
+
+/// Configuration resolved from options, `.env`, the config file and the environment.
+#[derive(Debug)]
+pub struct Settings {
+    /// The validated configuration.
+    pub config: AppConfig,
+    /// The data directory.
+    pub data_dir: PathBuf,
+    /// The database to use.
+    pub database: DatabaseTarget,
+    /// API keys.
+    pub secrets: Secrets,
+}
+
+impl Settings {
+    /// Loads `.env` (if present), the configuration, and decides the data directory and
+    /// database: `--database-url`, else `DATABASE_URL`, else SQLite in the data directory.
+    pub fn resolve(options: &StartOptions) -> Result<Self, AppError> {
+        load_dotenv()?;
+        let config_file = options
+            .config_file
+            .clone()
+            .or_else(|| std::env::var_os("MOCKINT_CONFIG").map(PathBuf::from));
+        let config = AppConfig::load(config_file.as_deref())?;
+        let data_dir = options
+            .data_dir
+            .clone()
+            .or_else(|| config.data_directory())
+            .unwrap_or_else(default_data_dir);
+        let url = options
+            .database_url
+            .clone()
+            .or_else(|| std::env::var("DATABASE_URL").ok())
+            .filter(|url| !url.trim().is_empty());
+        let database = match url {
+            Some(url) => DatabaseTarget::parse(&url)?,
+            None => DatabaseTarget::Sqlite(data_dir.join("mockint.db")),
+        };
+        Ok(Self {
+            config,
+            data_dir,
+            database,
+            secrets: Secrets::from_env(),
+        })
+    }
+
+    fn pool(&self) -> PoolSettings {
+        let db = &self.config.database;
+        PoolSettings {
+            max_connections: db.pool_size,
+            min_connections: db.min_connections,
+            acquire_timeout: Duration::from_secs(db.pool_timeout_seconds),
+            idle_timeout: Duration::from_secs(db.idle_timeout_seconds),
+            max_lifetime: Duration::from_secs(db.pool_recycle_seconds),
+        }
+    }
+
+    fn media_limits(&self) -> MediaLimits {
+        MediaLimits {
+            audio_bytes: self.config.communication.audio_max_size_mb * MB,
+            video_bytes: self.config.communication.video_max_size_mb * MB,
+            session_bytes: self.config.storage.max_session_size_mb * MB,
+            ..MediaLimits::default()
+        }
+    }
+
+    /// Largest resume accepted, in bytes.
+    pub fn resume_limit(&self) -> u64 {
+        self.config.storage.resume_max_size_mb * MB
+    }
+}
+
+fn load_dotenv() -> Result<(), AppError> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(error) if error.not_found() => Ok(()),
+        Err(dotenvy::Error::LineParse(_, index)) => Err(ConfigError::Parse(format!(
+            ".env: cannot parse the line at byte {index}"
+        ))
+        .into()),
+        Err(error) => Err(ConfigError::Parse(format!(".env: {error}")).into()),
+    }
+}
+
+/// What a new interview should be.
+#[derive(Debug, Clone, Default)]
+pub struct InterviewRequest {
+    /// The candidate's resume, if given.
+    pub resume: Option<ResumeData>,
+    /// A problem to practise (matched against the bank), if given.
+    pub problem: Option<String>,
+    /// offline, openai or anthropic; the configured default if not given.
+    pub provider: Option<String>,
+    /// Extra communication modes (text is always on).
+    pub modes: Vec<CommunicationMode>,
+    /// Planned length.
+    pub duration_minutes: Option<u32>,
+}
+
+/// The running application: configuration plus every service, built once.
+pub struct App {
+    /// Resolved settings.
+    pub settings: Settings,
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// Media on disk.
+    pub media_store: Arc<FileMediaStore>,
+    /// Session lifecycle.
+    pub sessions: SessionService,
+    /// The interview loop.
+    pub interviews: InterviewService,
+    /// Media files with their rows.
+    pub media: MediaService,
+}
+
+impl App {
+    /// Resolves settings, prepares the data directory, opens (and migrates) the store and
+    /// builds the services.
+    pub async fn start(options: &StartOptions) -> Result<Self, AppError> {
+        let settings = Settings::resolve(options)?;
+        prepare_data_dir(&settings.data_dir)?;
+        let store = storage::open_store(&settings.database, settings.pool(), RetryPolicy::default()).await?;
+        tracing::info!(database = %settings.database.display_url(), data_dir = %settings.data_dir.display(), "store opened");
+        let media_store = Arc::new(FileMediaStore::new(&settings.data_dir, settings.media_limits()));
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let sessions = SessionService::new(
+            Arc::clone(&store),
+            media_store.clone(),
+            Arc::new(RubricEvaluator),
+            Arc::clone(&clock),
+        );
+        let interviews = InterviewService::new(
+            Arc::clone(&store),
+            sessions.clone(),
+            Arc::new(OfflineInterviewer),
+            Arc::clone(&clock),
+        );
+        let media = MediaService::new(Arc::clone(&store), media_store.clone(), clock);
+        Ok(Self {
+            settings,
+            store,
+            media_store,
+            sessions,
+            interviews,
+            media,
+        })
+    }
+
+    /// Starts an interview: chooses the problem, creates the session and stores the opening.
+    pub async fn start_interview(&self, request: InterviewRequest) -> Result<(Session, Message), AppError> {
+        let provider = request
+            .provider
+            .unwrap_or_else(|| self.settings.config.ai.default_provider.clone());
+        self.check_provider(&provider)?;
+        let problem = ai::problems::choose(request.problem.as_deref(), request.resume.as_ref());
+        let config = SessionConfig {
+            enabled_modes: request.modes,
+            ai_provider: OFFLINE_PROVIDER.to_string(),
+            ai_model: OFFLINE_MODEL.to_string(),
+            resume_data: request.resume,
+            duration_minutes: request.duration_minutes,
+            problem: Some(problem.statement),
+        };
+        Ok(self.interviews.start(LOCAL_USER, config).await?)
+    }
+
+    /// Checks that a provider can be used with the current keys.
+    fn check_provider(&self, provider: &str) -> Result<(), AppError> {
+        let (key, variable) = match provider {
+            "offline" => return Ok(()),
+            "openai" => (&self.settings.secrets.openai_api_key, "OPENAI_API_KEY"),
+            "anthropic" => (&self.settings.secrets.anthropic_api_key, "ANTHROPIC_API_KEY"),
+            other => {
+                return Err(AppError::Provider(format!(
+                    "unknown provider '{other}': use offline, openai or anthropic"
+                )))
+            }
+        };
+        if key.is_none() {
+            return Err(AppError::Provider(format!(
+                "provider '{provider}' needs {variable} in the environment or .env"
+            )));
+        }
+        Err(AppError::Provider(format!(
+            "provider '{provider}' is not available in this version yet; use --provider offline"
+        )))
+    }
+}
+
+/// Reads a resume file off the async runtime (PDF parsing is CPU-bound) for the local user.
+pub async fn read_resume(path: &Path, max_bytes: u64) -> Result<ResumeData, AppError> {
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let text = resume::read_resume_text(&path, max_bytes)?;
+        Ok::<_, resume::ResumeError>(resume::extract_profile(&text.text, LOCAL_USER))
+    })
+    .await
+    .map_err(|error| AppError::Internal(error.to_string()))?
+    .map_err(AppError::from)
+}

@@ -1,0 +1,158 @@
+//! The command line contract (kept exact: acceptance checks rely on it).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Practise system-design interviews with an AI interviewer, from the terminal.
+#[derive(Debug, Parser)]
+#[command(name = "mockint", version, about)]
+pub struct Cli {
+    /// Where sessions, media and the SQLite database live (default: the platform data dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// postgres://… or sqlite://… (default: DATABASE_URL, else SQLite in the data dir).
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// A config.yaml overriding the built-in defaults.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Log progress to stderr.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Database maintenance.
+    Db {
+        /// The database action.
+        #[command(subcommand)]
+        action: DbAction,
+    },
+    /// Resume tools.
+    Resume {
+        /// The resume action.
+        #[command(subcommand)]
+        action: ResumeAction,
+    },
+    /// Run an interview in the terminal (or from a script).
+    Interview(InterviewArgs),
+    /// List sessions, newest first.
+    Sessions {
+        /// How many to show.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// How many to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a session's evaluation report.
+    Report {
+        /// The session id.
+        session_id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormatArg::Md)]
+        format: ReportFormatArg,
+    },
+    /// Print or save a session's transcript.
+    Transcript {
+        /// The session id.
+        session_id: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TranscriptFormatArg::Txt)]
+        format: TranscriptFormatArg,
+        /// Write to this file instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `mockint db …`
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Apply pending migrations.
+    Migrate,
+}
+
+/// `mockint resume …`
+#[derive(Debug, Subcommand)]
+pub enum ResumeAction {
+    /// Extract the profile from a PDF or TXT resume.
+    Parse {
+        /// The resume file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `mockint interview …`
+#[derive(Debug, Args)]
+pub struct InterviewArgs {
+    /// A resume (PDF or TXT) to tailor the problem to.
+    #[arg(long, value_name = "FILE")]
+    pub resume: Option<PathBuf>,
+    /// The problem to practise, e.g. "Design a URL shortener".
+    #[arg(long, value_name = "TEXT")]
+    pub problem: Option<String>,
+    /// Who interviews you.
+    #[arg(long, value_enum)]
+    pub provider: Option<ProviderArg>,
+    /// Candidate turns from a file: paragraphs separated by blank lines.
+    #[arg(long, value_name = "FILE")]
+    pub script: Option<PathBuf>,
+    /// Print the final report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--provider`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ProviderArg {
+    /// The built-in rubric interviewer (no key needed).
+    Offline,
+    /// OpenAI or an OpenAI-compatible server.
+    Openai,
+    /// Anthropic.
+    Anthropic,
+}
+
+impl ProviderArg {
+    /// The provider's config name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Offline => "offline",
+            Self::Openai => "openai",
+            Self::Anthropic => "anthropic",
+        }
+    }
+}
+
+/// `report --format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Markdown.
+    Md,
+    /// JSON.
+    Json,
+}
+
+/// `transcript --format`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TranscriptFormatArg {
+    /// Plain text.
+    Txt,
+    /// Markdown.
+    Md,
+    /// JSON.
+    Json,
+}

@@ -1,0 +1,211 @@
+//! One function per command; each delegates to the app's services.
+
+use std::io::{BufRead as _, Write as _};
+use std::path::Path;
+
+use app::{App, InterviewRequest, Settings, StartOptions};
+use domain::{Message, Page, Role, SessionId};
+use interview_core::export::{self, ReportFormat, TranscriptFormat};
+
+use crate::args::{Cli, Command, DbAction, InterviewArgs, ReportFormatArg, ResumeAction, TranscriptFormatArg};
+use crate::output::{self, out, outln};
+use crate::Failure;
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let options = StartOptions {
+        data_dir: cli.data_dir,
+        database_url: cli.database_url,
+        config_file: cli.config,
+    };
+    match cli.command {
+        Command::Db { action: DbAction::Migrate } => migrate(&options).await,
+        Command::Resume { action: ResumeAction::Parse { file, json } } => parse_resume(&options, &file, json).await,
+        Command::Interview(args) => interview(&options, args).await,
+        Command::Sessions { limit, offset, json } => sessions(&options, limit, offset, json).await,
+        Command::Report { session_id, format } => report(&options, &session_id, format).await,
+        Command::Transcript { session_id, format, out } => transcript(&options, &session_id, format, out.as_deref()).await,
+    }
+}
+
+async fn migrate(options: &StartOptions) -> Result<(), Failure> {
+    let app = App::start(options).await?;
+    let target = &app.settings.database;
+    outln!(
+        "Database {} is up to date ({} migration(s) applied).",
+        target.display_url(),
+        storage::migration_count(target)
+    );
+    Ok(())
+}
+
+async fn parse_resume(options: &StartOptions, file: &Path, json: bool) -> Result<(), Failure> {
+    let settings = Settings::resolve(options)?;
+    let resume = app::read_resume(file, settings.resume_limit()).await?;
+    if json {
+        outln!("{}", output::json(&resume));
+    } else {
+        outln!("Name:       {}", or_dash(&resume.name));
+        outln!("Email:      {}", or_dash(&resume.email));
+        outln!("Level:      {} ({} years)", resume.experience_level, resume.years_of_experience);
+        outln!("Domains:    {}", or_dash(&resume.domain_expertise.join(", ")));
+        outln!("Skills:     {}", or_dash(&resume.skills.join(", ")));
+        for job in &resume.work_experience {
+            outln!("Experience: {} — {} ({})", job.title, or_dash(&job.company), job.duration);
+        }
+    }
+    Ok(())
+}
+
+fn or_dash(text: &str) -> &str {
+    if text.is_empty() {
+        "-"
+    } else {
+        text
+    }
+}
+
+async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Failure> {
+    // Read every input before touching the database, so bad input changes nothing.
+    let script = match &args.script {
+        Some(path) => {
+            let bytes = std::fs::read(path).map_err(|error| Failure::user(format!("cannot read script {}: {error}", path.display())))?;
+            let turns = interview_core::script::parse_script(&bytes)
+                .map_err(|error| Failure::user(format!("script {}: {error}", path.display())))?;
+            Some(turns)
+        }
+        None => None,
+    };
+    let settings = Settings::resolve(options)?;
+    let resume = match &args.resume {
+        Some(path) => Some(app::read_resume(path, settings.resume_limit()).await?),
+        None => None,
+    };
+    let app = App::start(options).await?;
+    let request = InterviewRequest {
+        resume,
+        problem: args.problem,
+        provider: args.provider.map(|p| p.name().to_string()),
+        modes: Vec::new(),
+        duration_minutes: None,
+    };
+    let (session, opening) = app.start_interview(request).await?;
+    let chatty = !args.json;
+    if chatty {
+        print_message(&opening);
+    }
+    match script {
+        Some(turns) => {
+            for turn in turns {
+                let outcome = app.interviews.candidate_turn(session.id, &turn, "script").await?;
+                if chatty {
+                    print_message(&outcome.candidate);
+                    print_message(&outcome.interviewer);
+                }
+            }
+        }
+        None => interactive(&app, session.id, chatty).await?,
+    }
+    let report = app.sessions.end(session.id).await?;
+    if args.json {
+        outln!("{}", export::report(&report, ReportFormat::Json));
+    } else {
+        outln!("{}", export::report(&report, ReportFormat::Markdown));
+        outln!("Session id: {}", session.id);
+    }
+    Ok(())
+}
+
+/// Reads turns from stdin, one line each, until `/end` or end of input.
+async fn interactive(app: &App, id: SessionId, chatty: bool) -> Result<(), Failure> {
+    if chatty {
+        eprintln!("(Type your answer and press Enter. /end finishes the interview and shows your report.)");
+    }
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    loop {
+        if chatty {
+            out!("> ");
+            let _ = std::io::stdout().flush();
+        }
+        let Some(line) = lines.next() else { break };
+        let line = line.map_err(|error| Failure::user(format!("cannot read input: {error}")))?;
+        let turn = line.trim();
+        if turn == "/end" {
+            break;
+        }
+        if turn.is_empty() {
+            continue;
+        }
+        let outcome = app.interviews.candidate_turn(id, turn, "text").await?;
+        if chatty {
+            print_message(&outcome.interviewer);
+        }
+    }
+    Ok(())
+}
+
+fn print_message(message: &Message) {
+    let who = match message.role {
+        Role::Interviewer => "Interviewer",
+        Role::Candidate => "You",
+    };
+    outln!("\n{who}:\n{}\n", message.content);
+}
+
+async fn sessions(options: &StartOptions, limit: u32, offset: u32, json: bool) -> Result<(), Failure> {
+    let page = Page::new(limit, offset).map_err(|error| Failure::user(format!("--limit: {error}")))?;
+    let app = App::start(options).await?;
+    let list = app.sessions.list(page).await?;
+    let total = app.store.count_sessions().await.map_err(interview_core::CoreError::from)?;
+    if json {
+        let value = serde_json::json!({ "total": total, "limit": limit, "offset": offset, "sessions": list });
+        outln!("{}", output::json(&value));
+    } else {
+        out!("{}", output::sessions_table(&list, total, offset));
+    }
+    Ok(())
+}
+
+fn session_id(text: &str) -> Result<SessionId, Failure> {
+    SessionId::parse(text).map_err(|error| Failure::user(error.to_string()))
+}
+
+async fn report(options: &StartOptions, id: &str, format: ReportFormatArg) -> Result<(), Failure> {
+    let id = session_id(id)?;
+    let app = App::start(options).await?;
+    let session = app.sessions.get(id).await?;
+    let Some(report) = app.sessions.report(id).await? else {
+        return Err(Failure::user(format!(
+            "session {id} has no report yet (it is {}); end the interview first",
+            session.status
+        )));
+    };
+    let format = match format {
+        ReportFormatArg::Md => ReportFormat::Markdown,
+        ReportFormatArg::Json => ReportFormat::Json,
+    };
+    outln!("{}", export::report(&report, format));
+    Ok(())
+}
+
+async fn transcript(options: &StartOptions, id: &str, format: TranscriptFormatArg, out: Option<&Path>) -> Result<(), Failure> {
+    let id = session_id(id)?;
+    let app = App::start(options).await?;
+    let session = app.sessions.get(id).await?;
+    let messages = app.interviews.transcript(id).await?;
+    let format = match format {
+        TranscriptFormatArg::Txt => TranscriptFormat::Txt,
+        TranscriptFormatArg::Md => TranscriptFormat::Markdown,
+        TranscriptFormatArg::Json => TranscriptFormat::Json,
+    };
+    let text = export::transcript(&session, &messages, format);
+    match out {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|error| Failure::user(format!("cannot write {}: {error}", path.display())))?;
+            eprintln!("Transcript of {} message(s) written to {}.", messages.len(), path.display());
+        }
+        None => out!("{text}"),
+    }
+    Ok(())
+}
