@@ -38,7 +38,10 @@ impl TestDatabase {
             .await
             .expect("create test database");
         let _ = conn.close().await;
-        let base = admin.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin);
+        let base = admin
+            .rsplit_once('/')
+            .map(|(base, _)| base)
+            .unwrap_or(&admin);
         Self {
             url: format!("{base}/{name}"),
             name,
@@ -48,9 +51,12 @@ impl TestDatabase {
     /// Drops the database, closing any connection still open to it.
     pub async fn drop_database(&self) {
         if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url()).await {
-            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
-                .execute(&mut conn)
-                .await;
+            let _ = sqlx::query(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .execute(&mut conn)
+            .await;
             let _ = conn.close().await;
         }
     }

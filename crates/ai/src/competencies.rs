@@ -108,6 +108,9 @@ pub(crate) fn matched_signals(competency: &Competency, normalised: &str) -> Vec<
 fn starts_a_word(haystack: &str, needle: &str) -> bool {
     haystack.match_indices(needle).any(|(i, _)| {
         needle.starts_with(' ')
-            || !haystack[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+            || !haystack[..i]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
     })
 }

@@ -17,7 +17,15 @@ const QUOTE_CHARS: usize = 200;
 /// Overall score cap when requirements were never gathered.
 const NO_REQUIREMENTS_CAP: f64 = 60.0;
 /// Words that show reasoning rather than keyword listing.
-const REASONING: &[&str] = &["because", "so that", "which means", "therefore", "since ", "trade-off", "tradeoff"];
+const REASONING: &[&str] = &[
+    "because",
+    "so that",
+    "which means",
+    "therefore",
+    "since ",
+    "trade-off",
+    "tradeoff",
+];
 
 /// Scores a transcript against the competency rubric.
 #[derive(Debug, Clone, Copy, Default)]
@@ -30,9 +38,18 @@ struct Assessment {
 }
 
 impl Evaluator for RubricEvaluator {
-    fn evaluate(&self, session: &Session, history: &[Message], media: &[MediaFile]) -> EvaluationReport {
-        let answers: Vec<&Message> = history.iter().filter(|m| m.role == Role::Candidate).collect();
-        let assessments: Vec<Assessment> = COMPETENCIES.iter().map(|c| assess(c, &answers)).collect();
+    fn evaluate(
+        &self,
+        session: &Session,
+        history: &[Message],
+        media: &[MediaFile],
+    ) -> EvaluationReport {
+        let answers: Vec<&Message> = history
+            .iter()
+            .filter(|m| m.role == Role::Candidate)
+            .collect();
+        let assessments: Vec<Assessment> =
+            COMPETENCIES.iter().map(|c| assess(c, &answers)).collect();
 
         let mut overall = if assessments.is_empty() {
             0.0
@@ -47,7 +64,8 @@ impl Evaluator for RubricEvaluator {
         }
 
         let mut competency_scores = BTreeMap::new();
-        let (mut went_well, mut went_okay, mut needs_improvement) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut went_well, mut went_okay, mut needs_improvement) =
+            (Vec::new(), Vec::new(), Vec::new());
         for assessment in &assessments {
             competency_scores.insert(
                 assessment.competency.key.to_string(),
@@ -112,8 +130,15 @@ fn assess(competency: &'static Competency, answers: &[&Message]) -> Assessment {
         ranked.push((hits.len(), answer));
     }
     ranked.sort_by(|a, b| b.0.cmp(&a.0));
-    let evidence: Vec<String> = ranked.iter().take(3).map(|(_, m)| quote(&m.content)).collect();
-    let words: usize = ranked.iter().map(|(_, m)| m.content.split_whitespace().count()).sum();
+    let evidence: Vec<String> = ranked
+        .iter()
+        .take(3)
+        .map(|(_, m)| quote(&m.content))
+        .collect();
+    let words: usize = ranked
+        .iter()
+        .map(|(_, m)| m.content.split_whitespace().count())
+        .sum();
     let score = if distinct.is_empty() {
         5.0
     } else {
@@ -145,7 +170,9 @@ fn describe(assessment: &Assessment) -> String {
     let title = assessment.competency.title;
     match assessment.evidence.len() {
         0 => format!("{title} was not addressed."),
-        n if assessment.score >= 70.0 => format!("{title} was covered with reasoning across {n} answer(s)."),
+        n if assessment.score >= 70.0 => {
+            format!("{title} was covered with reasoning across {n} answer(s).")
+        }
         n => format!("{title} came up in {n} answer(s) but without much depth or justification."),
     }
 }
@@ -160,11 +187,19 @@ fn plan(assessments: &[Assessment]) -> ImprovementPlan {
         .map(|(a, step_number)| ActionItem {
             step_number,
             description: a.competency.practice.to_string(),
-            resources: a.competency.resources.iter().map(|r| r.to_string()).collect(),
+            resources: a
+                .competency
+                .resources
+                .iter()
+                .map(|r| r.to_string())
+                .collect(),
         })
         .collect();
     ImprovementPlan {
-        priority_areas: weakest.iter().map(|a| a.competency.title.to_string()).collect(),
+        priority_areas: weakest
+            .iter()
+            .map(|a| a.competency.title.to_string())
+            .collect(),
         concrete_steps,
         resources: vec![
             "Designing Data-Intensive Applications (Martin Kleppmann)".into(),
@@ -174,8 +209,14 @@ fn plan(assessments: &[Assessment]) -> ImprovementPlan {
 }
 
 fn modes(session: &Session, answers: &[&Message], media: &[MediaFile]) -> ModeAnalysis {
-    let candidate_words = answers.iter().map(|m| m.content.split_whitespace().count()).sum::<usize>();
-    let snapshots = media.iter().filter(|m| m.file_type == MediaType::Whiteboard).count();
+    let candidate_words = answers
+        .iter()
+        .map(|m| m.content.split_whitespace().count())
+        .sum::<usize>();
+    let snapshots = media
+        .iter()
+        .filter(|m| m.file_type == MediaType::Whiteboard)
+        .count();
     let voice_turns = answers
         .iter()
         .filter(|m| m.metadata.get("source").and_then(|v| v.as_str()) == Some("voice"))
@@ -192,7 +233,10 @@ fn modes(session: &Session, answers: &[&Message], media: &[MediaFile]) -> ModeAn
         ));
     }
     if snapshots == 0 {
-        notes.push("No whiteboard snapshot was saved; drawing the design helps the interviewer follow it.".into());
+        notes.push(
+            "No whiteboard snapshot was saved; drawing the design helps the interviewer follow it."
+                .into(),
+        );
     }
     ModeAnalysis {
         modes_used: session.config.enabled_modes.clone(),

@@ -125,13 +125,13 @@ pub struct OfflineInterviewer;
 
 #[async_trait]
 impl Interviewer for OfflineInterviewer {
-    async fn opening(&self, ctx: InterviewContext<'_>) -> Result<InterviewerReply, InterviewerError> {
-        let problem = ctx
-            .session
-            .config
-            .problem
-            .clone()
-            .unwrap_or_else(|| crate::problems::choose(None, ctx.session.config.resume_data.as_ref()).statement);
+    async fn opening(
+        &self,
+        ctx: InterviewContext<'_>,
+    ) -> Result<InterviewerReply, InterviewerError> {
+        let problem = ctx.session.config.problem.clone().unwrap_or_else(|| {
+            crate::problems::choose(None, ctx.session.config.resume_data.as_ref()).statement
+        });
         let content = format!(
             "Hi, I'll be your interviewer today. Here is the problem:\n\n{problem}\n\nWe have about {} minutes. {}",
             minutes(ctx),
@@ -140,7 +140,10 @@ impl Interviewer for OfflineInterviewer {
         Ok(reply(content, Phase::Requirements, "question", &[], &[]))
     }
 
-    async fn respond(&self, ctx: InterviewContext<'_>) -> Result<InterviewerReply, InterviewerError> {
+    async fn respond(
+        &self,
+        ctx: InterviewContext<'_>,
+    ) -> Result<InterviewerReply, InterviewerError> {
         let (phase, last_kind) = last_interviewer_state(ctx.history);
         let answer = ctx
             .history
@@ -159,17 +162,41 @@ impl Interviewer for OfflineInterviewer {
 
         if last_kind == "closing" {
             let content = "Thanks — the interview is over. End the session to see your evaluation and improvement plan.";
-            return Ok(reply(content.into(), Phase::WrapUp, "closing", &covered, &weak));
+            return Ok(reply(
+                content.into(),
+                Phase::WrapUp,
+                "closing",
+                &covered,
+                &weak,
+            ));
         }
-        if phase == Phase::WrapUp && last_kind != "clarify" || out_of_time(ctx) && phase == Phase::WrapUp {
+        if phase == Phase::WrapUp && last_kind != "clarify"
+            || out_of_time(ctx) && phase == Phase::WrapUp
+        {
             let content = "Thank you, that's all the time we have. You can end the session now to get your evaluation.";
-            return Ok(reply(content.into(), Phase::WrapUp, "closing", &covered, &weak));
+            return Ok(reply(
+                content.into(),
+                Phase::WrapUp,
+                "closing",
+                &covered,
+                &weak,
+            ));
         }
         if needs_clarification(answer) && last_kind != "clarify" {
-            return Ok(reply(phase.clarification().into(), phase, "clarify", &covered, &weak));
+            return Ok(reply(
+                phase.clarification().into(),
+                phase,
+                "clarify",
+                &covered,
+                &weak,
+            ));
         }
 
-        let mut next = if out_of_time(ctx) { Phase::WrapUp } else { phase.next() };
+        let mut next = if out_of_time(ctx) {
+            Phase::WrapUp
+        } else {
+            phase.next()
+        };
         // Skip phases the candidate has already covered well on their own initiative.
         while next != Phase::WrapUp && strongly_covered(&everything_said, next.competency()) {
             next = next.next();
@@ -265,11 +292,20 @@ fn acknowledge(answer: &str, phase: Phase) -> String {
     }
 }
 
-fn reply(content: String, phase: Phase, kind: &str, covered: &[&str], weak: &[&str]) -> InterviewerReply {
+fn reply(
+    content: String,
+    phase: Phase,
+    kind: &str,
+    covered: &[&str],
+    weak: &[&str],
+) -> InterviewerReply {
     let mut metadata = Map::new();
     metadata.insert("phase".into(), json!(phase.as_str()));
     metadata.insert("kind".into(), json!(kind));
-    metadata.insert("notes".into(), json!({ "covered": covered, "not_yet_covered": weak }));
+    metadata.insert(
+        "notes".into(),
+        json!({ "covered": covered, "not_yet_covered": weak }),
+    );
     metadata.insert("provider".into(), json!(OFFLINE_PROVIDER));
     InterviewerReply {
         content,

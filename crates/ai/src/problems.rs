@@ -107,10 +107,18 @@ pub fn choose(requested: Option<&str>, resume: Option<&ResumeData>) -> ChosenPro
                 let overlap = p
                     .domains
                     .iter()
-                    .filter(|d| resume.domain_expertise.iter().any(|e| e.eq_ignore_ascii_case(d)))
+                    .filter(|d| {
+                        resume
+                            .domain_expertise
+                            .iter()
+                            .any(|e| e.eq_ignore_ascii_case(d))
+                    })
                     .count();
                 // Prefer overlap; among equals keep the earlier (stable) problem.
-                (overlap, std::cmp::Reverse(BANK.iter().position(|q| q == *p)))
+                (
+                    overlap,
+                    std::cmp::Reverse(BANK.iter().position(|q| q == *p)),
+                )
             })
     });
     from_bank(best.unwrap_or(&BANK[0]))
@@ -121,7 +129,10 @@ pub fn find(request: &str) -> Option<&'static Problem> {
     let request = request.to_lowercase();
     BANK.iter().find(|problem| {
         request.contains(&problem.title.to_lowercase())
-            || problem.keywords.iter().any(|keyword| request.contains(keyword))
+            || problem
+                .keywords
+                .iter()
+                .any(|keyword| request.contains(keyword))
     })
 }
 
@@ -138,9 +149,18 @@ mod tests {
 
     #[test]
     fn requests_pick_bank_problems_by_title_or_keyword() {
-        assert_eq!(choose(Some("Design a URL shortener"), None).title, Some("Design a URL shortener"));
-        assert_eq!(choose(Some("design a chat system"), None).title, Some("Design a chat system"));
-        assert_eq!(choose(Some("something like TinyURL"), None).title, Some("Design a URL shortener"));
+        assert_eq!(
+            choose(Some("Design a URL shortener"), None).title,
+            Some("Design a URL shortener")
+        );
+        assert_eq!(
+            choose(Some("design a chat system"), None).title,
+            Some("Design a chat system")
+        );
+        assert_eq!(
+            choose(Some("something like TinyURL"), None).title,
+            Some("Design a URL shortener")
+        );
     }
 
     #[test]
@@ -155,10 +175,16 @@ mod tests {
         let mut resume = ResumeData::anonymous("u");
         resume.experience_level = ExperienceLevel::Staff;
         resume.domain_expertise = vec!["storage".into(), "databases".into()];
-        assert_eq!(choose(None, Some(&resume)).title, Some("Design a distributed key-value store"));
+        assert_eq!(
+            choose(None, Some(&resume)).title,
+            Some("Design a distributed key-value store")
+        );
         resume.experience_level = ExperienceLevel::Junior;
         resume.domain_expertise = vec!["frontend".into()];
-        assert_eq!(choose(None, Some(&resume)).title, Some("Design an autocomplete service"));
+        assert_eq!(
+            choose(None, Some(&resume)).title,
+            Some("Design an autocomplete service")
+        );
         assert_eq!(choose(None, None).title, Some("Design a URL shortener"));
     }
 }

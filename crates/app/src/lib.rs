@@ -114,10 +114,9 @@ fn load_dotenv() -> Result<(), AppError> {
     match dotenvy::dotenv() {
         Ok(_) => Ok(()),
         Err(error) if error.not_found() => Ok(()),
-        Err(dotenvy::Error::LineParse(_, index)) => Err(ConfigError::Parse(format!(
-            ".env: cannot parse the line at byte {index}"
-        ))
-        .into()),
+        Err(dotenvy::Error::LineParse(_, index)) => {
+            Err(ConfigError::Parse(format!(".env: cannot parse the line at byte {index}")).into())
+        }
         Err(error) => Err(ConfigError::Parse(format!(".env: {error}")).into()),
     }
 }
@@ -159,9 +158,14 @@ impl App {
     pub async fn start(options: &StartOptions) -> Result<Self, AppError> {
         let settings = Settings::resolve(options)?;
         prepare_data_dir(&settings.data_dir)?;
-        let store = storage::open_store(&settings.database, settings.pool(), RetryPolicy::default()).await?;
+        let store =
+            storage::open_store(&settings.database, settings.pool(), RetryPolicy::default())
+                .await?;
         tracing::info!(database = %settings.database.display_url(), data_dir = %settings.data_dir.display(), "store opened");
-        let media_store = Arc::new(FileMediaStore::new(&settings.data_dir, settings.media_limits()));
+        let media_store = Arc::new(FileMediaStore::new(
+            &settings.data_dir,
+            settings.media_limits(),
+        ));
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let sessions = SessionService::new(
             Arc::clone(&store),
@@ -187,7 +191,10 @@ impl App {
     }
 
     /// Starts an interview: chooses the problem, creates the session and stores the opening.
-    pub async fn start_interview(&self, request: InterviewRequest) -> Result<(Session, Message), AppError> {
+    pub async fn start_interview(
+        &self,
+        request: InterviewRequest,
+    ) -> Result<(Session, Message), AppError> {
         let provider = request
             .provider
             .unwrap_or_else(|| self.settings.config.ai.default_provider.clone());
@@ -209,7 +216,10 @@ impl App {
         let (key, variable) = match provider {
             "offline" => return Ok(()),
             "openai" => (&self.settings.secrets.openai_api_key, "OPENAI_API_KEY"),
-            "anthropic" => (&self.settings.secrets.anthropic_api_key, "ANTHROPIC_API_KEY"),
+            "anthropic" => (
+                &self.settings.secrets.anthropic_api_key,
+                "ANTHROPIC_API_KEY",
+            ),
             other => {
                 return Err(AppError::Provider(format!(
                     "unknown provider '{other}': use offline, openai or anthropic"

@@ -24,7 +24,9 @@ pub fn prepare_data_dir(dir: &Path) -> Result<(), AppError> {
         use std::os::unix::fs::DirBuilderExt as _;
         builder.mode(0o700);
     }
-    builder.create(dir).map_err(|error| fail(error.to_string()))?;
+    builder
+        .create(dir)
+        .map_err(|error| fail(error.to_string()))?;
     if !dir.is_dir() {
         return Err(fail("not a directory".into()));
     }

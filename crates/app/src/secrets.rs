@@ -30,8 +30,14 @@ impl Secrets {
 impl std::fmt::Debug for Secrets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Secrets")
-            .field("openai_api_key", &self.openai_api_key.as_ref().map(|_| "<set>"))
-            .field("anthropic_api_key", &self.anthropic_api_key.as_ref().map(|_| "<set>"))
+            .field(
+                "openai_api_key",
+                &self.openai_api_key.as_ref().map(|_| "<set>"),
+            )
+            .field(
+                "anthropic_api_key",
+                &self.anthropic_api_key.as_ref().map(|_| "<set>"),
+            )
             .finish()
     }
 }

@@ -7,7 +7,9 @@ use app::{App, InterviewRequest, Settings, StartOptions};
 use domain::{Message, Page, Role, SessionId};
 use interview_core::export::{self, ReportFormat, TranscriptFormat};
 
-use crate::args::{Cli, Command, DbAction, InterviewArgs, ReportFormatArg, ResumeAction, TranscriptFormatArg};
+use crate::args::{
+    Cli, Command, DbAction, InterviewArgs, ReportFormatArg, ResumeAction, TranscriptFormatArg,
+};
 use crate::output::{self, out, outln};
 use crate::Failure;
 
@@ -19,12 +21,24 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         config_file: cli.config,
     };
     match cli.command {
-        Command::Db { action: DbAction::Migrate } => migrate(&options).await,
-        Command::Resume { action: ResumeAction::Parse { file, json } } => parse_resume(&options, &file, json).await,
+        Command::Db {
+            action: DbAction::Migrate,
+        } => migrate(&options).await,
+        Command::Resume {
+            action: ResumeAction::Parse { file, json },
+        } => parse_resume(&options, &file, json).await,
         Command::Interview(args) => interview(&options, args).await,
-        Command::Sessions { limit, offset, json } => sessions(&options, limit, offset, json).await,
+        Command::Sessions {
+            limit,
+            offset,
+            json,
+        } => sessions(&options, limit, offset, json).await,
         Command::Report { session_id, format } => report(&options, &session_id, format).await,
-        Command::Transcript { session_id, format, out } => transcript(&options, &session_id, format, out.as_deref()).await,
+        Command::Transcript {
+            session_id,
+            format,
+            out,
+        } => transcript(&options, &session_id, format, out.as_deref()).await,
     }
 }
 
@@ -47,11 +61,23 @@ async fn parse_resume(options: &StartOptions, file: &Path, json: bool) -> Result
     } else {
         outln!("Name:       {}", or_dash(&resume.name));
         outln!("Email:      {}", or_dash(&resume.email));
-        outln!("Level:      {} ({} years)", resume.experience_level, resume.years_of_experience);
-        outln!("Domains:    {}", or_dash(&resume.domain_expertise.join(", ")));
+        outln!(
+            "Level:      {} ({} years)",
+            resume.experience_level,
+            resume.years_of_experience
+        );
+        outln!(
+            "Domains:    {}",
+            or_dash(&resume.domain_expertise.join(", "))
+        );
         outln!("Skills:     {}", or_dash(&resume.skills.join(", ")));
         for job in &resume.work_experience {
-            outln!("Experience: {} — {} ({})", job.title, or_dash(&job.company), job.duration);
+            outln!(
+                "Experience: {} — {} ({})",
+                job.title,
+                or_dash(&job.company),
+                job.duration
+            );
         }
     }
     Ok(())
@@ -69,7 +95,9 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
     // Read every input before touching the database, so bad input changes nothing.
     let script = match &args.script {
         Some(path) => {
-            let bytes = std::fs::read(path).map_err(|error| Failure::user(format!("cannot read script {}: {error}", path.display())))?;
+            let bytes = std::fs::read(path).map_err(|error| {
+                Failure::user(format!("cannot read script {}: {error}", path.display()))
+            })?;
             let turns = interview_core::script::parse_script(&bytes)
                 .map_err(|error| Failure::user(format!("script {}: {error}", path.display())))?;
             Some(turns)
@@ -97,7 +125,10 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
     match script {
         Some(turns) => {
             for turn in turns {
-                let outcome = app.interviews.candidate_turn(session.id, &turn, "script").await?;
+                let outcome = app
+                    .interviews
+                    .candidate_turn(session.id, &turn, "script")
+                    .await?;
                 if chatty {
                     print_message(&outcome.candidate);
                     print_message(&outcome.interviewer);
@@ -153,11 +184,21 @@ fn print_message(message: &Message) {
     outln!("\n{who}:\n{}\n", message.content);
 }
 
-async fn sessions(options: &StartOptions, limit: u32, offset: u32, json: bool) -> Result<(), Failure> {
-    let page = Page::new(limit, offset).map_err(|error| Failure::user(format!("--limit: {error}")))?;
+async fn sessions(
+    options: &StartOptions,
+    limit: u32,
+    offset: u32,
+    json: bool,
+) -> Result<(), Failure> {
+    let page =
+        Page::new(limit, offset).map_err(|error| Failure::user(format!("--limit: {error}")))?;
     let app = App::start(options).await?;
     let list = app.sessions.list(page).await?;
-    let total = app.store.count_sessions().await.map_err(interview_core::CoreError::from)?;
+    let total = app
+        .store
+        .count_sessions()
+        .await
+        .map_err(interview_core::CoreError::from)?;
     if json {
         let value = serde_json::json!({ "total": total, "limit": limit, "offset": offset, "sessions": list });
         outln!("{}", output::json(&value));
@@ -189,7 +230,12 @@ async fn report(options: &StartOptions, id: &str, format: ReportFormatArg) -> Re
     Ok(())
 }
 
-async fn transcript(options: &StartOptions, id: &str, format: TranscriptFormatArg, out: Option<&Path>) -> Result<(), Failure> {
+async fn transcript(
+    options: &StartOptions,
+    id: &str,
+    format: TranscriptFormatArg,
+    out: Option<&Path>,
+) -> Result<(), Failure> {
     let id = session_id(id)?;
     let app = App::start(options).await?;
     let session = app.sessions.get(id).await?;
@@ -202,8 +248,14 @@ async fn transcript(options: &StartOptions, id: &str, format: TranscriptFormatAr
     let text = export::transcript(&session, &messages, format);
     match out {
         Some(path) => {
-            std::fs::write(path, text).map_err(|error| Failure::user(format!("cannot write {}: {error}", path.display())))?;
-            eprintln!("Transcript of {} message(s) written to {}.", messages.len(), path.display());
+            std::fs::write(path, text).map_err(|error| {
+                Failure::user(format!("cannot write {}: {error}", path.display()))
+            })?;
+            eprintln!(
+                "Transcript of {} message(s) written to {}.",
+                messages.len(),
+                path.display()
+            );
         }
         None => out!("{text}"),
     }

@@ -18,7 +18,8 @@ pub fn init_logging(verbose: bool) {
 
 /// JSON for machines (pretty-printed; these types always serialize).
 pub fn json<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_string_pretty(value).unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+    serde_json::to_string_pretty(value)
+        .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
 }
 
 /// A table of sessions for people.
@@ -31,7 +32,10 @@ pub fn sessions_table(sessions: &[SessionSummary], total: u64, offset: u32) -> S
         "ID", "CREATED", "STATUS", "SCORE", "MSGS"
     );
     for s in sessions {
-        let score = s.overall_score.map(|s| format!("{:.0}", s.value())).unwrap_or_else(|| "-".into());
+        let score = s
+            .overall_score
+            .map(|s| format!("{:.0}", s.value()))
+            .unwrap_or_else(|| "-".into());
         let problem: String = s
             .problem
             .as_deref()
@@ -53,7 +57,10 @@ pub fn sessions_table(sessions: &[SessionSummary], total: u64, offset: u32) -> S
         ));
     }
     let last = u64::from(offset) + sessions.len() as u64;
-    out.push_str(&format!("Showing {}–{last} of {total}.\n", u64::from(offset) + 1));
+    out.push_str(&format!(
+        "Showing {}–{last} of {total}.\n",
+        u64::from(offset) + 1
+    ));
     out
 }
 

@@ -134,7 +134,11 @@ fn report_markdown(report: &EvaluationReport) -> String {
     }
     feedback_section(&mut out, "What went well", &report.went_well);
     feedback_section(&mut out, "What went okay", &report.went_okay);
-    feedback_section(&mut out, "What needs improvement", &report.needs_improvement);
+    feedback_section(
+        &mut out,
+        "What needs improvement",
+        &report.needs_improvement,
+    );
     out.push_str("\n## Improvement plan\n\n");
     if !report.improvement_plan.priority_areas.is_empty() {
         let _ = writeln!(

@@ -76,8 +76,11 @@ pub trait Store: Send + Sync {
     /// A session's media files, oldest first.
     async fn media_files(&self, id: SessionId) -> Result<Vec<MediaFile>, StoreError>;
     /// Removes one media row by its path. True if it existed.
-    async fn delete_media_reference(&self, id: SessionId, file_path: &str)
-        -> Result<bool, StoreError>;
+    async fn delete_media_reference(
+        &self,
+        id: SessionId,
+        file_path: &str,
+    ) -> Result<bool, StoreError>;
 
     /// Records one AI call's token usage; returns its row id.
     async fn record_token_usage(&self, record: &TokenUsageRecord) -> Result<i64, StoreError>;
@@ -148,9 +151,15 @@ pub struct InterviewerReply {
 #[async_trait]
 pub trait Interviewer: Send + Sync {
     /// The first message: greeting and problem statement.
-    async fn opening(&self, ctx: InterviewContext<'_>) -> Result<InterviewerReply, InterviewerError>;
+    async fn opening(
+        &self,
+        ctx: InterviewContext<'_>,
+    ) -> Result<InterviewerReply, InterviewerError>;
     /// The reply to the candidate's latest turn (the last message of `ctx.history`).
-    async fn respond(&self, ctx: InterviewContext<'_>) -> Result<InterviewerReply, InterviewerError>;
+    async fn respond(
+        &self,
+        ctx: InterviewContext<'_>,
+    ) -> Result<InterviewerReply, InterviewerError>;
 }
 
 /// Turns a finished conversation into a report.

@@ -63,7 +63,11 @@ mod tests {
         let script = "First turn\nstill first\n\n\n  Second turn  \r\n\r\nThird\n";
         assert_eq!(
             parse_script(script.as_bytes()),
-            Ok(vec!["First turn\nstill first".to_string(), "Second turn".to_string(), "Third".to_string()])
+            Ok(vec![
+                "First turn\nstill first".to_string(),
+                "Second turn".to_string(),
+                "Third".to_string()
+            ])
         );
     }
 
@@ -73,6 +77,9 @@ mod tests {
         assert_eq!(parse_script(b"\xff\xfe\x00"), Err(ScriptError::NotText));
         assert_eq!(parse_script(b"a\0b"), Err(ScriptError::NotText));
         let huge = vec![b'a'; MAX_SCRIPT_BYTES + 1];
-        assert_eq!(parse_script(&huge), Err(ScriptError::TooLarge(MAX_SCRIPT_BYTES + 1)));
+        assert_eq!(
+            parse_script(&huge),
+            Err(ScriptError::TooLarge(MAX_SCRIPT_BYTES + 1))
+        );
     }
 }

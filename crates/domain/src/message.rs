@@ -92,7 +92,11 @@ impl Message {
 }
 
 /// Rejects `text` longer than `max` bytes.
-pub(crate) fn check_len(field: &'static str, text: &str, max: usize) -> Result<(), ValidationError> {
+pub(crate) fn check_len(
+    field: &'static str,
+    text: &str,
+    max: usize,
+) -> Result<(), ValidationError> {
     if text.len() > max {
         Err(ValidationError::TooLong {
             field,

@@ -174,7 +174,10 @@ mod tests {
 
     #[test]
     fn levels_parse_and_reject() {
-        assert_eq!("Senior".parse::<ExperienceLevel>().ok(), Some(ExperienceLevel::Senior));
+        assert_eq!(
+            "Senior".parse::<ExperienceLevel>().ok(),
+            Some(ExperienceLevel::Senior)
+        );
         assert!("principal".parse::<ExperienceLevel>().is_err());
         assert!(serde_json::from_str::<ExperienceLevel>("\"lead\"").is_err());
     }

@@ -78,7 +78,10 @@ mod tests {
     #[test]
     fn deserializing_validates() {
         assert!(serde_json::from_str::<Score>("101").is_err());
-        assert_eq!(serde_json::from_str::<Score>("42.5").ok(), Score::new(42.5).ok());
+        assert_eq!(
+            serde_json::from_str::<Score>("42.5").ok(),
+            Score::new(42.5).ok()
+        );
     }
 
     #[test]

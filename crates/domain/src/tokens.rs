@@ -129,9 +129,15 @@ impl SessionTokenUsage {
     pub fn from_records(records: &[TokenUsageRecord]) -> Self {
         let mut totals = Self::default();
         for record in records {
-            totals.total_input_tokens = totals.total_input_tokens.saturating_add(record.usage.input_tokens);
-            totals.total_output_tokens = totals.total_output_tokens.saturating_add(record.usage.output_tokens);
-            totals.total_tokens = totals.total_tokens.saturating_add(record.usage.total_tokens);
+            totals.total_input_tokens = totals
+                .total_input_tokens
+                .saturating_add(record.usage.input_tokens);
+            totals.total_output_tokens = totals
+                .total_output_tokens
+                .saturating_add(record.usage.output_tokens);
+            totals.total_tokens = totals
+                .total_tokens
+                .saturating_add(record.usage.total_tokens);
             totals.total_cost += record.usage.estimated_cost;
             totals
                 .breakdown_by_operation

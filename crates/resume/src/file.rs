@@ -70,7 +70,10 @@ pub fn read_resume_text(path: &Path, max_bytes: u64) -> Result<ResumeText, Resum
 
 /// Detects the kind from the content; on failure, names what the content looks like.
 fn detect(bytes: &[u8]) -> Result<DocumentKind, &'static str> {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
     let head = &bytes[start..];
     if head.starts_with(b"%PDF-") {
         return Ok(DocumentKind::Pdf);
@@ -105,7 +108,10 @@ fn check_extension(path: &Path, kind: DocumentKind) -> Result<(), ResumeError> {
     let lower = extension.to_ascii_lowercase();
     let mismatch = match kind {
         DocumentKind::Pdf => !matches!(lower.as_str(), "pdf"),
-        DocumentKind::Text => matches!(lower.as_str(), "pdf" | "docx" | "doc" | "png" | "jpg" | "jpeg"),
+        DocumentKind::Text => matches!(
+            lower.as_str(),
+            "pdf" | "docx" | "doc" | "png" | "jpg" | "jpeg"
+        ),
     };
     if mismatch {
         return Err(ResumeError::ExtensionMismatch {
@@ -157,8 +163,14 @@ mod tests {
     #[test]
     fn detects_by_content() {
         assert_eq!(detect(b"%PDF-1.7 ..."), Ok(DocumentKind::Pdf));
-        assert_eq!(detect("Jane Doe\nEngineer 💻".as_bytes()), Ok(DocumentKind::Text));
-        assert_eq!(detect(b"PK\x03\x04rest"), Err("a ZIP archive or Word document"));
+        assert_eq!(
+            detect("Jane Doe\nEngineer 💻".as_bytes()),
+            Ok(DocumentKind::Text)
+        );
+        assert_eq!(
+            detect(b"PK\x03\x04rest"),
+            Err("a ZIP archive or Word document")
+        );
         assert_eq!(detect(b"\x00\x01\x02\x03\xff\xfe"), Err("binary data"));
     }
 }

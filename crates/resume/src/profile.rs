@@ -13,32 +13,114 @@ static STATED_YEARS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})\+?\s*(?:years|yrs)\b").expect("valid years regex")
 });
 static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2}|present|current|now|today)\b")
-        .expect("valid date range regex")
+    Regex::new(
+        r"(?i)\b((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2}|present|current|now|today)\b",
+    )
+    .expect("valid date range regex")
 });
 
 /// The current year for "present" in date ranges (kept simple and deterministic).
 const CURRENT_YEAR: u32 = 2026;
 
 const DOMAINS: &[(&str, &[&str])] = &[
-    ("backend", &["backend", "back-end", "api", "microservice", "server-side"]),
-    ("frontend", &["frontend", "front-end", "react", "vue", "angular", "css", "ui "]),
-    ("distributed-systems", &["distributed", "consensus", "replication", "kafka", "raft"]),
+    (
+        "backend",
+        &["backend", "back-end", "api", "microservice", "server-side"],
+    ),
+    (
+        "frontend",
+        &[
+            "frontend",
+            "front-end",
+            "react",
+            "vue",
+            "angular",
+            "css",
+            "ui ",
+        ],
+    ),
+    (
+        "distributed-systems",
+        &["distributed", "consensus", "replication", "kafka", "raft"],
+    ),
     ("cloud", &["aws", "gcp", "azure", "kubernetes", "cloud"]),
-    ("data", &["data pipeline", "etl", "spark", "warehouse", "analytics", "airflow"]),
-    ("ml", &["machine learning", "ml ", "model training", "pytorch", "tensorflow"]),
+    (
+        "data",
+        &[
+            "data pipeline",
+            "etl",
+            "spark",
+            "warehouse",
+            "analytics",
+            "airflow",
+        ],
+    ),
+    (
+        "ml",
+        &[
+            "machine learning",
+            "ml ",
+            "model training",
+            "pytorch",
+            "tensorflow",
+        ],
+    ),
     ("mobile", &["ios", "android", "mobile", "swift", "kotlin"]),
-    ("storage", &["storage", "database internals", "file system", "rocksdb"]),
-    ("infrastructure", &["infrastructure", "sre", "devops", "terraform", "platform team"]),
-    ("fintech", &["payments", "fintech", "banking", "ledger", "trading"]),
-    ("security", &["security", "authentication", "oauth", "cryptography"]),
+    (
+        "storage",
+        &["storage", "database internals", "file system", "rocksdb"],
+    ),
+    (
+        "infrastructure",
+        &[
+            "infrastructure",
+            "sre",
+            "devops",
+            "terraform",
+            "platform team",
+        ],
+    ),
+    (
+        "fintech",
+        &["payments", "fintech", "banking", "ledger", "trading"],
+    ),
+    (
+        "security",
+        &["security", "authentication", "oauth", "cryptography"],
+    ),
 ];
 
 const SKILLS: &[&str] = &[
-    "Rust", "Go", "Java", "Python", "C++", "TypeScript", "JavaScript", "Kotlin", "Swift", "Scala",
-    "PostgreSQL", "MySQL", "Redis", "Cassandra", "DynamoDB", "MongoDB", "Elasticsearch", "Kafka",
-    "RabbitMQ", "Kubernetes", "Docker", "Terraform", "AWS", "GCP", "Azure", "gRPC", "GraphQL",
-    "React", "Spark", "Airflow",
+    "Rust",
+    "Go",
+    "Java",
+    "Python",
+    "C++",
+    "TypeScript",
+    "JavaScript",
+    "Kotlin",
+    "Swift",
+    "Scala",
+    "PostgreSQL",
+    "MySQL",
+    "Redis",
+    "Cassandra",
+    "DynamoDB",
+    "MongoDB",
+    "Elasticsearch",
+    "Kafka",
+    "RabbitMQ",
+    "Kubernetes",
+    "Docker",
+    "Terraform",
+    "AWS",
+    "GCP",
+    "Azure",
+    "gRPC",
+    "GraphQL",
+    "React",
+    "Spark",
+    "Airflow",
 ];
 
 /// Extracts a profile from resume text for `user_id`.
@@ -80,9 +162,10 @@ fn name(text: &str) -> String {
         .find(|line| {
             let words: Vec<&str> = line.split_whitespace().collect();
             (2..=4).contains(&words.len())
-                && words
-                    .iter()
-                    .all(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || "-.'".contains(c)))
+                && words.iter().all(|w| {
+                    w.chars().next().is_some_and(char::is_uppercase)
+                        && w.chars().all(|c| c.is_alphabetic() || "-.'".contains(c))
+                })
         })
         .map(|line| line.chars().take(200).collect())
         .unwrap_or_default()
@@ -95,8 +178,14 @@ fn years_of_experience(text: &str) -> u32 {
         .filter_map(|c| c.get(1)?.as_str().parse::<u32>().ok())
         .max()
         .unwrap_or(0);
-    let ranges: Vec<(u32, u32)> = DATE_RANGE.captures_iter(text).filter_map(|c| range(&c)).collect();
-    let spanned = match (ranges.iter().map(|r| r.0).min(), ranges.iter().map(|r| r.1).max()) {
+    let ranges: Vec<(u32, u32)> = DATE_RANGE
+        .captures_iter(text)
+        .filter_map(|c| range(&c))
+        .collect();
+    let spanned = match (
+        ranges.iter().map(|r| r.0).min(),
+        ranges.iter().map(|r| r.1).max(),
+    ) {
         (Some(start), Some(end)) if end >= start => end - start,
         _ => 0,
     };
@@ -115,7 +204,10 @@ fn range(captures: &regex::Captures<'_>) -> Option<(u32, u32)> {
 /// Level from years, moved by titles (Staff/Principal up, Intern/Junior down).
 fn level(years: u32, lower: &str) -> ExperienceLevel {
     let by_years = ExperienceLevel::from_years(years);
-    if ["staff engineer", "principal", "distinguished"].iter().any(|t| lower.contains(t)) {
+    if ["staff engineer", "principal", "distinguished"]
+        .iter()
+        .any(|t| lower.contains(t))
+    {
         ExperienceLevel::Staff
     } else if lower.contains("senior") || lower.contains("sr. ") {
         let floor = if years >= 4 {
@@ -187,8 +279,17 @@ mod tests {
 
     #[test]
     fn titles_adjust_levels() {
-        assert_eq!(extract_profile("Intern at X 2025 - 2026", "u").experience_level, ExperienceLevel::Junior);
-        assert_eq!(extract_profile("Principal Engineer, 4 years", "u").experience_level, ExperienceLevel::Staff);
-        assert_eq!(extract_profile("I have 4 years of experience", "u").experience_level, ExperienceLevel::Mid);
+        assert_eq!(
+            extract_profile("Intern at X 2025 - 2026", "u").experience_level,
+            ExperienceLevel::Junior
+        );
+        assert_eq!(
+            extract_profile("Principal Engineer, 4 years", "u").experience_level,
+            ExperienceLevel::Staff
+        );
+        assert_eq!(
+            extract_profile("I have 4 years of experience", "u").experience_level,
+            ExperienceLevel::Mid
+        );
     }
 }

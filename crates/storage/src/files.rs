@@ -77,7 +77,9 @@ impl FileMediaStore {
         if safe {
             Ok(self.data_dir.join(path))
         } else {
-            Err(MediaError::OutsideDataDir(relative.chars().take(200).collect()))
+            Err(MediaError::OutsideDataDir(
+                relative.chars().take(200).collect(),
+            ))
         }
     }
 
@@ -255,7 +257,9 @@ fn link_next_free(dir: &Path, kind: MediaType, temp: &Path) -> Result<String, Me
         .flatten()
         .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
         .count();
-    let mut n = u32::try_from(existing).unwrap_or(u32::MAX - 1).saturating_add(1);
+    let mut n = u32::try_from(existing)
+        .unwrap_or(u32::MAX - 1)
+        .saturating_add(1);
     loop {
         let name = file_name(kind, n);
         match std::fs::hard_link(temp, dir.join(&name)) {

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use interview_core::ports::Store;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
-use sqlx::Connection as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::Connection as _;
 
 use crate::{RetryPolicy, StorageError};
 
@@ -124,7 +124,11 @@ pub struct PostgresStore {
 
 impl SqliteStore {
     /// Opens (creating if needed) the SQLite file and applies migrations.
-    pub async fn open(path: &Path, pool: PoolSettings, retry: RetryPolicy) -> Result<Self, StorageError> {
+    pub async fn open(
+        path: &Path,
+        pool: PoolSettings,
+        retry: RetryPolicy,
+    ) -> Result<Self, StorageError> {
         let url = format!("sqlite://{}", path.display());
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|error| StorageError::Directory {
@@ -172,7 +176,11 @@ impl SqliteStore {
 
 impl PostgresStore {
     /// Connects to PostgreSQL (retrying transient failures) and applies migrations.
-    pub async fn open(url: &str, pool: PoolSettings, retry: RetryPolicy) -> Result<Self, StorageError> {
+    pub async fn open(
+        url: &str,
+        pool: PoolSettings,
+        retry: RetryPolicy,
+    ) -> Result<Self, StorageError> {
         let shown = redact_url(url);
         let options = PgConnectOptions::from_str(url).map_err(|error| StorageError::BadUrl {
             url: shown.clone(),

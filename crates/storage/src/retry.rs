@@ -26,7 +26,11 @@ impl Default for RetryPolicy {
 
 impl RetryPolicy {
     /// Runs `operation`, retrying it while it fails with a transient error.
-    pub(crate) async fn run<T, F, Fut>(&self, name: &'static str, operation: F) -> Result<T, sqlx::Error>
+    pub(crate) async fn run<T, F, Fut>(
+        &self,
+        name: &'static str,
+        operation: F,
+    ) -> Result<T, sqlx::Error>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, sqlx::Error>>,
@@ -54,7 +58,10 @@ pub(crate) fn is_transient(error: &sqlx::Error) -> bool {
         sqlx::Error::Database(db) => db.code().is_some_and(|code| {
             let code = code.as_ref();
             code.starts_with("08")
-                || matches!(code, "57P01" | "57P02" | "57P03" | "40001" | "40P01" | "53300")
+                || matches!(
+                    code,
+                    "57P01" | "57P02" | "57P03" | "40001" | "40P01" | "53300"
+                )
                 || matches!(code, "5" | "6" | "261" | "262" | "517")
         }),
         _ => false,

@@ -43,7 +43,8 @@ pub(crate) fn to_i32(column: &str, value: u32) -> Result<i32, StoreError> {
 
 /// Converts a stored INTEGER back to an unsigned count.
 pub(crate) fn to_u32(column: &str, value: i64) -> Result<u32, StoreError> {
-    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{column} has invalid value {value}")))
+    u32::try_from(value)
+        .map_err(|_| StoreError::Corrupt(format!("{column} has invalid value {value}")))
 }
 
 /// The resume fields as they are bound, in column order.

@@ -24,7 +24,8 @@ pub(crate) mod sql {
     pub const SELECT_EVALUATION: &str = "SELECT CAST(overall_score AS DOUBLE PRECISION) AS overall_score, competency_scores, feedback, improvement_plan, communication_analysis FROM evaluations WHERE session_id = $1";
     pub const INSERT_MEDIA: &str = "INSERT INTO media_files (session_id, file_type, file_path, file_size_bytes, timestamp, metadata) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
     pub const SELECT_MEDIA: &str = "SELECT file_type, file_path, file_size_bytes, timestamp, metadata FROM media_files WHERE session_id = $1 ORDER BY id";
-    pub const DELETE_MEDIA: &str = "DELETE FROM media_files WHERE session_id = $1 AND file_path = $2";
+    pub const DELETE_MEDIA: &str =
+        "DELETE FROM media_files WHERE session_id = $1 AND file_path = $2";
     pub const INSERT_TOKEN_USAGE: &str = "INSERT INTO token_usage (session_id, timestamp, operation, provider, model, input_tokens, output_tokens, total_tokens, estimated_cost) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
     pub const SELECT_TOKEN_USAGE: &str = "SELECT timestamp, operation, provider, model, input_tokens, output_tokens, total_tokens, CAST(estimated_cost AS DOUBLE PRECISION) AS estimated_cost FROM token_usage WHERE session_id = $1 ORDER BY id";
     pub const INSERT_AUDIT_LOG: &str = "INSERT INTO audit_logs (timestamp, level, component, operation, session_id, user_id, message, stack_trace, metadata) VALUES ($1, $2, $3, $4, (SELECT id FROM sessions WHERE id = $5), $6, $7, $8, $9) RETURNING id";
@@ -44,8 +45,12 @@ macro_rules! impl_sql_store {
             let years: i64 = row.try_get::<i32, _>("years_of_experience")?.into();
             Ok(domain::ResumeData {
                 user_id: row.try_get("user_id")?,
-                name: row.try_get::<Option<String>, _>("name")?.unwrap_or_default(),
-                email: row.try_get::<Option<String>, _>("email")?.unwrap_or_default(),
+                name: row
+                    .try_get::<Option<String>, _>("name")?
+                    .unwrap_or_default(),
+                email: row
+                    .try_get::<Option<String>, _>("email")?
+                    .unwrap_or_default(),
                 experience_level: decode_word("experience_level", &level)?,
                 years_of_experience: u32::try_from(years)
                     .map_err(|_| decode_error("years_of_experience", "negative"))?,
@@ -53,9 +58,13 @@ macro_rules! impl_sql_store {
                 work_experience: row
                     .try_get::<Json<Vec<domain::WorkExperience>>, _>("work_experience")?
                     .0,
-                education: row.try_get::<Json<Vec<domain::Education>>, _>("education")?.0,
+                education: row
+                    .try_get::<Json<Vec<domain::Education>>, _>("education")?
+                    .0,
                 skills: row.try_get::<Json<Vec<String>>, _>("skills")?.0,
-                raw_text: row.try_get::<Option<String>, _>("raw_text")?.unwrap_or_default(),
+                raw_text: row
+                    .try_get::<Option<String>, _>("raw_text")?
+                    .unwrap_or_default(),
             })
         }
 
@@ -79,9 +88,7 @@ macro_rules! impl_sql_store {
             use sqlx::types::Json;
             use sqlx::Row as _;
             Ok(row
-                .try_get::<Option<Json<serde_json::Map<String, serde_json::Value>>>, _>(
-                    "metadata",
-                )?
+                .try_get::<Option<Json<serde_json::Map<String, serde_json::Value>>>, _>("metadata")?
                 .map(|json| json.0)
                 .unwrap_or_default())
         }
@@ -185,7 +192,13 @@ macro_rules! impl_sql_store {
                 resume: &domain::ResumeData,
             ) -> Result<(), interview_core::StoreError> {
                 let mut tx = self.begin("save_resume").await?;
-                bind_resume(&mut tx, $crate::sql_store::sql::UPSERT_RESUME, resume, chrono::Utc::now()).await?;
+                bind_resume(
+                    &mut tx,
+                    $crate::sql_store::sql::UPSERT_RESUME,
+                    resume,
+                    chrono::Utc::now(),
+                )
+                .await?;
                 tx.commit().await.map_err($crate::error::store_error)
             }
 
@@ -208,7 +221,10 @@ macro_rules! impl_sql_store {
                     .map_err($crate::error::store_error)
             }
 
-            async fn delete_resume(&self, user_id: &str) -> Result<bool, interview_core::StoreError> {
+            async fn delete_resume(
+                &self,
+                user_id: &str,
+            ) -> Result<bool, interview_core::StoreError> {
                 self.retry
                     .run("delete_resume", || {
                         sqlx::query($crate::sql_store::sql::DELETE_RESUME)
@@ -233,7 +249,13 @@ macro_rules! impl_sql_store {
                 let mut tx = self.begin("create_session").await?;
                 match &session.config.resume_data {
                     Some(resume) if resume.user_id == session.user_id => {
-                        bind_resume(&mut tx, $crate::sql_store::sql::UPSERT_RESUME, resume, session.created_at).await?;
+                        bind_resume(
+                            &mut tx,
+                            $crate::sql_store::sql::UPSERT_RESUME,
+                            resume,
+                            session.created_at,
+                        )
+                        .await?;
                     }
                     Some(_) => {
                         return Err(interview_core::StoreError::Conflict(
@@ -242,7 +264,13 @@ macro_rules! impl_sql_store {
                     }
                     None => {
                         let anonymous = domain::ResumeData::anonymous(&session.user_id);
-                        bind_resume(&mut tx, $crate::sql_store::sql::INSERT_RESUME_IF_ABSENT, &anonymous, session.created_at).await?;
+                        bind_resume(
+                            &mut tx,
+                            $crate::sql_store::sql::INSERT_RESUME_IF_ABSENT,
+                            &anonymous,
+                            session.created_at,
+                        )
+                        .await?;
                     }
                 }
                 sqlx::query($crate::sql_store::sql::INSERT_SESSION)
@@ -314,10 +342,9 @@ macro_rules! impl_sql_store {
                             ai_provider: row.try_get("ai_provider")?,
                             ai_model: row.try_get("ai_model")?,
                             problem: metadata.problem,
-                            overall_score: score
-                                .map(domain::Score::new)
-                                .transpose()
-                                .map_err(|error| decode_error("overall_score", &error.to_string()))?,
+                            overall_score: score.map(domain::Score::new).transpose().map_err(
+                                |error| decode_error("overall_score", &error.to_string()),
+                            )?,
                             message_count: u64::try_from(count).unwrap_or_default(),
                         })
                     })
@@ -329,7 +356,8 @@ macro_rules! impl_sql_store {
                 let count: i64 = self
                     .retry
                     .run("count_sessions", || {
-                        sqlx::query_scalar($crate::sql_store::sql::COUNT_SESSIONS).fetch_one(&self.pool)
+                        sqlx::query_scalar($crate::sql_store::sql::COUNT_SESSIONS)
+                            .fetch_one(&self.pool)
                     })
                     .await
                     .map_err($crate::error::store_error)?;
@@ -490,7 +518,9 @@ macro_rules! impl_sql_store {
                     .map_err($crate::error::store_error)?;
                 let Some(row) = row else { return Ok(None) };
                 let decode = || -> Result<domain::EvaluationReport, sqlx::Error> {
-                    let feedback = row.try_get::<Json<$crate::rows::FeedbackColumns>, _>("feedback")?.0;
+                    let feedback = row
+                        .try_get::<Json<$crate::rows::FeedbackColumns>, _>("feedback")?
+                        .0;
                     let score: f64 = row.try_get("overall_score")?;
                     Ok(domain::EvaluationReport {
                         session_id: id,
@@ -519,7 +549,9 @@ macro_rules! impl_sql_store {
                     .file_size_bytes
                     .map(i64::try_from)
                     .transpose()
-                    .map_err(|_| interview_core::StoreError::Conflict("file size too large".into()))?;
+                    .map_err(|_| {
+                        interview_core::StoreError::Conflict("file size too large".into())
+                    })?;
                 self.retry
                     .run("save_media_reference", || {
                         sqlx::query_scalar($crate::sql_store::sql::INSERT_MEDIA)
@@ -624,21 +656,29 @@ macro_rules! impl_sql_store {
                     .map_err($crate::error::store_error)?;
                 let mut records = Vec::with_capacity(rows.len());
                 for row in &rows {
-                    let operation: String = row.try_get("operation").map_err($crate::error::store_error)?;
+                    let operation: String = row
+                        .try_get("operation")
+                        .map_err($crate::error::store_error)?;
                     let count = |column: &str| -> Result<u32, interview_core::StoreError> {
                         let value: i32 = row.try_get(column).map_err($crate::error::store_error)?;
                         $crate::rows::to_u32(column, value.into())
                     };
                     records.push(domain::TokenUsageRecord {
                         session_id: id,
-                        timestamp: row.try_get("timestamp").map_err($crate::error::store_error)?,
+                        timestamp: row
+                            .try_get("timestamp")
+                            .map_err($crate::error::store_error)?,
                         operation: $crate::rows::parse_word("operation", &operation)?,
                         usage: domain::TokenUsage {
                             input_tokens: count("input_tokens")?,
                             output_tokens: count("output_tokens")?,
                             total_tokens: count("total_tokens")?,
-                            estimated_cost: row.try_get("estimated_cost").map_err($crate::error::store_error)?,
-                            provider: row.try_get("provider").map_err($crate::error::store_error)?,
+                            estimated_cost: row
+                                .try_get("estimated_cost")
+                                .map_err($crate::error::store_error)?,
+                            provider: row
+                                .try_get("provider")
+                                .map_err($crate::error::store_error)?,
                             model: row.try_get("model").map_err($crate::error::store_error)?,
                         },
                     });
@@ -706,14 +746,20 @@ macro_rules! impl_sql_store {
         }
 
         impl $store {
-            async fn begin(&self, name: &'static str) -> Result<Tx<'_>, interview_core::StoreError> {
+            async fn begin(
+                &self,
+                name: &'static str,
+            ) -> Result<Tx<'_>, interview_core::StoreError> {
                 self.retry
                     .run(name, || self.pool.begin())
                     .await
                     .map_err($crate::error::store_error)
             }
 
-            async fn with_resume(&self, row: &Row) -> Result<domain::Session, interview_core::StoreError> {
+            async fn with_resume(
+                &self,
+                row: &Row,
+            ) -> Result<domain::Session, interview_core::StoreError> {
                 use interview_core::ports::Store as _;
                 let (mut session, metadata) =
                     session_from_row(row).map_err($crate::error::store_error)?;

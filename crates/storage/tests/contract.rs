@@ -16,7 +16,10 @@ use interview_core::StoreError;
 use storage::{PoolSettings, PostgresStore, RetryPolicy, SqliteStore};
 
 fn at(seconds: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).single().expect("valid date") + Duration::seconds(seconds)
+    Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
+        .single()
+        .expect("valid date")
+        + Duration::seconds(seconds)
 }
 
 fn resume(user_id: &str) -> ResumeData {
@@ -116,7 +119,10 @@ async fn create(store: &dyn Store, s: &Session) {
 async fn resumes_round_trip_update_and_delete(store: Arc<dyn Store>) {
     let original = resume("zoe");
     store.save_resume(&original).await.expect("save");
-    assert_eq!(store.get_resume("zoe").await.expect("get"), Some(original.clone()));
+    assert_eq!(
+        store.get_resume("zoe").await.expect("get"),
+        Some(original.clone())
+    );
 
     let mut updated = original.clone();
     updated.experience_level = ExperienceLevel::Staff;
@@ -133,12 +139,22 @@ async fn resumes_round_trip_update_and_delete(store: Arc<dyn Store>) {
 async fn sessions_round_trip_with_and_without_resume(store: Arc<dyn Store>) {
     let anonymous = session("local", at(0), None);
     create(&*store, &anonymous).await;
-    assert_eq!(store.get_session(anonymous.id).await.expect("get"), Some(anonymous.clone()));
-    assert!(store.get_resume("local").await.expect("placeholder").is_some());
+    assert_eq!(
+        store.get_session(anonymous.id).await.expect("get"),
+        Some(anonymous.clone())
+    );
+    assert!(store
+        .get_resume("local")
+        .await
+        .expect("placeholder")
+        .is_some());
 
     let with_resume = session("zoe", at(10), Some(resume("zoe")));
     create(&*store, &with_resume).await;
-    assert_eq!(store.get_session(with_resume.id).await.expect("get"), Some(with_resume.clone()));
+    assert_eq!(
+        store.get_session(with_resume.id).await.expect("get"),
+        Some(with_resume.clone())
+    );
 
     let missing = SessionId::from_uuid(uuid::Uuid::new_v4());
     assert_eq!(store.get_session(missing).await.expect("get"), None);
@@ -153,32 +169,66 @@ async fn status_changes_and_latest_open_session(store: Arc<dyn Store>) {
     let open = store.latest_open_session().await.expect("open");
     assert_eq!(open.map(|s| s.id), Some(newer.id));
 
-    assert!(store.set_session_status(newer.id, SessionStatus::Paused).await.expect("pause"));
-    let paused = store.get_session(newer.id).await.expect("get").map(|s| s.status);
+    assert!(store
+        .set_session_status(newer.id, SessionStatus::Paused)
+        .await
+        .expect("pause"));
+    let paused = store
+        .get_session(newer.id)
+        .await
+        .expect("get")
+        .map(|s| s.status);
     assert_eq!(paused, Some(SessionStatus::Paused));
     let open = store.latest_open_session().await.expect("open");
-    assert_eq!(open.map(|s| s.id), Some(newer.id), "paused sessions are still open");
+    assert_eq!(
+        open.map(|s| s.id),
+        Some(newer.id),
+        "paused sessions are still open"
+    );
 
-    store.complete_session(newer.id, at(120), &report(newer.id, 80.0)).await.expect("complete");
-    let completed = store.get_session(newer.id).await.expect("get").expect("exists");
+    store
+        .complete_session(newer.id, at(120), &report(newer.id, 80.0))
+        .await
+        .expect("complete");
+    let completed = store
+        .get_session(newer.id)
+        .await
+        .expect("get")
+        .expect("exists");
     assert_eq!(completed.status, SessionStatus::Completed);
     assert_eq!(completed.ended_at, Some(at(120)));
     let open = store.latest_open_session().await.expect("open");
     assert_eq!(open.map(|s| s.id), Some(older.id));
 
     let missing = SessionId::from_uuid(uuid::Uuid::new_v4());
-    assert!(!store.set_session_status(missing, SessionStatus::Paused).await.expect("no row"));
+    assert!(!store
+        .set_session_status(missing, SessionStatus::Paused)
+        .await
+        .expect("no row"));
 }
 
 async fn completing_twice_is_rejected_and_keeps_the_first_report(store: Arc<dyn Store>) {
     let s = session("local", at(0), None);
     create(&*store, &s).await;
-    store.complete_session(s.id, at(100), &report(s.id, 64.25)).await.expect("complete");
-    let second = store.complete_session(s.id, at(200), &report(s.id, 10.0)).await;
+    store
+        .complete_session(s.id, at(100), &report(s.id, 64.25))
+        .await
+        .expect("complete");
+    let second = store
+        .complete_session(s.id, at(200), &report(s.id, 10.0))
+        .await;
     assert!(matches!(second, Err(StoreError::Conflict(_))), "{second:?}");
-    let stored = store.get_evaluation(s.id).await.expect("get").expect("exists");
+    let stored = store
+        .get_evaluation(s.id)
+        .await
+        .expect("get")
+        .expect("exists");
     assert_eq!(stored, report(s.id, 64.25));
-    let ended = store.get_session(s.id).await.expect("get").and_then(|s| s.ended_at);
+    let ended = store
+        .get_session(s.id)
+        .await
+        .expect("get")
+        .and_then(|s| s.ended_at);
     assert_eq!(ended, Some(at(100)));
 }
 
@@ -186,10 +236,22 @@ async fn evaluations_round_trip_and_upsert(store: Arc<dyn Store>) {
     let s = session("local", at(0), None);
     create(&*store, &s).await;
     assert_eq!(store.get_evaluation(s.id).await.expect("none yet"), None);
-    store.save_evaluation(&report(s.id, 55.5)).await.expect("save");
-    assert_eq!(store.get_evaluation(s.id).await.expect("get"), Some(report(s.id, 55.5)));
-    store.save_evaluation(&report(s.id, 91.0)).await.expect("replace");
-    assert_eq!(store.get_evaluation(s.id).await.expect("get"), Some(report(s.id, 91.0)));
+    store
+        .save_evaluation(&report(s.id, 55.5))
+        .await
+        .expect("save");
+    assert_eq!(
+        store.get_evaluation(s.id).await.expect("get"),
+        Some(report(s.id, 55.5))
+    );
+    store
+        .save_evaluation(&report(s.id, 91.0))
+        .await
+        .expect("replace");
+    assert_eq!(
+        store.get_evaluation(s.id).await.expect("get"),
+        Some(report(s.id, 91.0))
+    );
 }
 
 async fn pagination_is_newest_first(store: Arc<dyn Store>) {
@@ -201,22 +263,53 @@ async fn pagination_is_newest_first(store: Arc<dyn Store>) {
     }
     ids.reverse();
     let page = |limit, offset| Page::new(limit, offset).expect("page");
-    let first: Vec<_> = store.list_sessions(page(3, 0)).await.expect("list").iter().map(|s| s.id).collect();
-    let second: Vec<_> = store.list_sessions(page(3, 3)).await.expect("list").iter().map(|s| s.id).collect();
-    let third: Vec<_> = store.list_sessions(page(3, 6)).await.expect("list").iter().map(|s| s.id).collect();
+    let first: Vec<_> = store
+        .list_sessions(page(3, 0))
+        .await
+        .expect("list")
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let second: Vec<_> = store
+        .list_sessions(page(3, 3))
+        .await
+        .expect("list")
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    let third: Vec<_> = store
+        .list_sessions(page(3, 6))
+        .await
+        .expect("list")
+        .iter()
+        .map(|s| s.id)
+        .collect();
     assert_eq!(first, ids[0..3]);
     assert_eq!(second, ids[3..6]);
     assert_eq!(third, ids[6..7]);
-    assert!(store.list_sessions(page(3, 9)).await.expect("list").is_empty());
+    assert!(store
+        .list_sessions(page(3, 9))
+        .await
+        .expect("list")
+        .is_empty());
     assert_eq!(store.count_sessions().await.expect("count"), 7);
 }
 
 async fn summaries_carry_problem_score_and_message_count(store: Arc<dyn Store>) {
     let s = session("local", at(0), None);
     create(&*store, &s).await;
-    store.append_message(s.id, &message(Role::Interviewer, "Hi", 1)).await.expect("append");
-    store.append_message(s.id, &message(Role::Candidate, "Hello", 2)).await.expect("append");
-    store.complete_session(s.id, at(3), &report(s.id, 77.75)).await.expect("complete");
+    store
+        .append_message(s.id, &message(Role::Interviewer, "Hi", 1))
+        .await
+        .expect("append");
+    store
+        .append_message(s.id, &message(Role::Candidate, "Hello", 2))
+        .await
+        .expect("append");
+    store
+        .complete_session(s.id, at(3), &report(s.id, 77.75))
+        .await
+        .expect("complete");
     let list = store.list_sessions(Page::default()).await.expect("list");
     let summary = list.first().expect("one session");
     assert_eq!(summary.id, s.id);
@@ -229,17 +322,23 @@ async fn summaries_carry_problem_score_and_message_count(store: Arc<dyn Store>) 
 async fn messages_keep_order_and_metadata(store: Arc<dyn Store>) {
     let s = session("local", at(0), None);
     create(&*store, &s).await;
-    let first = message(Role::Interviewer, "Design a URL shortener.", 1).with_metadata("phase", "requirements");
+    let first = message(Role::Interviewer, "Design a URL shortener.", 1)
+        .with_metadata("phase", "requirements");
     let second = message(Role::Candidate, "Who are the users?", 2).with_metadata("source", "voice");
     let a = store.append_message(s.id, &first).await.expect("append");
     let b = store.append_message(s.id, &second).await.expect("append");
     assert!(b > a, "row ids increase");
-    assert_eq!(store.conversation(s.id).await.expect("load"), vec![first, second]);
+    assert_eq!(
+        store.conversation(s.id).await.expect("load"),
+        vec![first, second]
+    );
 }
 
 async fn messages_for_unknown_sessions_are_rejected(store: Arc<dyn Store>) {
     let missing = SessionId::from_uuid(uuid::Uuid::new_v4());
-    let result = store.append_message(missing, &message(Role::Candidate, "hello", 0)).await;
+    let result = store
+        .append_message(missing, &message(Role::Candidate, "hello", 0))
+        .await;
     assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
 }
 
@@ -258,7 +357,10 @@ async fn hostile_and_unusual_text_round_trips_byte_for_byte(store: Arc<dyn Store
     ];
     for (i, text) in texts.iter().enumerate() {
         let t = i64::try_from(i).expect("small");
-        store.append_message(s.id, &message(Role::Candidate, text, t)).await.expect("append");
+        store
+            .append_message(s.id, &message(Role::Candidate, text, t))
+            .await
+            .expect("append");
     }
     let loaded = store.conversation(s.id).await.expect("load");
     let contents: Vec<&str> = loaded.iter().map(|m| m.content.as_str()).collect();
@@ -269,7 +371,10 @@ async fn hostile_and_unusual_text_round_trips_byte_for_byte(store: Arc<dyn Store
     let mut hostile = resume("o-brien");
     hostile.name = "'); DROP TABLE resumes;--".into();
     store.save_resume(&hostile).await.expect("save");
-    assert_eq!(store.get_resume("o-brien").await.expect("get"), Some(hostile));
+    assert_eq!(
+        store.get_resume("o-brien").await.expect("get"),
+        Some(hostile)
+    );
 }
 
 async fn concurrent_writers_lose_nothing_and_keep_order(store: Arc<dyn Store>) {
@@ -284,7 +389,10 @@ async fn concurrent_writers_lose_nothing_and_keep_order(store: Arc<dyn Store>) {
             for n in 0..PER_WRITER {
                 let text = format!("writer {writer} message {n}");
                 let msg = Message::new(Role::Candidate, text, Utc::now()).expect("valid");
-                store.append_message(s.id, &msg).await.expect("append under contention");
+                store
+                    .append_message(s.id, &msg)
+                    .await
+                    .expect("append under contention");
             }
         }));
     }
@@ -300,7 +408,11 @@ async fn concurrent_writers_lose_nothing_and_keep_order(store: Arc<dyn Store>) {
             .filter_map(|m| m.content.strip_prefix(&prefix))
             .map(|n| n.parse().expect("number"))
             .collect();
-        assert_eq!(seen, (0..PER_WRITER).collect::<Vec<_>>(), "writer {writer} order");
+        assert_eq!(
+            seen,
+            (0..PER_WRITER).collect::<Vec<_>>(),
+            "writer {writer} order"
+        );
     }
 }
 
@@ -329,8 +441,14 @@ async fn media_references_round_trip_and_delete(store: Arc<dyn Store>) {
         store.save_media_reference(s.id, file).await.expect("save");
     }
     assert_eq!(store.media_files(s.id).await.expect("list"), files.to_vec());
-    assert!(store.delete_media_reference(s.id, &files[0].file_path).await.expect("delete"));
-    assert_eq!(store.media_files(s.id).await.expect("list"), files[1..].to_vec());
+    assert!(store
+        .delete_media_reference(s.id, &files[0].file_path)
+        .await
+        .expect("delete"));
+    assert_eq!(
+        store.media_files(s.id).await.expect("list"),
+        files[1..].to_vec()
+    );
 }
 
 async fn token_usage_round_trips_and_sums(store: Arc<dyn Store>) {
@@ -358,7 +476,10 @@ async fn token_usage_round_trips_and_sums(store: Arc<dyn Store>) {
     assert_eq!(totals.total_tokens, 12_450);
     assert!((totals.total_cost - 0.163956).abs() < 1e-9);
     assert_eq!(
-        totals.breakdown_by_operation.get(&TokenOperation::QuestionGeneration).map(|u| u.total_tokens),
+        totals
+            .breakdown_by_operation
+            .get(&TokenOperation::QuestionGeneration)
+            .map(|u| u.total_tokens),
         Some(3_250)
     );
 }
@@ -384,10 +505,24 @@ async fn audit_logs_round_trip_newest_first(store: Arc<dyn Store>) {
     let logs = store.audit_logs(Page::default()).await.expect("list");
     assert_eq!(logs, vec![newer.clone(), older]);
 
-    let unknown = entry(LogLevel::Critical, 3, Some(SessionId::from_uuid(uuid::Uuid::new_v4())));
-    store.append_audit_log(&unknown).await.expect("log for a session that does not exist");
-    let logs = store.audit_logs(Page::new(1, 0).expect("page")).await.expect("list");
-    assert_eq!(logs.first().map(|l| l.session_id), Some(None), "unknown session ids are not kept");
+    let unknown = entry(
+        LogLevel::Critical,
+        3,
+        Some(SessionId::from_uuid(uuid::Uuid::new_v4())),
+    );
+    store
+        .append_audit_log(&unknown)
+        .await
+        .expect("log for a session that does not exist");
+    let logs = store
+        .audit_logs(Page::new(1, 0).expect("page"))
+        .await
+        .expect("list");
+    assert_eq!(
+        logs.first().map(|l| l.session_id),
+        Some(None),
+        "unknown session ids are not kept"
+    );
 }
 
 async fn deleting_a_session_cascades(store: Arc<dyn Store>) {
@@ -396,15 +531,21 @@ async fn deleting_a_session_cascades(store: Arc<dyn Store>) {
     create(&*store, &s).await;
     create(&*store, &other).await;
     for id in [s.id, other.id] {
-        store.append_message(id, &message(Role::Candidate, "hi", 1)).await.expect("append");
         store
-            .save_media_reference(id, &MediaFile {
-                file_type: MediaType::Screen,
-                file_path: format!("sessions/{id}/screen/capture_001.png"),
-                timestamp: at(2),
-                file_size_bytes: None,
-                metadata: serde_json::Map::new(),
-            })
+            .append_message(id, &message(Role::Candidate, "hi", 1))
+            .await
+            .expect("append");
+        store
+            .save_media_reference(
+                id,
+                &MediaFile {
+                    file_type: MediaType::Screen,
+                    file_path: format!("sessions/{id}/screen/capture_001.png"),
+                    timestamp: at(2),
+                    file_size_bytes: None,
+                    metadata: serde_json::Map::new(),
+                },
+            )
             .await
             .expect("media");
         store
@@ -416,7 +557,10 @@ async fn deleting_a_session_cascades(store: Arc<dyn Store>) {
             })
             .await
             .expect("tokens");
-        store.save_evaluation(&report(id, 50.0)).await.expect("evaluation");
+        store
+            .save_evaluation(&report(id, 50.0))
+            .await
+            .expect("evaluation");
     }
     store
         .append_audit_log(&LogEntry {
@@ -443,14 +587,21 @@ async fn deleting_a_session_cascades(store: Arc<dyn Store>) {
     assert_eq!(logs.len(), 1, "audit logs survive");
     assert_eq!(logs[0].session_id, None, "ON DELETE SET NULL");
 
-    assert_eq!(store.conversation(other.id).await.expect("other").len(), 1, "other session untouched");
+    assert_eq!(
+        store.conversation(other.id).await.expect("other").len(),
+        1,
+        "other session untouched"
+    );
     assert!(!store.delete_session(s.id).await.expect("delete again"));
 }
 
 async fn deleting_a_resume_cascades_to_its_sessions(store: Arc<dyn Store>) {
     let s = session("zoe", at(0), Some(resume("zoe")));
     create(&*store, &s).await;
-    store.append_message(s.id, &message(Role::Candidate, "hi", 1)).await.expect("append");
+    store
+        .append_message(s.id, &message(Role::Candidate, "hi", 1))
+        .await
+        .expect("append");
     assert!(store.delete_resume("zoe").await.expect("delete"));
     assert_eq!(store.get_session(s.id).await.expect("get"), None);
     assert!(store.conversation(s.id).await.expect("load").is_empty());
@@ -464,9 +615,13 @@ async fn ping_answers(store: Arc<dyn Store>) {
 
 async fn sqlite_store(dir: &tempfile::TempDir) -> Arc<dyn Store> {
     Arc::new(
-        SqliteStore::open(&dir.path().join("mockint.db"), PoolSettings::default(), RetryPolicy::default())
-            .await
-            .expect("open sqlite"),
+        SqliteStore::open(
+            &dir.path().join("mockint.db"),
+            PoolSettings::default(),
+            RetryPolicy::default(),
+        )
+        .await
+        .expect("open sqlite"),
     )
 }
 

@@ -1,0 +1,463 @@
+//! The `mockint` command line contract, run as a real process against SQLite and the real
+//! PostgreSQL server.
+
+use std::path::Path;
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use sqlx::Connection as _;
+
+fn mockint(data_dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
+    command
+        .env_remove("DATABASE_URL")
+        .env_remove("OPENAI_API_KEY")
+        .env_remove("ANTHROPIC_API_KEY")
+        .env_remove("MOCKINT_CONFIG")
+        .env_remove("DATA_DIR")
+        .env_remove("RUST_LOG")
+        .arg("--data-dir")
+        .arg(data_dir);
+    command
+}
+
+fn stdout_json(output: &Output) -> Value {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+}
+
+/// Asserts exit code 2 and exactly one line on stderr containing `needle`; returns it.
+fn assert_one_line_error(output: &Output, needle: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(2), "stderr: {stderr}");
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "expected one line, got: {stderr}"
+    );
+    assert!(stderr.contains(needle), "expected '{needle}' in: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("backtrace"),
+        "{stderr}"
+    );
+    stderr
+}
+
+/// Runs the scripted interview and checks every turn through the CLI; returns the session id.
+fn scripted_interview_round_trip(data_dir: &Path, db_args: &[&str]) -> String {
+    let script = testkit::fixture("script_url_shortener.txt");
+    let turns = std::fs::read_to_string(&script)
+        .expect("fixture")
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .count();
+
+    let output = mockint(data_dir)
+        .args(db_args)
+        .args([
+            "interview",
+            "--problem",
+            "Design a URL shortener",
+            "--json",
+            "--script",
+        ])
+        .arg(&script)
+        .output()
+        .expect("run interview");
+    let report = stdout_json(&output);
+    let session_id = report["session_id"]
+        .as_str()
+        .expect("session_id")
+        .to_string();
+    let score = report["overall_score"].as_f64().expect("overall_score");
+    assert!((0.0..=100.0).contains(&score));
+    assert!(report["competency_scores"]["requirements"]["evidence"][0]
+        .as_str()
+        .is_some_and(|quote| quote.contains("requirements")));
+
+    let listed = stdout_json(
+        &mockint(data_dir)
+            .args(db_args)
+            .args(["sessions", "--json"])
+            .output()
+            .expect("sessions"),
+    );
+    let sessions = listed["sessions"].as_array().expect("sessions array");
+    let entry = sessions
+        .iter()
+        .find(|s| s["id"] == session_id.as_str())
+        .expect("the session is listed");
+    assert_eq!(entry["status"], "completed");
+    assert_eq!(entry["message_count"].as_u64(), Some(1 + 2 * turns as u64));
+
+    let transcript = stdout_json(
+        &mockint(data_dir)
+            .args(db_args)
+            .args(["transcript", &session_id, "--format", "json"])
+            .output()
+            .expect("transcript"),
+    );
+    let messages = transcript["messages"].as_array().expect("messages");
+    assert_eq!(
+        messages.len(),
+        1 + 2 * turns,
+        "opening + every candidate turn and its answer"
+    );
+    for (i, message) in messages.iter().enumerate() {
+        let expected = if i % 2 == 0 {
+            "interviewer"
+        } else {
+            "candidate"
+        };
+        assert_eq!(message["role"], expected, "message {i}");
+    }
+    assert!(messages[7]["content"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("'); DROP TABLE sessions;-- just kidding 🚀")));
+
+    let report_again = stdout_json(
+        &mockint(data_dir)
+            .args(db_args)
+            .args(["report", &session_id, "--format", "json"])
+            .output()
+            .expect("report"),
+    );
+    assert_eq!(report_again, report, "the stored report is the one printed");
+    session_id
+}
+
+async fn conversation_rows(url: &str, session_id: &str) -> (i64, i64) {
+    let id = uuid::Uuid::parse_str(session_id).expect("uuid");
+    if url.starts_with("postgres") {
+        let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
+        let count = |role: &'static str| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM conversations WHERE session_id = $1 AND role = $2",
+            )
+            .bind(id)
+            .bind(role)
+        };
+        let candidate = count("candidate")
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        let interviewer = count("interviewer")
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        (candidate, interviewer)
+    } else {
+        let mut conn = sqlx::SqliteConnection::connect(url).await.expect("connect");
+        let count = |role: &'static str| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM conversations WHERE session_id = $1 AND role = $2",
+            )
+            .bind(id)
+            .bind(role)
+        };
+        let candidate = count("candidate")
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        let interviewer = count("interviewer")
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        (candidate, interviewer)
+    }
+}
+
+#[tokio::test]
+async fn scripted_interview_is_stored_on_sqlite() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let id = scripted_interview_round_trip(dir.path(), &[]);
+    let url = format!("sqlite://{}", dir.path().join("mockint.db").display());
+    assert_eq!(conversation_rows(&url, &id).await, (6, 7));
+}
+
+#[tokio::test]
+async fn scripted_interview_is_stored_on_a_new_postgres_database() {
+    testkit::with_postgres(|url| async move {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let id = scripted_interview_round_trip(dir.path(), &["--database-url", &url]);
+        assert_eq!(conversation_rows(&url, &id).await, (6, 7));
+        assert!(
+            !dir.path().join("mockint.db").exists(),
+            "no SQLite file when PostgreSQL is used"
+        );
+    })
+    .await;
+}
+
+#[test]
+fn database_url_from_the_environment_is_used() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("elsewhere.db");
+    let output = mockint(dir.path())
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .args(["db", "migrate"])
+        .output()
+        .expect("migrate");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(db.exists());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("up to date"));
+}
+
+#[test]
+fn transcript_formats_and_out_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let id = scripted_interview_round_trip(dir.path(), &[]);
+    let txt = mockint(dir.path())
+        .args(["transcript", &id])
+        .output()
+        .expect("txt");
+    let txt = String::from_utf8_lossy(&txt.stdout).to_string();
+    assert!(
+        txt.contains("Interviewer:") && txt.contains("Candidate:"),
+        "{txt}"
+    );
+    let out = dir.path().join("t.md");
+    let written = mockint(dir.path())
+        .args(["transcript", &id, "--format", "md", "--out"])
+        .arg(&out)
+        .output()
+        .expect("md");
+    assert!(written.status.success());
+    let markdown = std::fs::read_to_string(&out).expect("written file");
+    assert!(markdown.starts_with("# Interview transcript"));
+    assert!(markdown.contains("just kidding 🚀"));
+    let report = mockint(dir.path())
+        .args(["report", &id])
+        .output()
+        .expect("md report");
+    assert!(String::from_utf8_lossy(&report.stdout).contains("## Improvement plan"));
+}
+
+#[test]
+fn wrong_database_urls_fail_with_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = mockint(dir.path())
+        .args([
+            "--database-url",
+            "mysql://root:hunter2@localhost/db",
+            "sessions",
+        ])
+        .output()
+        .expect("run");
+    let line = assert_one_line_error(&output, "invalid database URL");
+    assert!(!line.contains("hunter2"), "password leaked: {line}");
+
+    let output = mockint(dir.path())
+        .env(
+            "DATABASE_URL",
+            "postgres://postgres:hunter2@127.0.0.1:1/nowhere",
+        )
+        .arg("sessions")
+        .output()
+        .expect("run");
+    let line = assert_one_line_error(&output, "cannot connect to database");
+    assert!(!line.contains("hunter2"), "password leaked: {line}");
+
+    let output = mockint(dir.path())
+        .args([
+            "--database-url",
+            "postgres://postgres@127.0.0.1:5432/mockint_no_such_db",
+            "sessions",
+        ])
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "does not exist");
+}
+
+#[test]
+fn unusable_data_dirs_fail_with_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let output = mockint(&file.join("data"))
+        .arg("sessions")
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "data directory");
+    let output = mockint(Path::new("/proc/mockint-cannot-exist"))
+        .arg("sessions")
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "data directory");
+}
+
+#[test]
+fn malformed_and_invalid_config_fail_with_one_line_naming_the_key() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cases = [
+        ("database:\n  pool_size: [oops\n", "invalid configuration"),
+        ("database:\n  pool_size: 0\n", "database.pool_size"),
+        ("database:\n  pool_size: lots\n", "database.pool_size"),
+        ("database:\n  pool_sise: 3\n", "pool_sise"),
+        ("ai:\n  default_provider: skynet\n", "ai.default_provider"),
+        ("logging:\n  level: LOUD\n", "logging.level"),
+        ("ai:\n  openai:\n    api_key: sk-secret-value\n", "api_key"),
+        ("\u{0}\u{1}binary", "invalid configuration"),
+    ];
+    for (i, (yaml, needle)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("config-{i}.yaml"));
+        std::fs::write(&path, yaml).expect("write config");
+        let output = mockint(dir.path())
+            .arg("--config")
+            .arg(&path)
+            .arg("sessions")
+            .output()
+            .expect("run");
+        let line = assert_one_line_error(&output, needle);
+        assert!(!line.contains("sk-secret-value"), "secret echoed: {line}");
+    }
+    let output = mockint(dir.path())
+        .args(["--config", "/nonexistent/config.yaml", "sessions"])
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "not found");
+    let output = mockint(dir.path())
+        .env("MAX_TOKENS_PER_SESSION", "many")
+        .arg("sessions")
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "ai.max_tokens_per_session");
+}
+
+#[test]
+fn the_shipped_config_is_valid() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config.yaml");
+    let output = mockint(dir.path())
+        .arg("--config")
+        .arg(config)
+        .args(["db", "migrate"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn bad_inputs_fail_with_one_line_and_store_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "\n  \n\n").expect("write");
+    let binary = dir.path().join("resume.txt");
+    std::fs::write(&binary, [0u8, 159, 146, 150, 0, 1, 2, 3]).expect("write");
+    let fake_pdf = dir.path().join("resume.pdf");
+    std::fs::write(&fake_pdf, "just text pretending").expect("write");
+
+    let output = mockint(dir.path())
+        .args(["interview", "--script"])
+        .arg(&empty)
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "no candidate turns");
+    let output = mockint(dir.path())
+        .args(["interview", "--script", "/nonexistent/script.txt"])
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "cannot read script");
+    let output = mockint(dir.path())
+        .args(["interview", "--resume"])
+        .arg(&binary)
+        .arg("--script")
+        .arg(testkit::fixture("script_url_shortener.txt"))
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "not a PDF or text file");
+    let output = mockint(dir.path())
+        .args(["resume", "parse"])
+        .arg(&fake_pdf)
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "extension .pdf");
+    let output = mockint(dir.path())
+        .args(["interview", "--provider", "openai", "--script"])
+        .arg(testkit::fixture("script_url_shortener.txt"))
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "OPENAI_API_KEY");
+    let output = mockint(dir.path())
+        .args(["report", "not-a-uuid"])
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "not a valid session id");
+    let output = mockint(dir.path())
+        .args(["transcript", "550e8400-e29b-41d4-a716-446655440000"])
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "no session with id");
+    let output = mockint(dir.path())
+        .args(["sessions", "--limit", "0"])
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "limit");
+    let output = mockint(dir.path())
+        .args(["interview", "--provider", "gpt"])
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "invalid value 'gpt'");
+
+    let listed = stdout_json(
+        &mockint(dir.path())
+            .args(["sessions", "--json"])
+            .output()
+            .expect("sessions"),
+    );
+    assert_eq!(listed["total"], 0, "no session was created by bad input");
+}
+
+#[test]
+fn resume_parse_extracts_a_profile() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = mockint(dir.path())
+        .args(["resume", "parse", "--json"])
+        .arg(testkit::fixture("resume_senior.txt"))
+        .output()
+        .expect("run");
+    let profile = stdout_json(&output);
+    assert_eq!(profile["name"], "Priya Natarajan");
+    assert_eq!(profile["email"], "priya.natarajan@example.com");
+    assert_eq!(profile["experience_level"], "senior");
+    assert_eq!(profile["years_of_experience"], 10);
+    let skills = profile["skills"].as_array().expect("skills");
+    for skill in ["Go", "PostgreSQL", "Kafka", "Java", "Python"] {
+        assert!(
+            skills.iter().any(|s| s == skill),
+            "missing {skill} in {skills:?}"
+        );
+    }
+}
+
+#[test]
+fn interactive_interview_reads_turns_from_stdin() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = mockint(dir.path())
+        .args(["interview", "--json"])
+        .write_stdin("We need to clarify requirements: who are the users and what latency and availability do they expect?\n\n/end\nignored after end\n")
+        .output()
+        .expect("run");
+    let report = stdout_json(&output);
+    let id = report["session_id"].as_str().expect("id").to_string();
+    let transcript = stdout_json(
+        &mockint(dir.path())
+            .args(["transcript", &id, "--format", "json"])
+            .output()
+            .expect("transcript"),
+    );
+    assert_eq!(transcript["messages"].as_array().map(Vec::len), Some(3));
+}
