@@ -129,7 +129,7 @@ fn assess(competency: &'static Competency, answers: &[&Message]) -> Assessment {
         }
         ranked.push((hits.len(), answer));
     }
-    ranked.sort_by(|a, b| b.0.cmp(&a.0));
+    ranked.sort_by_key(|(hits, _)| std::cmp::Reverse(*hits));
     let evidence: Vec<String> = ranked
         .iter()
         .take(3)

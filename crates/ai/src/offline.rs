@@ -170,9 +170,7 @@ impl Interviewer for OfflineInterviewer {
                 &weak,
             ));
         }
-        if phase == Phase::WrapUp && last_kind != "clarify"
-            || out_of_time(ctx) && phase == Phase::WrapUp
-        {
+        if phase == Phase::WrapUp && (last_kind != "clarify" || out_of_time(ctx)) {
             let content = "Thank you, that's all the time we have. You can end the session now to get your evaluation.";
             return Ok(reply(
                 content.into(),

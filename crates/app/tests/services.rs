@@ -223,7 +223,7 @@ async fn media_limits_are_enforced() {
         .expect("fits");
     let error = app
         .media
-        .save(session.id, MediaType::Video, &vec![0u8; 100])
+        .save(session.id, MediaType::Video, &[0u8; 100])
         .await
         .expect_err("session full");
     assert!(
