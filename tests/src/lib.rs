@@ -1,10 +1,12 @@
 //! Helpers shared by the project's tests: throw-away PostgreSQL databases on the real server
-//! and paths to fixtures.
+//! and paths to fixtures, and the harness that runs the real desktop app under Xvfb.
 #![allow(clippy::missing_panics_doc)]
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+
+pub mod desktop;
 
 use futures::FutureExt as _;
 use sqlx::Connection as _;

@@ -1,1 +1,93 @@
-fn main() {}
+//! Project tasks: `cargo xtask ui | run | test`.
+//!
+//! - `ui`: builds the Leptos UI to WebAssembly and lays out `ui/dist` (wasm-bindgen, static files).
+//! - `run`: builds the UI, then runs the desktop app.
+//! - `test`: builds the UI, the desktop app and the CLI, then runs the whole test suite.
+//!
+//! System packages and tools are installed by `scripts/dev.sh`, which then calls this.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("ui") => build_ui(),
+        Some("run") => build_ui().and_then(|()| cargo(&["run", "-p", "mockint-desktop"])),
+        Some("test") => build_ui()
+            .and_then(|()| cargo(&["build", "-p", "mockint-desktop", "-p", "mockint-cli"]))
+            .and_then(|()| cargo(&["test", "--workspace", "--no-fail-fast"])),
+        _ => Err("usage: cargo xtask ui | run | test".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    let status = command
+        .current_dir(root())
+        .status()
+        .map_err(|error| format!("cannot run {shown}: {error}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    run(Command::new(cargo).args(args))
+}
+
+/// Builds the UI crate for wasm32 and generates its JavaScript glue into `ui/dist`.
+fn build_ui() -> Result<(), String> {
+    cargo(&[
+        "build",
+        "-p",
+        "mockint-ui",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])?;
+    let wasm = target_dir().join("wasm32-unknown-unknown/debug/mockint_ui.wasm");
+    let dist = root().join("ui/dist");
+    let staging = root().join("ui/dist.part");
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging)
+        .map_err(|error| format!("cannot create {}: {error}", staging.display()))?;
+    run(Command::new("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(&staging)
+        .arg(&wasm))?;
+    let statics = root().join("ui/static");
+    let entries = std::fs::read_dir(&statics)
+        .map_err(|error| format!("cannot read {}: {error}", statics.display()))?;
+    for entry in entries.flatten() {
+        std::fs::copy(entry.path(), staging.join(entry.file_name()))
+            .map_err(|error| format!("cannot copy {}: {error}", entry.path().display()))?;
+    }
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::rename(&staging, &dist)
+        .map_err(|error| format!("cannot move {} into place: {error}", dist.display()))?;
+    println!("xtask: UI built into {}", dist.display());
+    Ok(())
+}

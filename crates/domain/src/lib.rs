@@ -7,6 +7,7 @@
 
 mod error;
 mod evaluation;
+pub mod ipc;
 mod logging;
 mod media;
 mod message;

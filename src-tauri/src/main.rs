@@ -1,0 +1,28 @@
+//! The desktop app: a Tauri window showing the Leptos UI, with commands that delegate to the
+//! same services the CLI uses.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+fn main() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let state = tauri::async_runtime::block_on(state::DesktopState::start());
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_sessions
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("mockint-desktop: cannot start the window: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,39 @@
+//! What the desktop app holds between commands: the assembled app, or why it could not start.
+
+use app::{App, StartOptions};
+
+/// Managed Tauri state, built once at start-up.
+pub struct DesktopState {
+    /// The running app, if it started.
+    pub app: Option<App>,
+    /// The reason it did not start (shown in the window instead of a blank page).
+    pub startup_error: Option<String>,
+}
+
+impl DesktopState {
+    /// Starts the app from the environment (`DATA_DIR`, `DATABASE_URL`, `MOCKINT_CONFIG`, `.env`).
+    pub async fn start() -> Self {
+        match App::start(&StartOptions::default()).await {
+            Ok(app) => Self {
+                app: Some(app),
+                startup_error: None,
+            },
+            Err(error) => {
+                tracing::error!(%error, "app failed to start");
+                Self {
+                    app: None,
+                    startup_error: Some(error.to_string()),
+                }
+            }
+        }
+    }
+
+    /// The app, or the start-up error as a command error.
+    pub fn app(&self) -> Result<&App, String> {
+        self.app.as_ref().ok_or_else(|| {
+            self.startup_error
+                .clone()
+                .unwrap_or_else(|| "the app is not ready".into())
+        })
+    }
+}
