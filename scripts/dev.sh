@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# One entry point for a fresh machine (Debian/Ubuntu): installs whatever is missing, then
+#   scripts/dev.sh run    builds the UI and starts the desktop app
+#   scripts/dev.sh test   builds everything and runs the whole test suite
+# Every install step is skipped when its tool is already present at the right version.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+APT_PACKAGES=(
+  build-essential pkg-config libssl-dev
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+  webkit2gtk-driver xvfb xauth dbus
+)
+TAURI_DRIVER_VERSION=2.1.0
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_system_packages() {
+  local missing=()
+  for package in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing system packages: ${missing[*]}"
+    as_root apt-get update -q -o DPkg::Lock::Timeout=600
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q -o DPkg::Lock::Timeout=600 "${missing[@]}"
+  fi
+}
+
+install_rust_tools() {
+  command -v cargo >/dev/null || { echo "cargo not found: install Rust from rustup first" >&2; exit 1; }
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || {
+    log "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  }
+  local wanted have
+  wanted="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)"
+  have="$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)"
+  if [ "$have" != "$wanted" ]; then
+    log "installing wasm-bindgen-cli $wanted (matches Cargo.lock)"
+    cargo install wasm-bindgen-cli --version "$wanted" --force
+  fi
+}
+
+install_test_tools() {
+  # tauri-driver has no --version flag: ask cargo which version it installed.
+  if ! command -v tauri-driver >/dev/null \
+    || ! cargo install --list | grep -qx "tauri-driver v$TAURI_DRIVER_VERSION:"; then
+    log "installing tauri-driver $TAURI_DRIVER_VERSION"
+    cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --force
+  fi
+}
+
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
+  if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    local version
+    version="$(ls /etc/postgresql | sort -V | tail -n 1)"
+    log "starting PostgreSQL $version"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  fi
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && return
+    sleep 1
+  done
+  echo "PostgreSQL is not reachable on 127.0.0.1:5432 (the contract tests need it; set MOCKINT_TEST_PG_URL to use another server)" >&2
+  exit 1
+}
+
+use_build_cache() {
+  # Reuse compiled dependencies across clones when a cache directory can be used; a cold
+  # build without it works the same, only slower.
+  if [ -z "${CARGO_TARGET_DIR:-}" ]; then
+    local cache="${MOCKINT_BUILD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mockint/target}"
+    if mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ]; then
+      export CARGO_TARGET_DIR="$cache"
+      log "build cache: $CARGO_TARGET_DIR"
+    fi
+  fi
+}
+
+case "${1:-}" in
+  run)
+    install_system_packages
+    install_rust_tools
+    use_build_cache
+    if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+      echo "No display found: the desktop app needs one (or try: xvfb-run scripts/dev.sh run)." >&2
+      echo "The CLI needs none: cargo run -p mockint-cli -- interview" >&2
+      exit 2
+    fi
+    exec cargo xtask run
+    ;;
+  test)
+    install_system_packages
+    install_rust_tools
+    install_test_tools
+    ensure_postgres
+    use_build_cache
+    exec cargo xtask test
+    ;;
+  *)
+    echo "usage: scripts/dev.sh run | test" >&2
+    exit 2
+    ;;
+esac
