@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Some("run") => build_ui().and_then(|()| cargo(&["run", "-p", "mockint-desktop"])),
         Some("test") => build_ui()
             .and_then(|()| cargo(&["build", "-p", "mockint-desktop", "-p", "mockint-cli"]))
-            .and_then(|()| cargo(&["test", "--workspace", "--no-fail-fast"])),
+            .and_then(|()| test_workspace()),
         _ => Err("usage: cargo xtask ui | run | test".to_string()),
     };
     match result {
@@ -57,6 +57,49 @@ fn run(command: &mut Command) -> Result<(), String> {
 fn cargo(args: &[&str]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(cargo).args(args))
+}
+
+/// Runs `cargo test --workspace`, echoing its output, and closes with one summary line
+/// (`tests: N passed, N failed`) summed over every test binary.
+fn test_workspace() -> Result<(), String> {
+    use std::io::BufRead as _;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut child = Command::new(cargo)
+        .args(["test", "--workspace", "--no-fail-fast"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|error| format!("cannot run cargo test: {error}"))?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(stdout) = child.stdout.take() {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                passed += count_before(rest, " passed");
+                failed += count_before(rest, " failed");
+            }
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|error| format!("cargo test: {error}"))?;
+    println!("tests: {passed} passed, {failed} failed");
+    if status.success() && failed == 0 && passed > 0 {
+        Ok(())
+    } else {
+        Err(format!("cargo test failed ({status})"))
+    }
+}
+
+/// The number just before `label` in a `test result:` line, e.g. `12` in `ok. 12 passed;`.
+fn count_before(text: &str, label: &str) -> u64 {
+    text.find(label)
+        .and_then(|end| text[..end].rsplit([' ', '.']).next())
+        .and_then(|number| number.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Builds the UI crate for wasm32 and generates its JavaScript glue into `ui/dist`.

@@ -160,18 +160,13 @@ impl Interviewer for OfflineInterviewer {
             .filter(|key| !covered.contains(key))
             .collect();
 
-        if last_kind == "closing" {
-            let content = "Thanks — the interview is over. End the session to see your evaluation and improvement plan.";
-            return Ok(reply(
-                content.into(),
-                Phase::WrapUp,
-                "closing",
-                &covered,
-                &weak,
-            ));
-        }
-        if phase == Phase::WrapUp && (last_kind != "clarify" || out_of_time(ctx)) {
-            let content = "Thank you, that's all the time we have. You can end the session now to get your evaluation.";
+        let finished = last_kind == "closing";
+        if finished || phase == Phase::WrapUp && (last_kind != "clarify" || out_of_time(ctx)) {
+            let content = if finished {
+                "Thanks — the interview is over. End the session to see your evaluation and improvement plan."
+            } else {
+                "Thank you, that's all the time we have. You can end the session now to get your evaluation."
+            };
             return Ok(reply(
                 content.into(),
                 Phase::WrapUp,

@@ -215,6 +215,12 @@ fn dir_size(dir: &Path) -> u64 {
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), MediaError> {
+    create_private_dir_all(dir)
+        .map_err(|error| io_error("create directory", dir, &error.to_string()))
+}
+
+/// Creates `dir` and its parents, readable only by the current user on Unix (mode 0700).
+pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -222,9 +228,7 @@ fn create_private_dir(dir: &Path) -> Result<(), MediaError> {
         use std::os::unix::fs::DirBuilderExt as _;
         builder.mode(0o700);
     }
-    builder
-        .create(dir)
-        .map_err(|error| io_error("create directory", dir, &error.to_string()))
+    builder.create(dir)
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), MediaError> {

@@ -13,7 +13,7 @@ mod rows;
 mod sql_store;
 
 pub use error::StorageError;
-pub use files::{FileMediaStore, MediaLimits};
+pub use files::{create_private_dir_all, FileMediaStore, MediaLimits};
 pub use open::{
     migration_count, open_store, redact_url, DatabaseTarget, PoolSettings, PostgresStore,
     SqliteStore,

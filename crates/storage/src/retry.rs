@@ -67,3 +67,72 @@ pub(crate) fn is_transient(error: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    fn fast() -> RetryPolicy {
+        RetryPolicy {
+            retries: 3,
+            first_delay: Duration::from_millis(1),
+        }
+    }
+
+    #[tokio::test]
+    async fn transient_errors_are_retried_three_times() {
+        let attempts = AtomicUsize::new(0);
+        let result: Result<(), sqlx::Error> = fast()
+            .run("test", || async {
+                attempts.fetch_add(1, Ordering::SeqCst);
+                Err(sqlx::Error::Io(std::io::Error::from(
+                    std::io::ErrorKind::ConnectionRefused,
+                )))
+            })
+            .await;
+        assert!(result.is_err());
+        assert_eq!(
+            attempts.load(Ordering::SeqCst),
+            4,
+            "first attempt plus 3 retries"
+        );
+    }
+
+    #[tokio::test]
+    async fn recovery_after_a_transient_error_succeeds() {
+        let attempts = AtomicUsize::new(0);
+        let result = fast()
+            .run("test", || async {
+                if attempts.fetch_add(1, Ordering::SeqCst) < 2 {
+                    Err(sqlx::Error::PoolTimedOut)
+                } else {
+                    Ok(42)
+                }
+            })
+            .await;
+        assert_eq!(result.ok(), Some(42));
+        assert_eq!(attempts.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn permanent_errors_are_not_retried() {
+        let attempts = AtomicUsize::new(0);
+        let result: Result<(), sqlx::Error> = fast()
+            .run("test", || async {
+                attempts.fetch_add(1, Ordering::SeqCst);
+                Err(sqlx::Error::RowNotFound)
+            })
+            .await;
+        assert!(result.is_err());
+        assert_eq!(attempts.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn default_policy_is_one_two_four_seconds() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.retries, 3);
+        assert_eq!(policy.first_delay, Duration::from_secs(1));
+    }
+}

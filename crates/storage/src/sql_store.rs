@@ -315,15 +315,8 @@ macro_rules! impl_sql_store {
                 use sqlx::types::Json;
                 use sqlx::Row as _;
                 let rows = self
-                    .retry
-                    .run("list_sessions", || {
-                        sqlx::query($crate::sql_store::sql::LIST_SESSIONS)
-                            .bind(i64::from(page.limit))
-                            .bind(i64::from(page.offset))
-                            .fetch_all(&self.pool)
-                    })
-                    .await
-                    .map_err($crate::error::store_error)?;
+                    .page_rows("list_sessions", $crate::sql_store::sql::LIST_SESSIONS, page)
+                    .await?;
                 rows.iter()
                     .map(|row| -> Result<domain::SessionSummary, sqlx::Error> {
                         let status: String = row.try_get("status")?;
@@ -468,14 +461,12 @@ macro_rules! impl_sql_store {
             ) -> Result<Vec<domain::Message>, interview_core::StoreError> {
                 use sqlx::Row as _;
                 let rows = self
-                    .retry
-                    .run("conversation", || {
-                        sqlx::query($crate::sql_store::sql::SELECT_CONVERSATION)
-                            .bind(id.as_uuid())
-                            .fetch_all(&self.pool)
-                    })
-                    .await
-                    .map_err($crate::error::store_error)?;
+                    .session_rows(
+                        "conversation",
+                        $crate::sql_store::sql::SELECT_CONVERSATION,
+                        id,
+                    )
+                    .await?;
                 rows.iter()
                     .map(|row| -> Result<domain::Message, sqlx::Error> {
                         let role: String = row.try_get("role")?;
@@ -573,14 +564,8 @@ macro_rules! impl_sql_store {
             ) -> Result<Vec<domain::MediaFile>, interview_core::StoreError> {
                 use sqlx::Row as _;
                 let rows = self
-                    .retry
-                    .run("media_files", || {
-                        sqlx::query($crate::sql_store::sql::SELECT_MEDIA)
-                            .bind(id.as_uuid())
-                            .fetch_all(&self.pool)
-                    })
-                    .await
-                    .map_err($crate::error::store_error)?;
+                    .session_rows("media_files", $crate::sql_store::sql::SELECT_MEDIA, id)
+                    .await?;
                 rows.iter()
                     .map(|row| -> Result<domain::MediaFile, sqlx::Error> {
                         let kind: String = row.try_get("file_type")?;
@@ -646,14 +631,12 @@ macro_rules! impl_sql_store {
             ) -> Result<Vec<domain::TokenUsageRecord>, interview_core::StoreError> {
                 use sqlx::Row as _;
                 let rows = self
-                    .retry
-                    .run("token_usage", || {
-                        sqlx::query($crate::sql_store::sql::SELECT_TOKEN_USAGE)
-                            .bind(id.as_uuid())
-                            .fetch_all(&self.pool)
-                    })
-                    .await
-                    .map_err($crate::error::store_error)?;
+                    .session_rows(
+                        "token_usage",
+                        $crate::sql_store::sql::SELECT_TOKEN_USAGE,
+                        id,
+                    )
+                    .await?;
                 let mut records = Vec::with_capacity(rows.len());
                 for row in &rows {
                     let operation: String = row
@@ -715,15 +698,12 @@ macro_rules! impl_sql_store {
             ) -> Result<Vec<domain::LogEntry>, interview_core::StoreError> {
                 use sqlx::Row as _;
                 let rows = self
-                    .retry
-                    .run("audit_logs", || {
-                        sqlx::query($crate::sql_store::sql::SELECT_AUDIT_LOGS)
-                            .bind(i64::from(page.limit))
-                            .bind(i64::from(page.offset))
-                            .fetch_all(&self.pool)
-                    })
-                    .await
-                    .map_err($crate::error::store_error)?;
+                    .page_rows(
+                        "audit_logs",
+                        $crate::sql_store::sql::SELECT_AUDIT_LOGS,
+                        page,
+                    )
+                    .await?;
                 rows.iter()
                     .map(|row| -> Result<domain::LogEntry, sqlx::Error> {
                         let level: String = row.try_get("level")?;
@@ -746,6 +726,39 @@ macro_rules! impl_sql_store {
         }
 
         impl $store {
+            /// All rows of a per-session query (`$1` is the session id).
+            async fn session_rows(
+                &self,
+                name: &'static str,
+                sql: &'static str,
+                id: domain::SessionId,
+            ) -> Result<Vec<Row>, interview_core::StoreError> {
+                self.retry
+                    .run(name, || {
+                        sqlx::query(sql).bind(id.as_uuid()).fetch_all(&self.pool)
+                    })
+                    .await
+                    .map_err($crate::error::store_error)
+            }
+
+            /// One page of a paginated query (`$1` limit, `$2` offset).
+            async fn page_rows(
+                &self,
+                name: &'static str,
+                sql: &'static str,
+                page: domain::Page,
+            ) -> Result<Vec<Row>, interview_core::StoreError> {
+                self.retry
+                    .run(name, || {
+                        sqlx::query(sql)
+                            .bind(i64::from(page.limit))
+                            .bind(i64::from(page.offset))
+                            .fetch_all(&self.pool)
+                    })
+                    .await
+                    .map_err($crate::error::store_error)
+            }
+
             async fn begin(
                 &self,
                 name: &'static str,
