@@ -88,29 +88,3 @@ pub const COMPETENCIES: &[Competency] = &[
         resources: &["Hello Interview: 'Delivery framework' guide"],
     },
 ];
-
-/// Lower-cased text padded with spaces so that signals with edge spaces match at the ends.
-pub(crate) fn normalise(text: &str) -> String {
-    format!(" {} ", text.to_lowercase())
-}
-
-/// The signals of `competency` that appear in `normalised` text at the start of a word
-/// (so "api" does not match "rapid", while the stem "idempot" matches "idempotent").
-pub(crate) fn matched_signals(competency: &Competency, normalised: &str) -> Vec<&'static str> {
-    competency
-        .signals
-        .iter()
-        .copied()
-        .filter(|signal| starts_a_word(normalised, signal))
-        .collect()
-}
-
-fn starts_a_word(haystack: &str, needle: &str) -> bool {
-    haystack.match_indices(needle).any(|(i, _)| {
-        needle.starts_with(' ')
-            || !haystack[..i]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric)
-    })
-}

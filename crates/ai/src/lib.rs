@@ -4,6 +4,7 @@
 //! - [`RubricEvaluator`]: scores a transcript per competency with quoted evidence.
 //! - [`problems`]: the problem bank and problem selection.
 
+pub mod analysis;
 mod competencies;
 mod evaluator;
 mod offline;
@@ -11,4 +12,6 @@ pub mod problems;
 
 pub use competencies::{Competency, COMPETENCIES};
 pub use evaluator::RubricEvaluator;
-pub use offline::{OfflineInterviewer, Phase, OFFLINE_MODEL, OFFLINE_PROVIDER};
+pub use offline::{
+    adapt_difficulty, Difficulty, OfflineInterviewer, Phase, OFFLINE_MODEL, OFFLINE_PROVIDER,
+};

@@ -10,7 +10,9 @@ use interview_core::ports::{InterviewContext, Interviewer, InterviewerReply};
 use interview_core::InterviewerError;
 use serde_json::{json, Map, Value};
 
-use crate::competencies::{matched_signals, normalise, COMPETENCIES};
+use crate::analysis::{analyze, CompetencyCoverage, Coverage};
+use crate::competencies::COMPETENCIES;
+use crate::problems::{Problem, GENERAL_DEEP_DIVES};
 
 /// Provider name of the offline interviewer.
 pub const OFFLINE_PROVIDER: &str = "offline";
@@ -119,7 +121,39 @@ impl Phase {
     }
 }
 
-/// The offline, rule-based interviewer.
+/// How hard the next question is (`adapt_difficulty`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Difficulty {
+    /// Coverage is low or answers are struggling: questions come with a hint.
+    Easier,
+    /// The usual open questions.
+    Normal,
+    /// Coverage is high: probe scale, failures and pitfalls.
+    Harder,
+}
+
+impl Difficulty {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Easier => "easier",
+            Self::Normal => "normal",
+            Self::Harder => "harder",
+        }
+    }
+}
+
+/// Chooses the difficulty from rubric coverage and how the last answers went.
+pub fn adapt_difficulty(coverage: &Coverage, recent_vague_answers: usize) -> Difficulty {
+    if recent_vague_answers >= 2 || (coverage.turns >= 3 && coverage.ratio() < 0.3) {
+        Difficulty::Easier
+    } else if coverage.ratio() >= 0.5 {
+        Difficulty::Harder
+    } else {
+        Difficulty::Normal
+    }
+}
+
+/// The offline, rubric-driven interviewer.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OfflineInterviewer;
 
@@ -137,7 +171,8 @@ impl Interviewer for OfflineInterviewer {
             minutes(ctx),
             Phase::Requirements.question()
         );
-        Ok(reply(content, Phase::Requirements, "question", &[], &[]))
+        let notes = Notes::default();
+        Ok(reply(content, Phase::Requirements, "question", &notes))
     }
 
     async fn respond(
@@ -145,6 +180,13 @@ impl Interviewer for OfflineInterviewer {
         ctx: InterviewContext<'_>,
     ) -> Result<InterviewerReply, InterviewerError> {
         let (phase, last_kind) = last_interviewer_state(ctx.history);
+        let problem = ctx
+            .session
+            .config
+            .problem
+            .as_deref()
+            .and_then(crate::problems::find);
+        let coverage = analyze(problem, ctx.history);
         let answer = ctx
             .history
             .iter()
@@ -152,13 +194,22 @@ impl Interviewer for OfflineInterviewer {
             .find(|m| m.role == Role::Candidate)
             .map(|m| m.content.as_str())
             .unwrap_or_default();
-        let everything_said = normalise(&candidate_text(ctx.history));
-        let covered = covered_competencies(&everything_said);
-        let weak: Vec<&str> = COMPETENCIES
-            .iter()
-            .map(|c| c.key)
-            .filter(|key| !covered.contains(key))
-            .collect();
+        let difficulty = adapt_difficulty(&coverage, recent_vague_answers(ctx.history));
+        let current = coverage.of(phase.competency());
+        let notes = Notes {
+            covered: COMPETENCIES
+                .iter()
+                .map(|c| c.key)
+                .filter(|k| coverage.of(k).addressed())
+                .collect(),
+            weak: COMPETENCIES
+                .iter()
+                .map(|c| c.key)
+                .filter(|k| !coverage.of(k).addressed())
+                .collect(),
+            missing_in_phase: current.missing_concepts.clone(),
+            difficulty: difficulty.as_str(),
+        };
 
         let finished = last_kind == "closing";
         if finished || phase == Phase::WrapUp && (last_kind != "clarify" || out_of_time(ctx)) {
@@ -167,22 +218,26 @@ impl Interviewer for OfflineInterviewer {
             } else {
                 "Thank you, that's all the time we have. You can end the session now to get your evaluation."
             };
-            return Ok(reply(
-                content.into(),
-                Phase::WrapUp,
-                "closing",
-                &covered,
-                &weak,
-            ));
+            return Ok(reply(content.into(), Phase::WrapUp, "closing", &notes));
         }
         if needs_clarification(answer) && last_kind != "clarify" {
             return Ok(reply(
                 phase.clarification().into(),
                 phase,
                 "clarify",
-                &covered,
-                &weak,
+                &notes,
             ));
+        }
+        let acknowledgement = acknowledge(&current, phase);
+        if !out_of_time(ctx) && last_kind != "follow_up" {
+            if let Some(question) = follow_up(phase, &current, difficulty, problem, ctx.history) {
+                return Ok(reply(
+                    format!("{acknowledgement}{question}"),
+                    phase,
+                    "follow_up",
+                    &notes,
+                ));
+            }
         }
 
         let mut next = if out_of_time(ctx) {
@@ -191,12 +246,85 @@ impl Interviewer for OfflineInterviewer {
             phase.next()
         };
         // Skip phases the candidate has already covered well on their own initiative.
-        while next != Phase::WrapUp && strongly_covered(&everything_said, next.competency()) {
+        while next != Phase::WrapUp && coverage.of(next.competency()).breadth() >= 4 {
             next = next.next();
         }
-        let acknowledgement = acknowledge(answer, phase);
-        let content = format!("{acknowledgement}{}", next.question());
-        Ok(reply(content, next, "question", &covered, &weak))
+        let question = match next {
+            Phase::DeepDive => deep_dive_question(problem, ctx.history),
+            _ => next.question().to_string(),
+        };
+        Ok(reply(
+            format!("{acknowledgement}{question}"),
+            next,
+            "question",
+            &notes,
+        ))
+    }
+}
+
+/// Hidden per-turn notes kept with each interviewer message.
+#[derive(Debug, Default)]
+struct Notes {
+    covered: Vec<&'static str>,
+    weak: Vec<&'static str>,
+    missing_in_phase: Vec<&'static str>,
+    difficulty: &'static str,
+}
+
+/// A follow-up in the current phase, aimed at the rubric items the candidate has not covered.
+fn follow_up(
+    phase: Phase,
+    current: &CompetencyCoverage,
+    difficulty: Difficulty,
+    problem: Option<&Problem>,
+    history: &[Message],
+) -> Option<String> {
+    let question = match (difficulty, current.missing_concepts.first()) {
+        (_, None) if difficulty == Difficulty::Harder && phase == Phase::Tradeoffs => {
+            let pitfall = problem?.pitfalls.first()?;
+            format!("A common mistake on this problem is: {}. How does your design avoid it?", lowercase_first(pitfall))
+        }
+        (_, None) => return None,
+        (Difficulty::Easier, Some(concept)) => format!(
+            "Here's a hint: many designs for this use {concept}. How could that fit into yours?"
+        ),
+        (Difficulty::Harder, Some(_)) => format!(
+            "Let's push on this. {}",
+            deep_dive_question(problem, history)
+        ),
+        (Difficulty::Normal, Some(_)) => match phase {
+            Phase::DataModel => "How exactly would you key and partition that data, and why that choice?".to_string(),
+            Phase::HighLevelDesign => "Which component is on the hot path for the most common request, and what does it talk to?".to_string(),
+            Phase::Api => "What do the responses and error cases of those endpoints look like?".to_string(),
+            Phase::DeepDive => deep_dive_question(problem, history),
+            _ => "Can you go one level deeper on that — what specifically happens, and why?".to_string(),
+        },
+    };
+    (!already_asked(history, &question)).then_some(question)
+}
+
+/// The next deep-dive question of the problem that has not been asked yet.
+fn deep_dive_question(problem: Option<&Problem>, history: &[Message]) -> String {
+    let candidates = problem.map(|p| p.deep_dives).unwrap_or(GENERAL_DEEP_DIVES);
+    candidates
+        .iter()
+        .chain(GENERAL_DEEP_DIVES)
+        .find(|q| !already_asked(history, q))
+        .map(|q| q.to_string())
+        .unwrap_or_else(|| Phase::DeepDive.question().to_string())
+}
+
+fn already_asked(history: &[Message], question: &str) -> bool {
+    history
+        .iter()
+        .any(|m| m.role == Role::Interviewer && m.content.contains(question))
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -236,28 +364,14 @@ fn last_interviewer_state(history: &[Message]) -> (Phase, String) {
         .unwrap_or((Phase::Requirements, "question".into()))
 }
 
-fn candidate_text(history: &[Message]) -> String {
+fn recent_vague_answers(history: &[Message]) -> usize {
     history
         .iter()
+        .rev()
         .filter(|m| m.role == Role::Candidate)
-        .map(|m| m.content.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn covered_competencies(normalised: &str) -> Vec<&'static str> {
-    COMPETENCIES
-        .iter()
-        .filter(|c| !matched_signals(c, normalised).is_empty())
-        .map(|c| c.key)
-        .collect()
-}
-
-fn strongly_covered(normalised: &str, competency: &str) -> bool {
-    COMPETENCIES
-        .iter()
-        .find(|c| c.key == competency)
-        .is_some_and(|c| matched_signals(c, normalised).len() >= 4)
+        .take(2)
+        .filter(|m| needs_clarification(&m.content))
+        .count()
 }
 
 fn needs_clarification(answer: &str) -> bool {
@@ -267,15 +381,12 @@ fn needs_clarification(answer: &str) -> bool {
     words < SHORT_ANSWER_WORDS || hedging.iter().any(|h| lower.contains(h))
 }
 
-fn acknowledge(answer: &str, phase: Phase) -> String {
-    let normalised = normalise(answer);
-    let mentioned: Vec<&str> = COMPETENCIES
+fn acknowledge(current: &CompetencyCoverage, _phase: Phase) -> String {
+    let mentioned: Vec<&str> = current
+        .concepts
         .iter()
-        .find(|c| c.key == phase.competency())
-        .map(|c| matched_signals(c, &normalised))
-        .unwrap_or_default()
-        .into_iter()
-        .map(str::trim)
+        .chain(current.signals.iter())
+        .map(|s| s.trim())
         .take(3)
         .collect();
     if mentioned.is_empty() {
@@ -285,19 +396,18 @@ fn acknowledge(answer: &str, phase: Phase) -> String {
     }
 }
 
-fn reply(
-    content: String,
-    phase: Phase,
-    kind: &str,
-    covered: &[&str],
-    weak: &[&str],
-) -> InterviewerReply {
+fn reply(content: String, phase: Phase, kind: &str, notes: &Notes) -> InterviewerReply {
     let mut metadata = Map::new();
     metadata.insert("phase".into(), json!(phase.as_str()));
     metadata.insert("kind".into(), json!(kind));
     metadata.insert(
         "notes".into(),
-        json!({ "covered": covered, "not_yet_covered": weak }),
+        json!({
+            "covered": notes.covered,
+            "not_yet_covered": notes.weak,
+            "missing_in_phase": notes.missing_in_phase,
+            "difficulty": notes.difficulty,
+        }),
     );
     metadata.insert("provider".into(), json!(OFFLINE_PROVIDER));
     InterviewerReply {

@@ -1,6 +1,10 @@
-//! The problem bank and how a problem is chosen for a candidate.
+//! The problem bank: 26 system-design problems, each tagged by level and domain and carrying a
+//! rubric (the concepts a strong answer covers per competency, deep-dive questions, common
+//! pitfalls), and how a problem is chosen for a candidate.
 
 use domain::{ExperienceLevel, ResumeData};
+
+use ExperienceLevel::{Junior, Mid, Senior, Staff};
 
 /// A system-design problem from the bank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,9 +19,13 @@ pub struct Problem {
     pub domains: &'static [&'static str],
     /// Words that name it in a request ("url shortener", "tinyurl").
     pub keywords: &'static [&'static str],
+    /// Problem-specific concepts: (competency key, "concept|synonym|synonym").
+    pub concepts: &'static [(&'static str, &'static str)],
+    /// Questions for the deep-dive phase.
+    pub deep_dives: &'static [&'static str],
+    /// Mistakes candidates commonly make on it.
+    pub pitfalls: &'static [&'static str],
 }
-
-use ExperienceLevel::{Junior, Mid, Senior, Staff};
 
 /// The built-in problems.
 pub const BANK: &[Problem] = &[
@@ -27,6 +35,16 @@ pub const BANK: &[Problem] = &[
         levels: &[Junior, Mid, Senior],
         domains: &["backend", "web"],
         keywords: &["url shortener", "shorten", "tinyurl", "bit.ly", "short link"],
+        concepts: &[
+            ("data_model", "short code as key|code as primary key|keyed by code"),
+            ("deep_dive", "base62|base 62|base-62"),
+            ("deep_dive", "collision|unique code|key generation service|counter"),
+            ("high_level_design", "redirect service|redirect"),
+            ("scalability_reliability", "cache popular links|read-heavy|read heavy|cache"),
+            ("api_design", "301|302|redirect status"),
+        ],
+        deep_dives: &["How exactly do you generate short codes so that two servers never hand out the same one?", "A celebrity tweets one link and it gets 1 million redirects a minute. What happens in your design?"],
+        pitfalls: &["Hashing the long URL and truncating without handling collisions", "Ignoring the read/write ratio when choosing storage and caching"],
     },
     Problem {
         title: "Design a chat system",
@@ -34,6 +52,16 @@ pub const BANK: &[Problem] = &[
         levels: &[Mid, Senior, Staff],
         domains: &["backend", "distributed-systems", "mobile", "real-time"],
         keywords: &["chat", "messaging", "whatsapp", "slack", "messenger"],
+        concepts: &[
+            ("high_level_design", "websocket|web socket|long polling|persistent connection"),
+            ("deep_dive", "message ordering|sequence number|ordering"),
+            ("deep_dive", "delivery receipt|acknowledg|at least once"),
+            ("high_level_design", "presence|online status|heartbeat"),
+            ("data_model", "partition by conversation|conversation id|channel id"),
+            ("scalability_reliability", "fan-out|fan out|group messages"),
+        ],
+        deep_dives: &["How do you guarantee messages in a conversation are shown in the same order on every device?", "How does a message reach a user who is connected to a different chat server?"],
+        pitfalls: &["Using plain HTTP polling for real-time delivery at this scale", "Forgetting offline users and multi-device sync"],
     },
     Problem {
         title: "Design a news feed",
@@ -41,6 +69,16 @@ pub const BANK: &[Problem] = &[
         levels: &[Mid, Senior, Staff],
         domains: &["backend", "distributed-systems", "ml"],
         keywords: &["news feed", "feed", "timeline", "twitter", "instagram"],
+        concepts: &[
+            ("deep_dive", "fan-out on write|fan out on write|push model|precompute"),
+            ("deep_dive", "fan-out on read|fan out on read|pull model"),
+            ("deep_dive", "celebrity|hot user|hybrid"),
+            ("high_level_design", "ranking|ranked"),
+            ("scalability_reliability", "feed cache|timeline cache|cache"),
+            ("data_model", "follow graph|followers table|social graph"),
+        ],
+        deep_dives: &["A user with 50 million followers posts. Walk me through what your system does.", "How would you change the design to rank posts instead of showing them by time?"],
+        pitfalls: &["Fan-out on write for every user, including celebrities", "No pagination or cursor for the feed"],
     },
     Problem {
         title: "Design a rate limiter",
@@ -48,6 +86,15 @@ pub const BANK: &[Problem] = &[
         levels: &[Junior, Mid, Senior],
         domains: &["backend", "infrastructure", "distributed-systems"],
         keywords: &["rate limiter", "rate limiting", "throttl"],
+        concepts: &[
+            ("deep_dive", "token bucket|leaky bucket|sliding window|fixed window"),
+            ("data_model", "counter per user|counters in redis|redis"),
+            ("deep_dive", "atomic|lua script|race condition|incr"),
+            ("api_design", "429|too many requests|retry-after"),
+            ("scalability_reliability", "fail open|fail closed"),
+        ],
+        deep_dives: &["Two gateway nodes check the same user's counter at the same instant. How do you avoid letting both through?", "Your Redis cluster goes down. Do requests fail open or closed, and why?"],
+        pitfalls: &["Counting in each gateway's local memory so limits multiply with the node count", "Not saying which algorithm and what it costs in memory"],
     },
     Problem {
         title: "Design a distributed key-value store",
@@ -55,6 +102,16 @@ pub const BANK: &[Problem] = &[
         levels: &[Senior, Staff],
         domains: &["storage", "distributed-systems", "infrastructure", "databases"],
         keywords: &["key-value", "key value", "kv store", "dynamo", "cassandra"],
+        concepts: &[
+            ("deep_dive", "consistent hashing|hash ring|virtual nodes"),
+            ("deep_dive", "quorum|r + w|read repair|hinted handoff"),
+            ("deep_dive", "vector clock|last write wins|conflict resolution"),
+            ("scalability_reliability", "replication factor|replicas|replicate"),
+            ("deep_dive", "gossip|failure detection|membership"),
+            ("data_model", "lsm|sstable|memtable|write-ahead log|wal"),
+        ],
+        deep_dives: &["Walk me through a write with N=3, W=2 when one replica is down.", "How do you detect and repair replicas that diverged?"],
+        pitfalls: &["Modulo hashing that reshuffles every key when a node joins", "Claiming strong consistency and full availability during partitions"],
     },
     Problem {
         title: "Design a video streaming platform",
@@ -62,6 +119,16 @@ pub const BANK: &[Problem] = &[
         levels: &[Senior, Staff],
         domains: &["media", "backend", "infrastructure", "cdn"],
         keywords: &["video", "youtube", "netflix", "streaming"],
+        concepts: &[
+            ("high_level_design", "transcod|encode|encoding pipeline"),
+            ("deep_dive", "adaptive bitrate|hls|dash|segments|chunks"),
+            ("scalability_reliability", "cdn|edge"),
+            ("data_model", "object storage|blob storage|s3"),
+            ("high_level_design", "upload|resumable upload|presigned"),
+            ("high_level_design", "metadata service|metadata database"),
+        ],
+        deep_dives: &["How does the player switch quality when the viewer's bandwidth drops?", "How do you make uploads of 10 GB files reliable?"],
+        pitfalls: &["Serving video bytes from application servers", "Ignoring transcoding cost and queueing"],
     },
     Problem {
         title: "Design an autocomplete service",
@@ -69,6 +136,15 @@ pub const BANK: &[Problem] = &[
         levels: &[Junior, Mid, Senior],
         domains: &["frontend", "search", "backend"],
         keywords: &["autocomplete", "typeahead", "search suggestions", "type ahead"],
+        concepts: &[
+            ("data_model", "trie|prefix tree|prefix index"),
+            ("deep_dive", "top k|top-k|precomputed suggestions"),
+            ("high_level_design", "debounce|throttle keystrokes|client cache"),
+            ("scalability_reliability", "cache|shard by prefix"),
+            ("deep_dive", "popularity|frequency|query logs"),
+        ],
+        deep_dives: &["How do you keep the suggestions fresh as new queries become popular?", "How does the browser avoid sending a request on every keystroke?"],
+        pitfalls: &["Querying the main database with LIKE 'prefix%' on every keystroke", "Ignoring the 100 ms budget end to end"],
     },
     Problem {
         title: "Design a payment system",
@@ -76,16 +152,329 @@ pub const BANK: &[Problem] = &[
         levels: &[Senior, Staff],
         domains: &["fintech", "backend", "distributed-systems"],
         keywords: &["payment", "checkout", "ledger", "stripe", "billing"],
+        concepts: &[
+            ("deep_dive", "idempotency key|idempotent|idempotency"),
+            ("data_model", "double-entry|double entry|ledger"),
+            ("deep_dive", "reconciliation|reconcile"),
+            ("deep_dive", "state machine|payment status|pending"),
+            ("scalability_reliability", "retry|exactly once|outbox"),
+            ("operations", "audit|compliance|pci"),
+        ],
+        deep_dives: &["The provider times out after charging the card. What does your system do?", "How do you find and fix a mismatch between your ledger and the provider's report?"],
+        pitfalls: &["Retrying charges without an idempotency key", "Storing balances as mutable fields without a ledger"],
     },
+    Problem {
+        title: "Design a web crawler",
+        statement: "Design a web crawler that downloads a billion pages a month for a search engine, politely, without fetching the same page twice.",
+        levels: &[Mid, Senior],
+        domains: &["backend", "data", "search"],
+        keywords: &["crawler", "crawl", "spider"],
+        concepts: &[
+            ("high_level_design", "url frontier|frontier|queue of urls"),
+            ("deep_dive", "politeness|robots.txt|per-host"),
+            ("deep_dive", "dedup|deduplicat|seen urls|bloom filter|content hash"),
+            ("high_level_design", "dns|fetcher|parser"),
+            ("scalability_reliability", "distributed workers|partition by host"),
+        ],
+        deep_dives: &["How do you avoid hammering one website while keeping all workers busy?", "How do you detect that two URLs serve the same content?"],
+        pitfalls: &["No politeness per host", "Keeping the seen-set in a single machine's memory"],
+    },
+    Problem {
+        title: "Design a notification service",
+        statement: "Design a service that sends push, SMS and email notifications for many product teams: 10 million notifications a day, user preferences respected, nothing sent twice.",
+        levels: &[Junior, Mid, Senior],
+        domains: &["backend", "mobile"],
+        keywords: &["notification", "push notification", "alerts service"],
+        concepts: &[
+            ("high_level_design", "message queue|queue|kafka"),
+            ("deep_dive", "retry|dead letter|dlq"),
+            ("data_model", "user preferences|opt out|settings"),
+            ("deep_dive", "dedup|idempoten"),
+            ("high_level_design", "apns|fcm|third-party provider|twilio|sendgrid"),
+            ("scalability_reliability", "rate limit"),
+        ],
+        deep_dives: &["The SMS provider is down for 20 minutes. What happens to queued messages?", "How do you make sure a user never receives the same notification twice?"],
+        pitfalls: &["Sending synchronously from the caller's request", "No handling of provider failures"],
+    },
+    Problem {
+        title: "Design a ride-sharing service",
+        statement: "Design the core of a ride-sharing app like Uber: riders request trips, nearby drivers are matched, and both see live locations.",
+        levels: &[Senior, Staff],
+        domains: &["backend", "mobile", "geo", "real-time"],
+        keywords: &["uber", "lyft", "ride sharing", "ride-sharing", "taxi"],
+        concepts: &[
+            ("deep_dive", "geohash|quadtree|s2|geospatial index"),
+            ("deep_dive", "matching|dispatch"),
+            ("high_level_design", "location updates|gps|websocket"),
+            ("data_model", "trip state|trip table"),
+            ("scalability_reliability", "partition by region|city|shard by geography"),
+        ],
+        deep_dives: &["How do you find the five nearest available drivers in under 100 ms?", "Two riders are offered the same driver at once. How do you resolve it?"],
+        pitfalls: &["Storing driver locations in a relational table scanned on every request", "Ignoring the write rate of location updates"],
+    },
+    Problem {
+        title: "Design a cloud file storage service",
+        statement: "Design a file storage and sync service like Dropbox: users store files, sync them across devices, and share folders.",
+        levels: &[Senior, Staff],
+        domains: &["storage", "cloud", "distributed-systems"],
+        keywords: &["dropbox", "google drive", "file storage", "file sync"],
+        concepts: &[
+            ("deep_dive", "chunk|block|chunking"),
+            ("deep_dive", "dedup|content hash|content-addressed"),
+            ("data_model", "metadata database|file metadata"),
+            ("deep_dive", "sync|conflict|versioning"),
+            ("data_model", "object storage|s3|blob"),
+            ("high_level_design", "notification|long polling"),
+        ],
+        deep_dives: &["A user edits the same file offline on two laptops. What happens when both come online?", "How do you upload only the changed part of a 2 GB file?"],
+        pitfalls: &["Re-uploading whole files on every change", "Keeping file bytes in the metadata database"],
+    },
+    Problem {
+        title: "Design a pastebin",
+        statement: "Design a service like Pastebin where users paste text and share a link to it; pastes can expire.",
+        levels: &[Junior, Mid],
+        domains: &["backend", "web"],
+        keywords: &["pastebin", "paste bin", "paste"],
+        concepts: &[
+            ("data_model", "object storage|blob|s3"),
+            ("data_model", "metadata|paste id"),
+            ("deep_dive", "expiration|ttl|expire"),
+            ("deep_dive", "unique id|key generation"),
+            ("scalability_reliability", "cache|cdn"),
+        ],
+        deep_dives: &["How do expired pastes get removed without slowing down reads?", "Where do you store a 10 MB paste?"],
+        pitfalls: &["Putting large paste bodies in the relational database", "No plan for expiry"],
+    },
+    Problem {
+        title: "Design a ticket booking system",
+        statement: "Design a ticketing system like Ticketmaster: users pick seats for popular events and pay; when sales open, a million people arrive at once.",
+        levels: &[Mid, Senior],
+        domains: &["backend", "distributed-systems"],
+        keywords: &["ticketmaster", "ticket booking", "booking", "seat reservation"],
+        concepts: &[
+            ("deep_dive", "seat hold|reservation timeout|temporary hold|lock"),
+            ("deep_dive", "double booking|overbooking|concurrency"),
+            ("high_level_design", "virtual queue|waiting room"),
+            ("data_model", "seat table|seats|inventory"),
+            ("deep_dive", "transaction|optimistic locking|select for update"),
+        ],
+        deep_dives: &["Two users click the same seat in the same millisecond. Who gets it and how?", "How do you protect the system when a million users arrive at 10:00?"],
+        pitfalls: &["Holding seats forever when payment is abandoned", "No admission control at sale start"],
+    },
+    Problem {
+        title: "Design a metrics monitoring system",
+        statement: "Design a metrics and alerting system like Prometheus or Datadog that ingests 10 million data points per second from services and evaluates alert rules.",
+        levels: &[Senior, Staff],
+        domains: &["infrastructure", "data", "observability"],
+        keywords: &["metrics", "monitoring", "prometheus", "datadog", "alerting"],
+        concepts: &[
+            ("data_model", "time series|time-series database|tsdb"),
+            ("deep_dive", "downsampling|rollup|retention"),
+            ("high_level_design", "push|pull|scrape|agent"),
+            ("deep_dive", "alert rule|alerting|threshold"),
+            ("deep_dive", "cardinality|labels|tags"),
+        ],
+        deep_dives: &["How do you store a year of data cheaply while keeping recent data fast?", "What happens when a team adds a label with a user id in it?"],
+        pitfalls: &["Using a general-purpose relational table per data point", "Ignoring high-cardinality labels"],
+    },
+    Problem {
+        title: "Design a distributed message queue",
+        statement: "Design a distributed log-based message queue like Kafka: producers append messages to topics, consumer groups read them in order, and nothing acknowledged is lost.",
+        levels: &[Senior, Staff],
+        domains: &["distributed-systems", "infrastructure", "data", "storage"],
+        keywords: &["kafka", "message queue", "pub/sub", "pubsub", "event log"],
+        concepts: &[
+            ("data_model", "partition|append-only log|segment"),
+            ("deep_dive", "offset|consumer group"),
+            ("deep_dive", "replication|in-sync replicas|isr|leader"),
+            ("deep_dive", "ordering per partition|ordering"),
+            ("deep_dive", "exactly once|at least once|at most once"),
+            ("scalability_reliability", "retention|compaction"),
+        ],
+        deep_dives: &["The leader of a partition crashes right after acknowledging a write. Is the message lost?", "How does a consumer group rebalance when a consumer dies?"],
+        pitfalls: &["Promising global ordering across partitions", "Acknowledging before replication"],
+    },
+    Problem {
+        title: "Design product search for an online store",
+        statement: "Design the product search of a large online store: keyword search with filters and facets over 100 million products, results in under 200 ms.",
+        levels: &[Mid, Senior],
+        domains: &["search", "backend", "ml"],
+        keywords: &["product search", "search engine", "elasticsearch", "search service"],
+        concepts: &[
+            ("data_model", "inverted index|elasticsearch|lucene"),
+            ("deep_dive", "relevance|ranking|bm25|tf-idf"),
+            ("deep_dive", "facet|filter|aggregation"),
+            ("high_level_design", "indexing pipeline|change data capture|cdc"),
+            ("scalability_reliability", "shard|replica"),
+        ],
+        deep_dives: &["A product's price changes. How long until search shows it, and how does it get there?", "How do you rank results for the query 'red shoes'?"],
+        pitfalls: &["Running search queries against the transactional database", "No plan for keeping the index in sync"],
+    },
+    Problem {
+        title: "Design a collaborative document editor",
+        statement: "Design a collaborative editor like Google Docs: several people edit the same document at once and see each other's changes and cursors in real time.",
+        levels: &[Senior, Staff],
+        domains: &["frontend", "real-time", "distributed-systems"],
+        keywords: &["google docs", "collaborative", "document editor", "co-editing"],
+        concepts: &[
+            ("deep_dive", "operational transform|operational transformation|ot|crdt"),
+            ("high_level_design", "websocket|real-time channel"),
+            ("data_model", "operation log|snapshot|version history"),
+            ("deep_dive", "conflict|concurrent edits"),
+            ("high_level_design", "cursor|presence"),
+        ],
+        deep_dives: &["Two users type at the same position at the same time. What does each see?", "How do you load a document with 100,000 edits quickly?"],
+        pitfalls: &["Last-write-wins on the whole document", "Sending the full document on every keystroke"],
+    },
+    Problem {
+        title: "Design a photo sharing app",
+        statement: "Design a photo sharing app like Instagram: users upload photos, follow each other and scroll a feed of images on web and mobile, fast even on slow networks.",
+        levels: &[Junior, Mid, Senior],
+        domains: &["frontend", "mobile", "media", "backend"],
+        keywords: &["instagram", "photo sharing", "photo app", "image sharing"],
+        concepts: &[
+            ("data_model", "object storage|s3|blob"),
+            ("high_level_design", "thumbnails|resize|image processing"),
+            ("scalability_reliability", "cdn|edge cache"),
+            ("high_level_design", "lazy loading|infinite scroll|pagination"),
+            ("high_level_design", "presigned url|direct upload"),
+        ],
+        deep_dives: &["How does the app stay fast on a 3G connection?", "Walk me through an upload from the phone to the first viewer."],
+        pitfalls: &["Serving original-size images to every device", "Uploading through application servers"],
+    },
+    Problem {
+        title: "Design a gaming leaderboard",
+        statement: "Design a real-time leaderboard for an online game with 10 million players: show the global top 100 and any player's rank, updated as scores change.",
+        levels: &[Junior, Mid],
+        domains: &["backend", "gaming"],
+        keywords: &["leaderboard", "ranking", "high score"],
+        concepts: &[
+            ("data_model", "sorted set|zset|redis"),
+            ("deep_dive", "rank query|zrank|percentile"),
+            ("scalability_reliability", "shard|partition"),
+            ("data_model", "persistent store|database of record"),
+        ],
+        deep_dives: &["How do you find the rank of a player in 10 million in a few milliseconds?", "What if the leaderboard no longer fits on one Redis node?"],
+        pitfalls: &["Sorting the whole table on every read", "Losing scores when the cache restarts"],
+    },
+    Problem {
+        title: "Design a distributed job scheduler",
+        statement: "Design a job scheduler that runs millions of scheduled and recurring jobs (cron-like) across a fleet of workers, each job exactly when due and once.",
+        levels: &[Senior, Staff],
+        domains: &["infrastructure", "distributed-systems", "backend"],
+        keywords: &["job scheduler", "cron", "scheduler", "task queue"],
+        concepts: &[
+            ("data_model", "due time index|next run time|time index"),
+            ("deep_dive", "lease|lock|visibility timeout"),
+            ("deep_dive", "exactly once|at least once|idempoten"),
+            ("high_level_design", "worker pool|workers|queue"),
+            ("scalability_reliability", "leader election|partition"),
+        ],
+        deep_dives: &["A worker dies halfway through a job. Who notices and what happens?", "How do you avoid every scheduler node picking up the same due job?"],
+        pitfalls: &["Polling the whole jobs table every second", "No handling of worker crashes"],
+    },
+    Problem {
+        title: "Design a food delivery platform",
+        statement: "Design a food delivery app like DoorDash: customers order from nearby restaurants, couriers are assigned, and everyone tracks the order live.",
+        levels: &[Mid, Senior],
+        domains: &["backend", "mobile", "geo"],
+        keywords: &["doordash", "food delivery", "uber eats", "delivery app"],
+        concepts: &[
+            ("data_model", "order state|order status"),
+            ("deep_dive", "courier assignment|dispatch|matching"),
+            ("deep_dive", "geohash|geospatial|nearby"),
+            ("high_level_design", "live tracking|location updates"),
+            ("high_level_design", "payment"),
+        ],
+        deep_dives: &["How do you pick which courier gets an order?", "How does the order move through its states, and who can change it?"],
+        pitfalls: &["Ignoring the order state machine", "Scanning all couriers for every order"],
+    },
+    Problem {
+        title: "Design a content delivery network",
+        statement: "Design a CDN that serves static content for thousands of customer websites from edge locations worldwide, with cache invalidation within a minute.",
+        levels: &[Staff],
+        domains: &["infrastructure", "cdn", "networking"],
+        keywords: &["cdn", "content delivery", "edge network"],
+        concepts: &[
+            ("high_level_design", "edge|point of presence|pop"),
+            ("deep_dive", "anycast|dns-based routing|geo dns"),
+            ("deep_dive", "cache invalidation|purge|ttl"),
+            ("deep_dive", "origin shield|tiered cache"),
+            ("scalability_reliability", "ddos|failover"),
+        ],
+        deep_dives: &["A customer purges one file. How does every edge know within a minute?", "How does a user get routed to the nearest healthy edge?"],
+        pitfalls: &["Invalidating by walking every edge synchronously", "No origin protection"],
+    },
+    Problem {
+        title: "Design an ad click aggregation pipeline",
+        statement: "Design a system that aggregates a billion ad click events a day into per-ad counts per minute for billing and dashboards, accurately.",
+        levels: &[Senior, Staff],
+        domains: &["data", "ml", "distributed-systems"],
+        keywords: &["ad click", "click aggregation", "analytics pipeline", "event aggregation"],
+        concepts: &[
+            ("high_level_design", "stream processing|flink|spark streaming|kafka streams"),
+            ("deep_dive", "windowing|tumbling window|watermark"),
+            ("deep_dive", "late events|out of order"),
+            ("deep_dive", "exactly once|dedup"),
+            ("data_model", "olap|column store|time-partitioned"),
+            ("deep_dive", "reconciliation|batch backfill|lambda|kappa"),
+        ],
+        deep_dives: &["Click events arrive up to ten minutes late. How are they counted?", "How do you make sure a click is billed exactly once?"],
+        pitfalls: &["Counting in a relational table with UPDATE per click", "Ignoring late and duplicate events"],
+    },
+    Problem {
+        title: "Design a real-time dashboard frontend",
+        statement: "Design the frontend of an operations dashboard that shows 50 live charts and tables updating every second in the browser without freezing.",
+        levels: &[Junior, Mid],
+        domains: &["frontend"],
+        keywords: &["dashboard", "frontend", "real-time charts"],
+        concepts: &[
+            ("high_level_design", "websocket|server-sent events|sse"),
+            ("deep_dive", "virtualization|virtualized list|windowing"),
+            ("deep_dive", "batching updates|requestanimationframe|throttle"),
+            ("high_level_design", "state management|store"),
+            ("deep_dive", "web worker|canvas"),
+        ],
+        deep_dives: &["The tab freezes when 50 charts update at once. What do you change?", "How do you recover when the connection drops for 30 seconds?"],
+        pitfalls: &["Re-rendering the whole page on every message", "Polling the backend from every widget"],
+    },
+    Problem {
+        title: "Design a unique ID generator",
+        statement: "Design a service that hands out unique, roughly time-ordered 64-bit IDs to thousands of services at 1 million IDs per second.",
+        levels: &[Junior, Mid],
+        domains: &["backend", "distributed-systems"],
+        keywords: &["unique id", "id generator", "snowflake"],
+        concepts: &[
+            ("deep_dive", "snowflake|timestamp bits|machine id|sequence"),
+            ("deep_dive", "clock skew|clock drift|ntp"),
+            ("deep_dive", "uuid"),
+            ("scalability_reliability", "no coordination|independent nodes"),
+        ],
+        deep_dives: &["What happens to your IDs if a machine's clock jumps backwards?", "How many bits do you give the timestamp, and how long does that last?"],
+        pitfalls: &["A single auto-increment database as the generator", "Ignoring clock skew"],
+    },
+];
+
+/// The rubric used when the requested problem is not in the bank: general concepts only.
+pub const GENERAL_DEEP_DIVES: &[&str] = &[
+    "Which component is most likely to fail first under load, and how would you protect it?",
+    "Walk me through exactly what happens, step by step, when the most common request arrives.",
 ];
 
 /// The problem chosen for a session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChosenProblem {
     /// The bank problem it is, if any.
-    pub title: Option<&'static str>,
+    pub problem: Option<&'static Problem>,
     /// The statement to present.
     pub statement: String,
+}
+
+impl ChosenProblem {
+    /// The bank title, if any.
+    pub fn title(&self) -> Option<&'static str> {
+        self.problem.map(|p| p.title)
+    }
 }
 
 /// Chooses the problem: the bank problem a request names (by title or keyword), the request
@@ -95,15 +484,16 @@ pub fn choose(requested: Option<&str>, resume: Option<&ResumeData>) -> ChosenPro
         return match find(request) {
             Some(problem) => from_bank(problem),
             None => ChosenProblem {
-                title: None,
+                problem: None,
                 statement: request.to_string(),
             },
         };
     }
     let best = resume.and_then(|resume| {
         BANK.iter()
-            .filter(|p| p.levels.contains(&resume.experience_level))
-            .max_by_key(|p| {
+            .enumerate()
+            .filter(|(_, p)| p.levels.contains(&resume.experience_level))
+            .max_by_key(|(index, p)| {
                 let overlap = p
                     .domains
                     .iter()
@@ -114,31 +504,33 @@ pub fn choose(requested: Option<&str>, resume: Option<&ResumeData>) -> ChosenPro
                             .any(|e| e.eq_ignore_ascii_case(d))
                     })
                     .count();
-                // Prefer overlap; among equals keep the earlier (stable) problem.
-                (
-                    overlap,
-                    std::cmp::Reverse(BANK.iter().position(|q| q == *p)),
-                )
+                // Prefer overlap; among equals keep the earlier problem.
+                (overlap, std::cmp::Reverse(*index))
             })
+            .map(|(_, p)| p)
     });
     from_bank(best.unwrap_or(&BANK[0]))
 }
 
-/// The bank problem a request names, by title or keyword.
+/// The bank problem a text names, by title or keyword (also used to find the rubric of a
+/// session from its stored problem statement).
 pub fn find(request: &str) -> Option<&'static Problem> {
     let request = request.to_lowercase();
-    BANK.iter().find(|problem| {
-        request.contains(&problem.title.to_lowercase())
-            || problem
-                .keywords
-                .iter()
-                .any(|keyword| request.contains(keyword))
-    })
+    BANK.iter()
+        .find(|problem| request.contains(&problem.title.to_lowercase()))
+        .or_else(|| {
+            BANK.iter().find(|problem| {
+                problem
+                    .keywords
+                    .iter()
+                    .any(|keyword| request.contains(keyword))
+            })
+        })
 }
 
 fn from_bank(problem: &'static Problem) -> ChosenProblem {
     ChosenProblem {
-        title: Some(problem.title),
+        problem: Some(problem),
         statement: format!("{}. {}", problem.title, problem.statement),
     }
 }
@@ -148,25 +540,63 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_bank_is_large_and_complete() {
+        assert!(BANK.len() >= 25);
+        for problem in BANK {
+            assert!(
+                !problem.levels.is_empty() && !problem.domains.is_empty(),
+                "{}",
+                problem.title
+            );
+            assert!(
+                problem.concepts.len() >= 4,
+                "{} needs a rubric",
+                problem.title
+            );
+            assert!(
+                !problem.deep_dives.is_empty() && !problem.pitfalls.is_empty(),
+                "{}",
+                problem.title
+            );
+            for (competency, _) in problem.concepts {
+                assert!(
+                    crate::COMPETENCIES.iter().any(|c| c.key == *competency),
+                    "{competency}"
+                );
+            }
+        }
+        for level in [Junior, Mid, Senior, Staff] {
+            assert!(
+                BANK.iter().filter(|p| p.levels.contains(&level)).count() >= 5,
+                "{level}"
+            );
+        }
+    }
+
+    #[test]
     fn requests_pick_bank_problems_by_title_or_keyword() {
         assert_eq!(
-            choose(Some("Design a URL shortener"), None).title,
+            choose(Some("Design a URL shortener"), None).title(),
             Some("Design a URL shortener")
         );
         assert_eq!(
-            choose(Some("design a chat system"), None).title,
+            choose(Some("design a chat system"), None).title(),
             Some("Design a chat system")
         );
         assert_eq!(
-            choose(Some("something like TinyURL"), None).title,
+            choose(Some("something like TinyURL"), None).title(),
             Some("Design a URL shortener")
+        );
+        assert_eq!(
+            choose(Some("Design Kafka"), None).title(),
+            Some("Design a distributed message queue")
         );
     }
 
     #[test]
     fn unknown_requests_are_kept_verbatim() {
         let chosen = choose(Some("Design a parking garage"), None);
-        assert_eq!(chosen.title, None);
+        assert_eq!(chosen.title(), None);
         assert_eq!(chosen.statement, "Design a parking garage");
     }
 
@@ -175,16 +605,13 @@ mod tests {
         let mut resume = ResumeData::anonymous("u");
         resume.experience_level = ExperienceLevel::Staff;
         resume.domain_expertise = vec!["storage".into(), "databases".into()];
-        assert_eq!(
-            choose(None, Some(&resume)).title,
-            Some("Design a distributed key-value store")
-        );
+        let staff_storage = choose(None, Some(&resume)).title();
+        assert_eq!(staff_storage, Some("Design a distributed key-value store"));
         resume.experience_level = ExperienceLevel::Junior;
         resume.domain_expertise = vec!["frontend".into()];
-        assert_eq!(
-            choose(None, Some(&resume)).title,
-            Some("Design an autocomplete service")
-        );
-        assert_eq!(choose(None, None).title, Some("Design a URL shortener"));
+        let junior_frontend = choose(None, Some(&resume)).title();
+        assert_eq!(junior_frontend, Some("Design an autocomplete service"));
+        assert_ne!(staff_storage, junior_frontend);
+        assert_eq!(choose(None, None).title(), Some("Design a URL shortener"));
     }
 }

@@ -76,9 +76,14 @@ fn scripted_interview_round_trip(data_dir: &Path, db_args: &[&str]) -> String {
         .to_string();
     let score = report["overall_score"].as_f64().expect("overall_score");
     assert!((0.0..=100.0).contains(&score));
-    assert!(report["competency_scores"]["requirements"]["evidence"][0]
+    let script_text = std::fs::read_to_string(&script).expect("fixture");
+    let quote = report["competency_scores"]["requirements"]["evidence"][0]
         .as_str()
-        .is_some_and(|quote| quote.contains("requirements")));
+        .expect("requirements evidence");
+    assert!(
+        script_text.contains(quote),
+        "evidence is quoted verbatim: {quote}"
+    );
 
     let listed = stdout_json(
         &mockint(data_dir)
@@ -460,4 +465,98 @@ fn interactive_interview_reads_turns_from_stdin() {
             .expect("transcript"),
     );
     assert_eq!(transcript["messages"].as_array().map(Vec::len), Some(3));
+}
+
+/// Runs a scripted interview and returns (report, candidate turns as stored).
+fn interview_report(data_dir: &Path, problem: &str, script: &Path) -> (Value, Vec<String>) {
+    let report = stdout_json(
+        &mockint(data_dir)
+            .args([
+                "interview",
+                "--provider",
+                "offline",
+                "--problem",
+                problem,
+                "--json",
+                "--script",
+            ])
+            .arg(script)
+            .output()
+            .expect("interview"),
+    );
+    let id = report["session_id"].as_str().expect("id").to_string();
+    let transcript = stdout_json(
+        &mockint(data_dir)
+            .args(["transcript", &id, "--format", "json"])
+            .output()
+            .expect("transcript"),
+    );
+    let turns = transcript["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| m["role"] == "candidate")
+        .filter_map(|m| m["content"].as_str().map(str::to_string))
+        .collect();
+    (report, turns)
+}
+
+#[test]
+fn strong_and_weak_answers_get_clearly_different_grounded_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let transcripts = testkit::fixtures_dir().join("transcripts");
+    let (strong, strong_turns) = interview_report(
+        dir.path(),
+        "Design a URL shortener",
+        &transcripts.join("url_shortener_strong.txt"),
+    );
+    let (weak, weak_turns) = interview_report(
+        dir.path(),
+        "Design a URL shortener",
+        &transcripts.join("url_shortener_weak.txt"),
+    );
+    let strong_score = strong["overall_score"].as_f64().expect("score");
+    let weak_score = weak["overall_score"].as_f64().expect("score");
+    assert!(
+        strong_score >= weak_score + 40.0,
+        "strong {strong_score} vs weak {weak_score}"
+    );
+
+    for (report, turns) in [(&strong, &strong_turns), (&weak, &weak_turns)] {
+        let scores = report["competency_scores"].as_object().expect("scores");
+        for (key, competency) in scores {
+            for quote in competency["evidence"].as_array().expect("evidence") {
+                let quote = quote.as_str().expect("quote");
+                assert!(
+                    turns.iter().any(|t| t.contains(quote)),
+                    "{key}: quote not in the candidate's turns: {quote}"
+                );
+            }
+        }
+        let lowest = scores
+            .values()
+            .filter_map(|c| c["score"].as_f64())
+            .fold(f64::MAX, f64::min);
+        let steps = report["improvement_plan"]["concrete_steps"]
+            .as_array()
+            .expect("steps");
+        assert!(!steps.is_empty() || lowest >= 70.0);
+        let areas: Vec<&str> = report["improvement_plan"]["priority_areas"]
+            .as_array()
+            .expect("areas")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(areas.len(), steps.len(), "one step per priority area");
+    }
+    let weak_areas: Vec<&str> = weak["improvement_plan"]["priority_areas"]
+        .as_array()
+        .expect("areas")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        weak_areas.contains(&"Requirements & scoping"),
+        "the weak answer never gathered requirements: {weak_areas:?}"
+    );
 }
