@@ -560,3 +560,79 @@ fn strong_and_weak_answers_get_clearly_different_grounded_reports() {
         "the weak answer never gathered requirements: {weak_areas:?}"
     );
 }
+
+#[test]
+fn resumes_at_every_level_parse_from_pdf_and_txt() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let resumes = testkit::fixtures_dir().join("resumes");
+    let expected = [
+        ("junior", "junior", 2, "frontend"),
+        ("mid", "mid", 5, "backend"),
+        ("senior", "senior", 8, "distributed-systems"),
+        ("staff", "staff", 15, "storage"),
+    ];
+    for (file, level, years, domain) in expected {
+        for extension in ["txt", "pdf"] {
+            let path = resumes.join(format!("{file}.{extension}"));
+            let profile = stdout_json(
+                &mockint(dir.path())
+                    .args(["resume", "parse", "--json"])
+                    .arg(&path)
+                    .output()
+                    .expect("run"),
+            );
+            assert_eq!(profile["experience_level"], level, "{file}.{extension}");
+            assert_eq!(profile["years_of_experience"], years, "{file}.{extension}");
+            let domains = profile["domain_expertise"].as_array().expect("domains");
+            assert!(
+                domains.iter().any(|d| d == domain),
+                "{file}.{extension}: {domains:?}"
+            );
+            assert!(
+                profile["email"].as_str().is_some_and(|e| e.contains('@')),
+                "{file}.{extension}"
+            );
+            assert!(
+                !profile["education"]
+                    .as_array()
+                    .expect("education")
+                    .is_empty(),
+                "{file}.{extension}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_resume_files_exit_2_with_the_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let resumes = testkit::fixtures_dir().join("resumes");
+    let big = dir.path().join("huge.txt");
+    std::fs::write(&big, "a".repeat(11 * 1024 * 1024)).expect("write");
+    let cases = [
+        (resumes.join("empty.txt"), "is empty"),
+        (resumes.join("truncated.pdf"), "truncated"),
+        (
+            resumes.join("text_named.pdf"),
+            "extension .pdf but its content is plain text",
+        ),
+        (
+            resumes.join("pdf_named.txt"),
+            "extension .txt but its content is a PDF",
+        ),
+        (resumes.join("scanned.pdf"), "no extractable text"),
+        (resumes.join("binary.txt"), "binary data"),
+        (resumes.join("resume.docx"), "Word document"),
+        (big, "too large"),
+        (dir.path().join("missing.pdf"), "not found"),
+        (dir.path().to_path_buf(), "directory"),
+    ];
+    for (path, reason) in cases {
+        let output = mockint(dir.path())
+            .args(["resume", "parse"])
+            .arg(&path)
+            .output()
+            .expect("run");
+        assert_one_line_error(&output, reason);
+    }
+}

@@ -12,6 +12,12 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 static STATED_YEARS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})\+?\s*(?:years|yrs)\b").expect("valid years regex")
 });
+static DEGREE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(BSc|BS|B\.S\.|BA|BEng|MSc|MS|M\.S\.|MEng|MBA|PhD|Ph\.D\.|Bachelor(?:'s)?|Master(?:'s)?|Doctorate)\b")
+        .expect("valid degree regex")
+});
+static YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:19|20)\d{2}\b").expect("valid year regex"));
 static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)\b((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2}|present|current|now|today)\b",
@@ -139,11 +145,11 @@ pub fn extract_profile(text: &str, user_id: &str) -> ResumeData {
         years_of_experience: years,
         domain_expertise: DOMAINS
             .iter()
-            .filter(|(_, words)| words.iter().any(|w| lower.contains(w)))
+            .filter(|(_, words)| words.iter().any(|w| contains_word(&lower, w.trim())))
             .map(|(domain, _)| domain.to_string())
             .collect(),
         work_experience,
-        education: Vec::new(),
+        education: education(text),
         skills: SKILLS
             .iter()
             .filter(|skill| contains_word(&lower, &skill.to_lowercase()))
@@ -178,9 +184,16 @@ fn years_of_experience(text: &str) -> u32 {
         .filter_map(|c| c.get(1)?.as_str().parse::<u32>().ok())
         .max()
         .unwrap_or(0);
-    let ranges: Vec<(u32, u32)> = DATE_RANGE
-        .captures_iter(text)
-        .filter_map(|c| range(&c))
+    // Internships do not count as professional experience.
+    let ranges: Vec<(u32, u32)> = text
+        .lines()
+        .filter(|line| !line.to_lowercase().contains("intern"))
+        .flat_map(|line| {
+            DATE_RANGE
+                .captures_iter(line)
+                .filter_map(|c| range(&c))
+                .collect::<Vec<_>>()
+        })
         .collect();
     let spanned = match (
         ranges.iter().map(|r| r.0).min(),
@@ -247,6 +260,39 @@ fn jobs(text: &str) -> Vec<WorkExperience> {
         .collect()
 }
 
+/// Lines naming a degree become education entries: "BSc Computer Science, University, 2016".
+fn education(text: &str) -> Vec<domain::Education> {
+    text.lines()
+        .filter_map(|line| {
+            let degree = DEGREE.find(line)?;
+            let year = YEAR
+                .find(line)
+                .map(|m| m.as_str().to_string())
+                .unwrap_or_default();
+            let rest = line[degree.end()..]
+                .trim()
+                .trim_start_matches(|c: char| c == ',' || c == ' ' || c == '-');
+            let mut parts = rest
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty() && !YEAR.is_match(p));
+            let field = parts
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("in ")
+                .to_string();
+            let institution = parts.next().unwrap_or_default().to_string();
+            Some(domain::Education {
+                institution,
+                degree: degree.as_str().to_string(),
+                field,
+                year,
+            })
+        })
+        .take(10)
+        .collect()
+}
+
 fn contains_word(haystack: &str, word: &str) -> bool {
     haystack.match_indices(word).any(|(i, _)| {
         let before = haystack[..i].chars().next_back();
@@ -275,6 +321,13 @@ mod tests {
         assert_eq!(profile.work_experience.len(), 2);
         assert_eq!(profile.work_experience[0].company, "Acme Corp");
         assert_eq!(profile.work_experience[1].title, "Software Engineer");
+        let degree =
+            extract_profile("BSc Computer Science, University of Toronto, 2014", "u").education;
+        assert_eq!(degree.len(), 1);
+        assert_eq!(degree[0].degree, "BSc");
+        assert_eq!(degree[0].field, "Computer Science");
+        assert_eq!(degree[0].institution, "University of Toronto");
+        assert_eq!(degree[0].year, "2014");
     }
 
     #[test]
