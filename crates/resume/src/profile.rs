@@ -271,7 +271,7 @@ fn education(text: &str) -> Vec<domain::Education> {
                 .unwrap_or_default();
             let rest = line[degree.end()..]
                 .trim()
-                .trim_start_matches(|c: char| c == ',' || c == ' ' || c == '-');
+                .trim_start_matches([',', ' ', '-']);
             let mut parts = rest
                 .split(',')
                 .map(str::trim)
