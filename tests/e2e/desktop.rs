@@ -23,7 +23,7 @@ async fn seed_one_session(data_dir: &std::path::Path) {
         provider: Some("offline".into()),
         ..app::InterviewRequest::default()
     };
-    let (session, _) = app.start_interview(request).await.expect("start");
+    let (session, _, _) = app.start_interview(request).await.expect("start");
     app.interviews
         .candidate_turn(session.id, "Requirements: one-to-one and group chat, presence, history; low latency delivery matters most.", "text")
         .await

@@ -7,6 +7,7 @@ use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 
 pub mod desktop;
+pub mod fake_llm;
 
 use futures::FutureExt as _;
 use sqlx::Connection as _;

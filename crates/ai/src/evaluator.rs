@@ -10,7 +10,7 @@ use domain::{
     ActionItem, CompetencyScore, ConfidenceLevel, EvaluationReport, ExperienceLevel, Feedback,
     ImprovementPlan, MediaFile, MediaType, Message, ModeAnalysis, Role, Score, Session,
 };
-use interview_core::ports::Evaluator;
+use interview_core::ports::{Evaluation, Evaluator};
 
 use crate::analysis::{analyze, CompetencyCoverage};
 use crate::competencies::{Competency, COMPETENCIES};
@@ -41,8 +41,24 @@ struct Assessment {
     score: f64,
 }
 
+#[async_trait::async_trait]
 impl Evaluator for RubricEvaluator {
-    fn evaluate(
+    async fn evaluate(
+        &self,
+        session: &Session,
+        history: &[Message],
+        media: &[MediaFile],
+    ) -> Evaluation {
+        Evaluation {
+            report: self.report(session, history, media),
+            usage: Vec::new(),
+        }
+    }
+}
+
+impl RubricEvaluator {
+    /// The offline report: deterministic, every quote verbatim from the candidate's turns.
+    pub fn report(
         &self,
         session: &Session,
         history: &[Message],

@@ -7,11 +7,16 @@
 pub mod analysis;
 mod competencies;
 mod evaluator;
+pub mod llm;
+mod llm_interviewer;
 mod offline;
 pub mod problems;
 
 pub use competencies::{Competency, COMPETENCIES};
 pub use evaluator::RubricEvaluator;
+pub use llm_interviewer::{
+    generate_problem, memory, system_prompt, LlmEvaluator, LlmInterviewer, Providers,
+};
 pub use offline::{
     adapt_difficulty, Difficulty, OfflineInterviewer, Phase, OFFLINE_MODEL, OFFLINE_PROVIDER,
 };

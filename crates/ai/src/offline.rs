@@ -413,6 +413,6 @@ fn reply(content: String, phase: Phase, kind: &str, notes: &Notes) -> Interviewe
     InterviewerReply {
         content,
         metadata,
-        usage: None,
+        usage: Vec::new(),
     }
 }

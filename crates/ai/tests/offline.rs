@@ -10,7 +10,7 @@ use domain::{
     CommunicationMode, ExperienceLevel, Message, ResumeData, Role, Session, SessionConfig,
     SessionId, SessionStatus,
 };
-use interview_core::ports::{Evaluator, InterviewContext, Interviewer};
+use interview_core::ports::{InterviewContext, Interviewer};
 
 fn session(problem: &str) -> Session {
     Session {
@@ -55,6 +55,7 @@ async fn converse(session: &Session, answers: &[String], elapsed: Duration) -> V
         session,
         history: &[],
         elapsed: Duration::ZERO,
+        on_token: None,
     };
     let opening = interviewer.opening(ctx).await.expect("opening");
     let mut first = Message::new(Role::Interviewer, opening.content, Utc::now()).expect("msg");
@@ -66,6 +67,7 @@ async fn converse(session: &Session, answers: &[String], elapsed: Duration) -> V
             session,
             history: &history,
             elapsed,
+            on_token: None,
         };
         let reply = interviewer.respond(ctx).await.expect("reply");
         let mut message = Message::new(Role::Interviewer, reply.content, Utc::now()).expect("msg");
@@ -217,7 +219,7 @@ fn evaluate(
         .into_iter()
         .map(|t| Message::new(Role::Candidate, t, Utc::now()).expect("msg"))
         .collect();
-    (RubricEvaluator.evaluate(&s, &history, &[]), history)
+    (RubricEvaluator.report(&s, &history, &[]), history)
 }
 
 #[test]
@@ -334,7 +336,7 @@ fn scores_calibrate_to_level_and_caps_apply() {
     let stuffing = vec![say(
         "shard replica replication failover scale horizontal backup retry",
     )];
-    let report = RubricEvaluator.evaluate(&s, &stuffing, &[]);
+    let report = RubricEvaluator.report(&s, &stuffing, &[]);
     assert!(
         report.competency_scores["scalability_reliability"]
             .score
@@ -350,7 +352,7 @@ fn scores_calibrate_to_level_and_caps_apply() {
 
 #[test]
 fn empty_interviews_score_low_with_low_confidence() {
-    let report = RubricEvaluator.evaluate(&session(URL), &[], &[]);
+    let report = RubricEvaluator.report(&session(URL), &[], &[]);
     assert!(report.overall_score.value() <= 10.0);
     assert!(report
         .competency_scores

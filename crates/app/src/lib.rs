@@ -12,10 +12,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ai::{OfflineInterviewer, RubricEvaluator, OFFLINE_MODEL, OFFLINE_PROVIDER};
+use ai::llm::{AnthropicChat, HttpSettings, OpenAiChat, Pricing};
+use ai::{
+    LlmEvaluator, LlmInterviewer, OfflineInterviewer, Providers, OFFLINE_MODEL, OFFLINE_PROVIDER,
+};
+use domain::ipc::Notice;
 use domain::{CommunicationMode, Message, ResumeData, Session, SessionConfig};
 use interview_core::ports::{Clock, Store, SystemClock};
-use interview_core::{InterviewService, MediaService, SessionService};
+use interview_core::{InterviewService, MediaService, SessionService, TokenBudget};
 use storage::{DatabaseTarget, FileMediaStore, MediaLimits, PoolSettings, RetryPolicy};
 
 pub use crate::config::{AppConfig, ConfigError, DEFAULT_CONFIG_YAML};
@@ -104,6 +108,47 @@ impl Settings {
         }
     }
 
+    /// The AI providers that can be used with the current configuration and keys.
+    pub fn providers(&self) -> Providers {
+        let ai = &self.config.ai;
+        let http = HttpSettings {
+            timeout: Duration::from_secs(ai.timeout_seconds),
+            retries: ai.max_retries as usize,
+            first_delay: Duration::from_secs_f64(ai.retry_delay_seconds),
+            ..HttpSettings::default()
+        };
+        let pricing = Pricing::new(ai.pricing.iter().flat_map(|(provider, models)| {
+            models.iter().map(move |(model, price)| {
+                (provider.as_str(), model.as_str(), price.input, price.output)
+            })
+        }));
+        let mut providers = Providers::new(pricing);
+        let local_openai = std::env::var("OPENAI_BASE_URL").is_ok_and(|url| !url.trim().is_empty());
+        if self.secrets.openai_api_key.is_some() || local_openai {
+            providers = providers.with(Arc::new(OpenAiChat::new(
+                &ai.openai.base_url,
+                self.secrets.openai_api_key.clone(),
+                http,
+            )));
+        }
+        if let Some(key) = &self.secrets.anthropic_api_key {
+            providers = providers.with(Arc::new(AnthropicChat::new(
+                &ai.anthropic.base_url,
+                key.clone(),
+                http,
+            )));
+        }
+        providers
+    }
+
+    /// The token budget per session.
+    pub fn budget(&self) -> TokenBudget {
+        TokenBudget {
+            max_tokens: self.config.ai.max_tokens_per_session,
+            warning_threshold: self.config.ai.token_budget_warning_threshold,
+        }
+    }
+
     /// Largest resume accepted, in bytes.
     pub fn resume_limit(&self) -> u64 {
         self.config.storage.resume_max_size_mb * MB
@@ -140,6 +185,8 @@ pub struct InterviewRequest {
 pub struct App {
     /// Resolved settings.
     pub settings: Settings,
+    /// The configured AI providers.
+    pub providers: Providers,
     /// The store.
     pub store: Arc<dyn Store>,
     /// Media on disk.
@@ -167,21 +214,25 @@ impl App {
             settings.media_limits(),
         ));
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let providers = settings.providers();
         let sessions = SessionService::new(
             Arc::clone(&store),
             media_store.clone(),
-            Arc::new(RubricEvaluator),
+            Arc::new(LlmEvaluator::new(providers.clone())),
             Arc::clone(&clock),
         );
         let interviews = InterviewService::new(
             Arc::clone(&store),
             sessions.clone(),
+            Arc::new(LlmInterviewer::new(providers.clone())),
             Arc::new(OfflineInterviewer),
             Arc::clone(&clock),
+            settings.budget(),
         );
         let media = MediaService::new(Arc::clone(&store), media_store.clone(), clock);
         Ok(Self {
             settings,
+            providers,
             store,
             media_store,
             sessions,
@@ -190,50 +241,77 @@ impl App {
         })
     }
 
-    /// Starts an interview: chooses the problem, creates the session and stores the opening.
+    /// Starts an interview: chooses (or, with a provider and a resume, writes) the problem,
+    /// creates the session and stores the opening.
     pub async fn start_interview(
         &self,
         request: InterviewRequest,
-    ) -> Result<(Session, Message), AppError> {
+    ) -> Result<(Session, Message, Vec<Notice>), AppError> {
         let provider = request
             .provider
             .unwrap_or_else(|| self.settings.config.ai.default_provider.clone());
-        self.check_provider(&provider)?;
-        let problem = ai::problems::choose(request.problem.as_deref(), request.resume.as_ref());
+        let model = self.model_for(&provider)?;
+        let mut earlier_usage = Vec::new();
+        let mut notices = Vec::new();
+        let problem = match (&request.problem, &request.resume) {
+            (None, Some(resume)) if provider != OFFLINE_PROVIDER => {
+                match ai::generate_problem(&self.providers, &provider, &model, resume).await {
+                    Ok((statement, usage)) => {
+                        earlier_usage.push(usage);
+                        statement
+                    }
+                    Err(error) => {
+                        notices.push(Notice::ProviderFallback {
+                            provider: provider.clone(),
+                            reason: error.message.clone(),
+                        });
+                        ai::problems::choose(None, Some(resume)).statement
+                    }
+                }
+            }
+            _ => {
+                ai::problems::choose(request.problem.as_deref(), request.resume.as_ref()).statement
+            }
+        };
         let config = SessionConfig {
             enabled_modes: request.modes,
-            ai_provider: OFFLINE_PROVIDER.to_string(),
-            ai_model: OFFLINE_MODEL.to_string(),
+            ai_provider: provider,
+            ai_model: model,
             resume_data: request.resume,
             duration_minutes: request.duration_minutes,
-            problem: Some(problem.statement),
+            problem: Some(problem),
         };
-        Ok(self.interviews.start(LOCAL_USER, config).await?)
+        let (session, opening, more) = self
+            .interviews
+            .start(LOCAL_USER, config, earlier_usage)
+            .await?;
+        notices.extend(more);
+        Ok((session, opening, notices))
     }
 
-    /// Checks that a provider can be used with the current keys.
-    fn check_provider(&self, provider: &str) -> Result<(), AppError> {
-        let (key, variable) = match provider {
-            "offline" => return Ok(()),
-            "openai" => (&self.settings.secrets.openai_api_key, "OPENAI_API_KEY"),
-            "anthropic" => (
-                &self.settings.secrets.anthropic_api_key,
-                "ANTHROPIC_API_KEY",
+    /// The model to use with a provider, checking that the provider can be used.
+    fn model_for(&self, provider: &str) -> Result<String, AppError> {
+        let ai = &self.settings.config.ai;
+        let (model, hint) = match provider {
+            OFFLINE_PROVIDER => return Ok(OFFLINE_MODEL.to_string()),
+            "openai" => (
+                &ai.openai.model,
+                "OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)",
             ),
+            "anthropic" => (&ai.anthropic.model, "ANTHROPIC_API_KEY"),
             other => {
                 return Err(AppError::Provider(format!(
                     "unknown provider '{other}': use offline, openai or anthropic"
                 )))
             }
         };
-        if key.is_none() {
-            return Err(AppError::Provider(format!(
-                "provider '{provider}' needs {variable} in the environment or .env"
-            )));
+        if self.providers.has(provider) {
+            Ok(model.clone())
+        } else {
+            Err(AppError::Provider(format!(
+                "provider '{provider}' needs {hint} in the environment or .env"
+            )))
         }
-        Err(AppError::Provider(format!(
-            "provider '{provider}' is not available in this version yet; use --provider offline"
-        )))
     }
 }
 

@@ -26,7 +26,7 @@ fn offline() -> InterviewRequest {
 async fn lifecycle_moves_through_allowed_states_only() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = app(&dir).await;
-    let (session, opening) = app.start_interview(offline()).await.expect("start");
+    let (session, opening, _) = app.start_interview(offline()).await.expect("start");
     assert_eq!(session.status, SessionStatus::Active);
     assert!(opening.content.contains("requirements"));
     assert_eq!(
@@ -92,7 +92,7 @@ async fn lifecycle_moves_through_allowed_states_only() {
 async fn turns_are_stored_in_order_and_listed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = app(&dir).await;
-    let (session, _) = app.start_interview(offline()).await.expect("start");
+    let (session, _, _) = app.start_interview(offline()).await.expect("start");
     let outcome = app
         .interviews
         .candidate_turn(session.id, "ok", "text")
@@ -133,7 +133,7 @@ async fn turns_are_stored_in_order_and_listed() {
 async fn media_is_stored_sequentially_with_rows_and_limits() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = app(&dir).await;
-    let (session, _) = app.start_interview(offline()).await.expect("start");
+    let (session, _, _) = app.start_interview(offline()).await.expect("start");
     let png = b"\x89PNG\r\n\x1a\n fake image bytes".to_vec();
     let first = app
         .media
@@ -201,7 +201,7 @@ async fn media_limits_are_enforced() {
     })
     .await
     .expect("app");
-    let (session, _) = app.start_interview(offline()).await.expect("start");
+    let (session, _, _) = app.start_interview(offline()).await.expect("start");
     let mb = 1024 * 1024;
     let too_big = vec![0u8; mb + 1];
     let error = app
@@ -241,8 +241,8 @@ async fn media_limits_are_enforced() {
 async fn deleting_a_session_removes_files_and_rows_together() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = app(&dir).await;
-    let (keep, _) = app.start_interview(offline()).await.expect("start");
-    let (gone, _) = app.start_interview(offline()).await.expect("start");
+    let (keep, _, _) = app.start_interview(offline()).await.expect("start");
+    let (gone, _, _) = app.start_interview(offline()).await.expect("start");
     for id in [keep.id, gone.id] {
         app.media
             .save(id, MediaType::Whiteboard, b"png")
@@ -309,7 +309,7 @@ async fn resumes_shape_the_problem_and_are_kept_with_the_session() {
     let resume = app::read_resume(&testkit::fixture("resume_senior.txt"), 1024 * 1024)
         .await
         .expect("resume");
-    let (session, opening) = app
+    let (session, opening, _) = app
         .start_interview(InterviewRequest {
             resume: Some(resume.clone()),
             ..offline()

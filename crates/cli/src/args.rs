@@ -62,6 +62,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormatArg::Md)]
         format: ReportFormatArg,
     },
+    /// Show a session's AI token usage and estimated cost, per operation.
+    Usage {
+        /// The session id.
+        session_id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print or save a session's transcript.
     Transcript {
         /// The session id.

@@ -34,6 +34,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             json,
         } => sessions(&options, limit, offset, json).await,
         Command::Report { session_id, format } => report(&options, &session_id, format).await,
+        Command::Usage { session_id, json } => usage(&options, &session_id, json).await,
         Command::Transcript {
             session_id,
             format,
@@ -117,7 +118,9 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
         modes: Vec::new(),
         duration_minutes: None,
     };
-    let (session, opening) = app.start_interview(request).await?;
+    let (session, opening, notices) = app.start_interview(request).await?;
+    let mut shown = Notices::default();
+    shown.show(&notices);
     let chatty = !args.json;
     if chatty {
         print_message(&opening);
@@ -129,13 +132,14 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
                     .interviews
                     .candidate_turn(session.id, &turn, "script")
                     .await?;
+                shown.show(&outcome.notices);
                 if chatty {
                     print_message(&outcome.candidate);
                     print_message(&outcome.interviewer);
                 }
             }
         }
-        None => interactive(&app, session.id, chatty).await?,
+        None => interactive(&app, session.id, chatty, &mut shown).await?,
     }
     let report = app.sessions.end(session.id).await?;
     if args.json {
@@ -147,8 +151,33 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
     Ok(())
 }
 
-/// Reads turns from stdin, one line each, until `/end` or end of input.
-async fn interactive(app: &App, id: SessionId, chatty: bool) -> Result<(), Failure> {
+/// Prints each kind of notice once, on stderr (stdout stays clean for `--json`).
+#[derive(Default)]
+struct Notices(Vec<String>);
+
+impl Notices {
+    fn show(&mut self, notices: &[domain::ipc::Notice]) {
+        for notice in notices {
+            let kind = serde_json::to_value(notice)
+                .ok()
+                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+                .unwrap_or_default();
+            if !self.0.contains(&kind) {
+                eprintln!("mockint: notice: {notice}");
+                self.0.push(kind);
+            }
+        }
+    }
+}
+
+/// Reads turns from stdin, one line each, until `/end` or end of input; interviewer answers
+/// are printed as they stream in.
+async fn interactive(
+    app: &App,
+    id: SessionId,
+    chatty: bool,
+    shown: &mut Notices,
+) -> Result<(), Failure> {
     if chatty {
         eprintln!("(Type your answer and press Enter. /end finishes the interview and shows your report.)");
     }
@@ -168,9 +197,26 @@ async fn interactive(app: &App, id: SessionId, chatty: bool) -> Result<(), Failu
         if turn.is_empty() {
             continue;
         }
-        let outcome = app.interviews.candidate_turn(id, turn, "text").await?;
+        let streamed = std::sync::atomic::AtomicBool::new(false);
+        let sink = |piece: &str| {
+            if chatty {
+                if !streamed.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                    out!("\nInterviewer:\n");
+                }
+                out!("{piece}");
+            }
+        };
+        let outcome = app
+            .interviews
+            .candidate_turn_streaming(id, turn, "text", Some(&sink))
+            .await?;
+        shown.show(&outcome.notices);
         if chatty {
-            print_message(&outcome.interviewer);
+            if streamed.load(std::sync::atomic::Ordering::Relaxed) {
+                outln!("\n");
+            } else {
+                print_message(&outcome.interviewer);
+            }
         }
     }
     Ok(())
@@ -204,6 +250,38 @@ async fn sessions(
         outln!("{}", output::json(&value));
     } else {
         out!("{}", output::sessions_table(&list, total, offset));
+    }
+    Ok(())
+}
+
+async fn usage(options: &StartOptions, id: &str, json: bool) -> Result<(), Failure> {
+    let id = session_id(id)?;
+    let app = App::start(options).await?;
+    app.sessions.get(id).await?;
+    let records = app
+        .store
+        .token_usage(id)
+        .await
+        .map_err(interview_core::CoreError::from)?;
+    let totals = domain::SessionTokenUsage::from_records(&records);
+    if json {
+        outln!("{}", output::json(&totals));
+    } else {
+        outln!(
+            "{} tokens ({} in, {} out), estimated cost ${:.4}",
+            totals.total_tokens,
+            totals.total_input_tokens,
+            totals.total_output_tokens,
+            totals.total_cost
+        );
+        for (operation, usage) in &totals.breakdown_by_operation {
+            outln!(
+                "  {:<22} {:>8} tokens  ${:.4}",
+                operation.as_str(),
+                usage.total_tokens,
+                usage.estimated_cost
+            );
+        }
     }
     Ok(())
 }

@@ -1,20 +1,45 @@
 //! The interview turn loop: the candidate speaks, the turn is stored, the interviewer answers.
+//! The session's token budget is enforced here, and a failing AI provider never stops an
+//! interview: the offline interviewer answers instead, with a notice.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use domain::ipc::Notice;
 use domain::{Message, Role, Session, SessionConfig, SessionId, SessionStatus, TokenUsageRecord};
 
-use crate::ports::{Clock, InterviewContext, Interviewer, InterviewerReply, Store};
+use crate::ports::{
+    Clock, InterviewContext, Interviewer, InterviewerReply, Store, TokenSink, Usage,
+};
 use crate::{CoreError, SessionService};
 
-/// The two messages one candidate turn produces.
+/// The two messages one candidate turn produces, and anything the candidate should know.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TurnOutcome {
     /// The candidate's message as stored.
     pub candidate: Message,
     /// The interviewer's answer as stored.
     pub interviewer: Message,
+    /// Budget warnings and provider fallbacks raised by this turn.
+    pub notices: Vec<Notice>,
+}
+
+/// A session's token budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TokenBudget {
+    /// Most tokens a session may use with paid providers.
+    pub max_tokens: u32,
+    /// Share of the budget at which to warn (0–1).
+    pub warning_threshold: f64,
+}
+
+impl Default for TokenBudget {
+    fn default() -> Self {
+        Self {
+            max_tokens: 50_000,
+            warning_threshold: 0.8,
+        }
+    }
 }
 
 /// Runs interviews: opens them with the problem and answers each candidate turn.
@@ -23,40 +48,51 @@ pub struct InterviewService {
     store: Arc<dyn Store>,
     sessions: SessionService,
     interviewer: Arc<dyn Interviewer>,
+    fallback: Arc<dyn Interviewer>,
     clock: Arc<dyn Clock>,
+    budget: TokenBudget,
 }
 
 impl InterviewService {
-    /// Wires the service to its ports.
+    /// Wires the service: `interviewer` answers (it may call paid providers), `fallback`
+    /// answers when it fails or the budget is spent.
     pub fn new(
         store: Arc<dyn Store>,
         sessions: SessionService,
         interviewer: Arc<dyn Interviewer>,
+        fallback: Arc<dyn Interviewer>,
         clock: Arc<dyn Clock>,
+        budget: TokenBudget,
     ) -> Self {
         Self {
             store,
             sessions,
             interviewer,
+            fallback,
             clock,
+            budget,
         }
     }
 
-    /// Creates a session and stores the interviewer's opening message.
+    /// Creates a session, records AI usage that preceded it (resume parsing, problem
+    /// generation) and stores the interviewer's opening message.
     pub async fn start(
         &self,
         user_id: &str,
         config: SessionConfig,
-    ) -> Result<(Session, Message), CoreError> {
+        earlier_usage: Vec<Usage>,
+    ) -> Result<(Session, Message, Vec<Notice>), CoreError> {
         let session = self.sessions.create(user_id, config).await?;
+        self.record_usage(session.id, earlier_usage).await?;
         let ctx = InterviewContext {
             session: &session,
             history: &[],
             elapsed: Duration::ZERO,
+            on_token: None,
         };
-        let reply = self.interviewer.opening(ctx).await?;
+        let (reply, notices) = self.ask(&session, ctx, true).await?;
         let opening = self.store_reply(&session, reply).await?;
-        Ok((session, opening))
+        Ok((session, opening, notices))
     }
 
     /// Stores the candidate's turn first (so it is never lost), then asks the interviewer for
@@ -66,6 +102,18 @@ impl InterviewService {
         id: SessionId,
         text: &str,
         source: &str,
+    ) -> Result<TurnOutcome, CoreError> {
+        self.candidate_turn_streaming(id, text, source, None).await
+    }
+
+    /// Like [`InterviewService::candidate_turn`], sending the answer's text to `on_token` as
+    /// it is generated.
+    pub async fn candidate_turn_streaming(
+        &self,
+        id: SessionId,
+        text: &str,
+        source: &str,
+        on_token: Option<TokenSink<'_>>,
     ) -> Result<TurnOutcome, CoreError> {
         let session = self.sessions.get(id).await?;
         if session.status != SessionStatus::Active {
@@ -85,12 +133,14 @@ impl InterviewService {
             session: &session,
             history: &history,
             elapsed,
+            on_token,
         };
-        let reply = self.interviewer.respond(ctx).await?;
+        let (reply, notices) = self.ask(&session, ctx, false).await?;
         let interviewer = self.store_reply(&session, reply).await?;
         Ok(TurnOutcome {
             candidate,
             interviewer,
+            notices,
         })
     }
 
@@ -100,24 +150,80 @@ impl InterviewService {
         Ok(self.store.conversation(id).await?)
     }
 
-    async fn store_reply(
+    /// Asks the interviewer, or the fallback when the budget is spent or the interviewer fails.
+    async fn ask(
         &self,
         session: &Session,
-        reply: InterviewerReply,
-    ) -> Result<Message, CoreError> {
+        ctx: InterviewContext<'_>,
+        opening: bool,
+    ) -> Result<(InterviewerReply, Vec<Notice>), CoreError> {
+        let mut notices = Vec::new();
+        let used = self.tokens_used(session.id).await?;
+        let limit = self.budget.max_tokens;
+        let over_budget = used >= limit;
+        if over_budget {
+            notices.push(Notice::BudgetExceeded { used, limit });
+        } else if f64::from(used) >= f64::from(limit) * self.budget.warning_threshold {
+            notices.push(Notice::BudgetWarning { used, limit });
+        }
+        let primary = if over_budget {
+            &self.fallback
+        } else {
+            &self.interviewer
+        };
+        let answer = if opening {
+            primary.opening(ctx).await
+        } else {
+            primary.respond(ctx).await
+        };
+        match answer {
+            Ok(reply) => Ok((reply, notices)),
+            Err(error) => {
+                tracing::warn!(session_id = %session.id, %error, "interviewer failed; using the offline interviewer");
+                notices.push(Notice::ProviderFallback {
+                    provider: error.provider.clone(),
+                    reason: error.message.clone(),
+                });
+                let reply = if opening {
+                    self.fallback.opening(ctx).await?
+                } else {
+                    self.fallback.respond(ctx).await?
+                };
+                Ok((reply, notices))
+            }
+        }
+    }
+
+    async fn tokens_used(&self, id: SessionId) -> Result<u32, CoreError> {
+        let records = self.store.token_usage(id).await?;
+        Ok(records
+            .iter()
+            .fold(0u32, |sum, r| sum.saturating_add(r.usage.total_tokens)))
+    }
+
+    async fn record_usage(&self, id: SessionId, usage: Vec<Usage>) -> Result<(), CoreError> {
         let now = self.clock.now();
-        let mut message = Message::new(Role::Interviewer, reply.content, now)?;
-        message.metadata = reply.metadata;
-        self.store.append_message(session.id, &message).await?;
-        if let Some((operation, usage)) = reply.usage {
+        for (operation, usage) in usage {
             let record = TokenUsageRecord {
-                session_id: session.id,
+                session_id: id,
                 timestamp: now,
                 operation,
                 usage,
             };
             self.store.record_token_usage(&record).await?;
         }
+        Ok(())
+    }
+
+    async fn store_reply(
+        &self,
+        session: &Session,
+        reply: InterviewerReply,
+    ) -> Result<Message, CoreError> {
+        let mut message = Message::new(Role::Interviewer, reply.content, self.clock.now())?;
+        message.metadata = reply.metadata;
+        self.store.append_message(session.id, &message).await?;
+        self.record_usage(session.id, reply.usage).await?;
         Ok(message)
     }
 }

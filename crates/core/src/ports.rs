@@ -125,8 +125,14 @@ pub trait MediaStore: Send + Sync {
     fn absolute_path(&self, media: &MediaFile) -> PathBuf;
 }
 
+/// Tokens one AI call used, and why it was made.
+pub type Usage = (TokenOperation, TokenUsage);
+
+/// Receives an answer's text piece by piece as a provider streams it.
+pub type TokenSink<'a> = &'a (dyn Fn(&str) + Send + Sync);
+
 /// What the interviewer knows when it speaks.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct InterviewContext<'a> {
     /// The session, with its problem and resume.
     pub session: &'a Session,
@@ -134,6 +140,18 @@ pub struct InterviewContext<'a> {
     pub history: &'a [Message],
     /// Time since the interview started.
     pub elapsed: Duration,
+    /// Where streamed text goes as it arrives (the whole reply is returned as well).
+    pub on_token: Option<TokenSink<'a>>,
+}
+
+impl std::fmt::Debug for InterviewContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InterviewContext")
+            .field("session", &self.session.id)
+            .field("messages", &self.history.len())
+            .field("elapsed", &self.elapsed)
+            .finish()
+    }
 }
 
 /// One interviewer turn.
@@ -143,8 +161,8 @@ pub struct InterviewerReply {
     pub content: String,
     /// Facts kept with the message (phase, hidden notes, …).
     pub metadata: serde_json::Map<String, serde_json::Value>,
-    /// Tokens used, when a paid model produced the reply.
-    pub usage: Option<(TokenOperation, TokenUsage)>,
+    /// Tokens used by the AI calls behind the reply (empty for the offline interviewer).
+    pub usage: Vec<Usage>,
 }
 
 /// The party that asks the questions: an LLM provider or the offline rubric interviewer.
@@ -162,15 +180,25 @@ pub trait Interviewer: Send + Sync {
     ) -> Result<InterviewerReply, InterviewerError>;
 }
 
+/// An evaluation with the AI usage behind it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// The report.
+    pub report: EvaluationReport,
+    /// Tokens used to write it (empty when written offline).
+    pub usage: Vec<Usage>,
+}
+
 /// Turns a finished conversation into a report.
+#[async_trait]
 pub trait Evaluator: Send + Sync {
     /// Scores the session from its transcript and media.
-    fn evaluate(
+    async fn evaluate(
         &self,
         session: &Session,
         history: &[Message],
         media: &[MediaFile],
-    ) -> EvaluationReport;
+    ) -> Evaluation;
 }
 
 /// The source of the current time (tests use a fixed or stepping clock).

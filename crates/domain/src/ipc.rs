@@ -32,3 +32,47 @@ pub struct SessionPage {
     /// How many sessions exist in total.
     pub total: u64,
 }
+
+/// Something the candidate should know about during an interview (shown as a notice in the UI
+/// and on stderr by the CLI).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// The session has used the warning share of its token budget.
+    BudgetWarning {
+        /// Tokens used so far.
+        used: u32,
+        /// The session's budget.
+        limit: u32,
+    },
+    /// The budget is spent: the interview continues with the offline interviewer.
+    BudgetExceeded {
+        /// Tokens used so far.
+        used: u32,
+        /// The session's budget.
+        limit: u32,
+    },
+    /// The AI provider failed; the offline interviewer answered instead.
+    ProviderFallback {
+        /// The provider that failed.
+        provider: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BudgetWarning { used, limit } => write!(f, "token budget: {used} of {limit} tokens used"),
+            Self::BudgetExceeded { used, limit } => write!(
+                f,
+                "token budget spent ({used} of {limit} tokens): continuing with the offline interviewer"
+            ),
+            Self::ProviderFallback { provider, reason } => write!(
+                f,
+                "{provider} is unavailable ({reason}): continuing with the offline interviewer"
+            ),
+        }
+    }
+}
