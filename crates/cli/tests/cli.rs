@@ -636,3 +636,205 @@ fn bad_resume_files_exit_2_with_the_reason() {
         assert_one_line_error(&output, reason);
     }
 }
+
+const FAKE_KEY: &str = "sk-test-FAKE-KEY-0042";
+
+/// Runs the CLI off the async runtime (the fake provider runs on it).
+async fn run_blocking(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().expect("run mockint"))
+        .await
+        .expect("join")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openai_compatible_interview_records_usage_per_operation_at_configured_prices() {
+    use testkit::fake_llm::{FakeLlm, DEFAULT_USAGE};
+    let server = FakeLlm::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = testkit::fixture("script_url_shortener.txt");
+    let turns = interview_core::script::parse_script(&std::fs::read(&script).expect("script"))
+        .expect("turns")
+        .len();
+    let mut command = mockint(dir.path());
+    command
+        .env("OPENAI_BASE_URL", server.openai_url())
+        .env("OPENAI_API_KEY", FAKE_KEY)
+        .args(["interview", "--provider", "openai", "--json", "--resume"])
+        .arg(testkit::fixture("resumes/senior.txt"))
+        .arg("--script")
+        .arg(&script);
+    let output = run_blocking(command).await;
+    let report = stdout_json(&output);
+    let id = report["session_id"].as_str().expect("id").to_string();
+
+    let mut usage_command = mockint(dir.path());
+    usage_command.args(["usage", &id, "--json"]);
+    let usage = stdout_json(&run_blocking(usage_command).await);
+    let per_call = DEFAULT_USAGE.0 + DEFAULT_USAGE.1;
+    let breakdown = &usage["breakdown_by_operation"];
+    assert_eq!(
+        breakdown["problem_generation"]["total_tokens"].as_u64(),
+        Some(u64::from(per_call))
+    );
+    assert_eq!(
+        breakdown["question_generation"]["total_tokens"].as_u64(),
+        Some(u64::from(per_call) * (turns as u64 + 1)),
+        "the opening and every answer"
+    );
+    assert_eq!(
+        breakdown["evaluation"]["total_tokens"].as_u64(),
+        Some(u64::from(per_call) * 2),
+        "the fake's prose is not JSON: one retry, then the offline report"
+    );
+    let calls = 1 + (turns + 1) + 2;
+    // config.yaml: gpt-4o costs $0.0025 per 1K input and $0.01 per 1K output tokens.
+    let per_call_cost =
+        f64::from(DEFAULT_USAGE.0) / 1000.0 * 0.0025 + f64::from(DEFAULT_USAGE.1) / 1000.0 * 0.01;
+    let total_cost = usage["total_cost"].as_f64().expect("cost");
+    assert!(
+        (total_cost - per_call_cost * calls as f64).abs() < 1e-9,
+        "{total_cost}"
+    );
+    assert_eq!(
+        usage["total_tokens"].as_u64(),
+        Some(u64::from(per_call) * calls as u64)
+    );
+
+    let url = format!("sqlite://{}", dir.path().join("mockint.db").display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.expect("db");
+    let rows: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM token_usage WHERE provider = 'openai' AND model = 'gpt-4o'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("count");
+    assert_eq!(rows, calls as i64, "one token_usage row per call");
+    let leaked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM conversations WHERE content LIKE '%' || $1 || '%' OR metadata LIKE '%' || $1 || '%'")
+        .bind(FAKE_KEY)
+        .fetch_one(&mut conn)
+        .await
+        .expect("scan");
+    assert_eq!(leaked, 0);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains(FAKE_KEY));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), calls);
+    let problem_prompt = requests[0].body["messages"][1]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        problem_prompt.contains("senior") && problem_prompt.contains("8 years"),
+        "resume-aware problem generation: {problem_prompt}"
+    );
+    let system = requests[1].body["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        system.contains("8 years of experience") && system.contains("Hidden interviewer notes"),
+        "{system}"
+    );
+    assert!(
+        system.contains("Senior (6-10 years)"),
+        "level expectations in the prompt"
+    );
+    for request in &requests {
+        assert_eq!(request.body["model"], "gpt-4o");
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {FAKE_KEY}").as_str())
+        );
+    }
+    let evaluation = &requests[calls - 1].body;
+    assert_eq!(evaluation["response_format"]["type"], "json_object");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_budget_and_provider_failures_fall_back_to_the_offline_interviewer_with_notices() {
+    use testkit::fake_llm::{FakeLlm, Reply};
+    let server = FakeLlm::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let script = testkit::fixture("script_url_shortener.txt");
+    let mut command = mockint(dir.path());
+    command
+        .env("OPENAI_BASE_URL", server.openai_url())
+        .env("OPENAI_API_KEY", FAKE_KEY)
+        .env("MAX_TOKENS_PER_SESSION", "3000")
+        .args([
+            "interview",
+            "--provider",
+            "openai",
+            "--problem",
+            "Design a URL shortener",
+            "--json",
+            "--script",
+        ])
+        .arg(&script);
+    let output = run_blocking(command).await;
+    let report = stdout_json(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(
+        stderr.contains("notice: token budget: 2520 of 3000"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("token budget spent"), "{stderr}");
+    let id = report["session_id"].as_str().expect("id").to_string();
+    let mut transcript_command = mockint(dir.path());
+    transcript_command.args(["transcript", &id, "--format", "json"]);
+    let transcript = stdout_json(&run_blocking(transcript_command).await);
+    let providers: Vec<String> = transcript["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .filter(|m| m["role"] == "interviewer")
+        .map(|m| {
+            m["metadata"]["provider"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(&providers[..3], ["openai", "openai", "openai"]);
+    assert!(
+        providers[3..].iter().all(|p| p == "offline"),
+        "{providers:?}"
+    );
+
+    let failing = FakeLlm::start().await;
+    failing.script([Reply::text(
+        "Hello, let's design a URL shortener. What are the requirements?",
+        100,
+        20,
+    )]);
+    failing.script((0..4).map(|_| Reply::Status {
+        code: 503,
+        retry_after: None,
+    }));
+    let mut command = mockint(dir.path());
+    command
+        .env("OPENAI_BASE_URL", failing.openai_url())
+        .env("OPENAI_API_KEY", FAKE_KEY)
+        .env("MOCKINT__AI__RETRY_DELAY_SECONDS", "0.01")
+        .args([
+            "interview",
+            "--provider",
+            "openai",
+            "--problem",
+            "Design a URL shortener",
+            "--json",
+            "--script",
+        ])
+        .arg(&script);
+    let output = run_blocking(command).await;
+    assert!(
+        output.status.success(),
+        "a failing provider never stops the interview"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(
+        stderr.contains("openai is unavailable") && stderr.contains("HTTP 503"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(FAKE_KEY));
+}
