@@ -11,6 +11,7 @@ pub mod llm;
 mod llm_interviewer;
 mod offline;
 pub mod problems;
+mod whiteboard;
 
 pub use competencies::{Competency, COMPETENCIES};
 pub use evaluator::RubricEvaluator;
@@ -20,3 +21,4 @@ pub use llm_interviewer::{
 pub use offline::{
     adapt_difficulty, Difficulty, OfflineInterviewer, Phase, OFFLINE_MODEL, OFFLINE_PROVIDER,
 };
+pub use whiteboard::analyze_whiteboard;

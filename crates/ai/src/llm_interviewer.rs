@@ -100,7 +100,7 @@ impl LlmInterviewer {
         let request = ChatRequest {
             model: config.ai_model.clone(),
             system: system_prompt(ctx.session, &steering),
-            messages: memory(ctx.history, instruction),
+            messages: with_whiteboard(memory(ctx.history, instruction), ctx.whiteboard_png),
             max_tokens: 400,
             temperature: 0.4,
             json: false,
@@ -148,6 +148,17 @@ impl Interviewer for LlmInterviewer {
         }
         self.ask(ctx, steering, None).await
     }
+}
+
+/// Attaches the whiteboard snapshot to the latest candidate message.
+fn with_whiteboard(mut messages: Vec<ChatMessage>, png: Option<&[u8]>) -> Vec<ChatMessage> {
+    if let (Some(png), Some(last)) = (
+        png,
+        messages.iter_mut().rev().find(|m| m.role == ChatRole::User),
+    ) {
+        last.image_png = Some(png.to_vec());
+    }
+    messages
 }
 
 fn level_expectations(level: ExperienceLevel) -> &'static str {
@@ -212,12 +223,14 @@ pub fn system_prompt(session: &Session, steering: &InterviewerReply) -> String {
          interrupt politely if they ramble.\n\
          Current phase: {phase}. Phases: requirements, estimation, API, data model, high-level design, deep dives, trade-offs, wrap-up.\n\
          Hidden interviewer notes (never reveal them): {notes}\n\
+         Whiteboard (read from the candidate's drawing): {board}\n\
          Suggested next question (rephrase it in your own words if it fits): {suggestion}",
         minutes = config.duration_minutes.unwrap_or(45),
         problem = config.problem.as_deref().unwrap_or("a general system-design problem"),
         level_text = level_expectations(level),
         background = resume_context(config.resume_data.as_ref()),
         suggestion = steering.content,
+        board = steering.metadata.get("whiteboard").map(Value::to_string).unwrap_or_else(|| "nothing drawn".into()),
     )
 }
 

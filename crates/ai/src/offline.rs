@@ -196,7 +196,11 @@ impl Interviewer for OfflineInterviewer {
             .unwrap_or_default();
         let difficulty = adapt_difficulty(&coverage, recent_vague_answers(ctx.history));
         let current = coverage.of(phase.competency());
+        let board = ctx
+            .whiteboard
+            .map(|b| crate::analyze_whiteboard(b, problem));
         let notes = Notes {
+            whiteboard: board.clone(),
             covered: COMPETENCIES
                 .iter()
                 .map(|c| c.key)
@@ -220,6 +224,34 @@ impl Interviewer for OfflineInterviewer {
             };
             return Ok(reply(content.into(), Phase::WrapUp, "closing", &notes));
         }
+        let mut acknowledgement = acknowledge(&current, phase);
+        let drawing_phase = matches!(
+            phase,
+            Phase::DataModel | Phase::HighLevelDesign | Phase::DeepDive | Phase::Tradeoffs
+        );
+        if let Some(board) = board
+            .as_ref()
+            .filter(|b| drawing_phase && !b.components_identified.is_empty())
+        {
+            let shown: Vec<&str> = board
+                .components_identified
+                .iter()
+                .map(String::as_str)
+                .take(4)
+                .collect();
+            acknowledgement.push_str(&format!("On the whiteboard I see {}. ", shown.join(", ")));
+            if let Some(missing) = board.missing_elements.first() {
+                let question = format!("Your diagram has no {missing} yet — where would it fit, or why isn't it needed?");
+                if !out_of_time(ctx) && !already_asked(ctx.history, &question) {
+                    return Ok(reply(
+                        format!("{acknowledgement}{question}"),
+                        phase,
+                        "follow_up",
+                        &notes,
+                    ));
+                }
+            }
+        }
         if needs_clarification(answer) && last_kind != "clarify" {
             return Ok(reply(
                 phase.clarification().into(),
@@ -228,7 +260,6 @@ impl Interviewer for OfflineInterviewer {
                 &notes,
             ));
         }
-        let acknowledgement = acknowledge(&current, phase);
         if !out_of_time(ctx) && last_kind != "follow_up" {
             if let Some(question) = follow_up(phase, &current, difficulty, problem, ctx.history) {
                 return Ok(reply(
@@ -265,6 +296,7 @@ impl Interviewer for OfflineInterviewer {
 /// Hidden per-turn notes kept with each interviewer message.
 #[derive(Debug, Default)]
 struct Notes {
+    whiteboard: Option<domain::WhiteboardAnalysis>,
     covered: Vec<&'static str>,
     weak: Vec<&'static str>,
     missing_in_phase: Vec<&'static str>,
@@ -409,6 +441,9 @@ fn reply(content: String, phase: Phase, kind: &str, notes: &Notes) -> Interviewe
             "difficulty": notes.difficulty,
         }),
     );
+    if let Some(board) = &notes.whiteboard {
+        metadata.insert("whiteboard".into(), json!(board));
+    }
     metadata.insert("provider".into(), json!(OFFLINE_PROVIDER));
     InterviewerReply {
         content,

@@ -50,12 +50,23 @@ fn kind(message: &Message) -> &str {
 
 /// Runs a conversation through the interviewer and returns the whole history.
 async fn converse(session: &Session, answers: &[String], elapsed: Duration) -> Vec<Message> {
+    converse_with_board(session, answers, elapsed, None).await
+}
+
+async fn converse_with_board(
+    session: &Session,
+    answers: &[String],
+    elapsed: Duration,
+    whiteboard: Option<&domain::Whiteboard>,
+) -> Vec<Message> {
     let interviewer = OfflineInterviewer;
     let ctx = InterviewContext {
         session,
         history: &[],
         elapsed: Duration::ZERO,
         on_token: None,
+        whiteboard,
+        whiteboard_png: None,
     };
     let opening = interviewer.opening(ctx).await.expect("opening");
     let mut first = Message::new(Role::Interviewer, opening.content, Utc::now()).expect("msg");
@@ -68,6 +79,8 @@ async fn converse(session: &Session, answers: &[String], elapsed: Duration) -> V
             history: &history,
             elapsed,
             on_token: None,
+            whiteboard,
+            whiteboard_png: None,
         };
         let reply = interviewer.respond(ctx).await.expect("reply");
         let mut message = Message::new(Role::Interviewer, reply.content, Utc::now()).expect("msg");
@@ -360,4 +373,50 @@ fn empty_interviews_score_low_with_low_confidence() {
         .all(|c| c.evidence.is_empty()));
     assert!(report.went_well.is_empty());
     assert_eq!(report.improvement_plan.concrete_steps.len(), 3);
+}
+
+#[tokio::test]
+async fn the_interviewer_reacts_to_the_whiteboard() {
+    let board: domain::Whiteboard = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/fixtures/whiteboard_no_cache.json"),
+        )
+        .expect("fixture"),
+    )
+    .expect("board JSON");
+    let answers = transcript("url_shortener_average");
+    let history = converse_with_board(
+        &session(URL),
+        &answers,
+        Duration::from_secs(60),
+        Some(&board),
+    )
+    .await;
+    let reaction = history
+        .iter()
+        .find(|m| m.content.contains("Your diagram has no cache yet"))
+        .unwrap_or_else(|| {
+            let trace: Vec<String> = history
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{}|{}|{}",
+                        phase(m),
+                        kind(m),
+                        m.content.chars().take(90).collect::<String>()
+                    )
+                })
+                .collect();
+            panic!("the interviewer asks about the missing cache: {trace:#?}")
+        });
+    assert!(
+        reaction
+            .content
+            .contains("On the whiteboard I see Client, Load balancer, URL service"),
+        "{}",
+        reaction.content
+    );
+    let analysis = &reaction.metadata["whiteboard"];
+    assert_eq!(analysis["relationships"][0], "Client -> Load balancer");
 }

@@ -118,6 +118,9 @@ pub struct InterviewArgs {
     /// Candidate turns from a file: paragraphs separated by blank lines.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,
+    /// A whiteboard (JSON shapes, as the desktop app saves them) the interviewer can see.
+    #[arg(long, value_name = "FILE")]
+    pub whiteboard: Option<PathBuf>,
     /// Print the final report as JSON.
     #[arg(long)]
     pub json: bool,

@@ -105,6 +105,10 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
         }
         None => None,
     };
+    let whiteboard = match &args.whiteboard {
+        Some(path) => Some(read_whiteboard(path)?),
+        None => None,
+    };
     let settings = Settings::resolve(options)?;
     let resume = match &args.resume {
         Some(path) => Some(app::read_resume(path, settings.resume_limit()).await?),
@@ -128,10 +132,13 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
     match script {
         Some(turns) => {
             for turn in turns {
-                let outcome = app
-                    .interviews
-                    .candidate_turn(session.id, &turn, "script")
-                    .await?;
+                let input = interview_core::TurnInput {
+                    text: &turn,
+                    source: "script",
+                    whiteboard: whiteboard.as_ref(),
+                    whiteboard_png: None,
+                };
+                let outcome = app.interviews.take_turn(session.id, input, None).await?;
                 shown.show(&outcome.notices);
                 if chatty {
                     print_message(&outcome.candidate);
@@ -149,6 +156,26 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
         outln!("Session id: {}", session.id);
     }
     Ok(())
+}
+
+/// Reads and checks a whiteboard JSON file.
+fn read_whiteboard(path: &Path) -> Result<domain::Whiteboard, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|error| {
+        Failure::user(format!(
+            "cannot read whiteboard {}: {error}",
+            path.display()
+        ))
+    })?;
+    let board: domain::Whiteboard = serde_json::from_str(&text).map_err(|error| {
+        Failure::user(format!(
+            "whiteboard {} is not valid: {error}",
+            path.display()
+        ))
+    })?;
+    board
+        .validate()
+        .map_err(|error| Failure::user(format!("whiteboard {}: {error}", path.display())))?;
+    Ok(board)
 }
 
 /// Prints each kind of notice once, on stderr (stdout stays clean for `--json`).

@@ -661,6 +661,8 @@ async fn openai_compatible_interview_records_usage_per_operation_at_configured_p
         .env("OPENAI_API_KEY", FAKE_KEY)
         .args(["interview", "--provider", "openai", "--json", "--resume"])
         .arg(testkit::fixture("resumes/senior.txt"))
+        .arg("--whiteboard")
+        .arg(testkit::fixture("whiteboard_no_cache.json"))
         .arg("--script")
         .arg(&script);
     let output = run_blocking(command).await;

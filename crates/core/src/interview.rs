@@ -24,6 +24,19 @@ pub struct TurnOutcome {
     pub notices: Vec<Notice>,
 }
 
+/// What the candidate contributes in one turn.
+#[derive(Debug, Clone, Copy)]
+pub struct TurnInput<'a> {
+    /// What they said or typed.
+    pub text: &'a str,
+    /// "text", "voice" or "script".
+    pub source: &'a str,
+    /// The whiteboard's shapes, if they are drawing.
+    pub whiteboard: Option<&'a domain::Whiteboard>,
+    /// A PNG snapshot of the whiteboard.
+    pub whiteboard_png: Option<&'a [u8]>,
+}
+
 /// A session's token budget.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TokenBudget {
@@ -89,6 +102,8 @@ impl InterviewService {
             history: &[],
             elapsed: Duration::ZERO,
             on_token: None,
+            whiteboard: None,
+            whiteboard_png: None,
         };
         let (reply, notices) = self.ask(&session, ctx, true).await?;
         let opening = self.store_reply(&session, reply).await?;
@@ -115,6 +130,32 @@ impl InterviewService {
         source: &str,
         on_token: Option<TokenSink<'_>>,
     ) -> Result<TurnOutcome, CoreError> {
+        let input = TurnInput {
+            text,
+            source,
+            whiteboard: None,
+            whiteboard_png: None,
+        };
+        self.take_turn(id, input, on_token).await
+    }
+
+    /// One candidate turn with everything the interviewer may look at: the text, the
+    /// whiteboard's shapes and its snapshot.
+    pub async fn take_turn(
+        &self,
+        id: SessionId,
+        input: TurnInput<'_>,
+        on_token: Option<TokenSink<'_>>,
+    ) -> Result<TurnOutcome, CoreError> {
+        let TurnInput {
+            text,
+            source,
+            whiteboard,
+            whiteboard_png,
+        } = input;
+        if let Some(board) = whiteboard {
+            board.validate()?;
+        }
         let session = self.sessions.get(id).await?;
         if session.status != SessionStatus::Active {
             return Err(CoreError::InvalidTransition {
@@ -134,6 +175,8 @@ impl InterviewService {
             history: &history,
             elapsed,
             on_token,
+            whiteboard,
+            whiteboard_png,
         };
         let (reply, notices) = self.ask(&session, ctx, false).await?;
         let interviewer = self.store_reply(&session, reply).await?;

@@ -14,6 +14,6 @@ pub mod script;
 pub mod sessions;
 
 pub use error::{CoreError, InterviewerError, MediaError, StoreError};
-pub use interview::{InterviewService, TokenBudget, TurnOutcome};
+pub use interview::{InterviewService, TokenBudget, TurnInput, TurnOutcome};
 pub use media::MediaService;
 pub use sessions::SessionService;

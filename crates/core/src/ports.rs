@@ -142,6 +142,10 @@ pub struct InterviewContext<'a> {
     pub elapsed: Duration,
     /// Where streamed text goes as it arrives (the whole reply is returned as well).
     pub on_token: Option<TokenSink<'a>>,
+    /// The whiteboard as structured shapes, when the candidate is drawing.
+    pub whiteboard: Option<&'a domain::Whiteboard>,
+    /// A PNG snapshot of the whiteboard, for vision-capable models.
+    pub whiteboard_png: Option<&'a [u8]>,
 }
 
 impl std::fmt::Debug for InterviewContext<'_> {

@@ -35,4 +35,6 @@ pub use session::{
     CommunicationMode, Session, SessionConfig, SessionId, SessionStatus, SessionSummary,
 };
 pub use tokens::{SessionTokenUsage, TokenOperation, TokenUsage, TokenUsageRecord};
-pub use whiteboard::WhiteboardAnalysis;
+pub use whiteboard::{
+    Point, Shape, ShapeKind, Whiteboard, WhiteboardAnalysis, MAX_LABEL_BYTES, MAX_SHAPES,
+};
