@@ -16,7 +16,8 @@ mod whiteboard;
 pub use competencies::{Competency, COMPETENCIES};
 pub use evaluator::RubricEvaluator;
 pub use llm_interviewer::{
-    generate_problem, memory, system_prompt, LlmEvaluator, LlmInterviewer, Providers,
+    extract_resume, generate_problem, memory, system_prompt, LlmEvaluator, LlmInterviewer,
+    Providers,
 };
 pub use offline::{
     adapt_difficulty, Difficulty, OfflineInterviewer, Phase, OFFLINE_MODEL, OFFLINE_PROVIDER,

@@ -459,3 +459,87 @@ pub async fn generate_problem(
     }
     Ok((text, usage))
 }
+
+/// Extracts a resume into [`ResumeData`] with a model, against the JSON schema of the type;
+/// the deterministic profile fills anything missing and is the answer if the model fails.
+pub async fn extract_resume(
+    providers: &Providers,
+    provider: &str,
+    model: &str,
+    fallback: &ResumeData,
+) -> (ResumeData, Vec<Usage>) {
+    let schema = json!({
+        "name": "string", "email": "string",
+        "experience_level": "junior | mid | senior | staff (junior < 3 years, mid 3-5, senior 6-10, staff > 10; adjust for titles such as Staff, Principal, Intern)",
+        "years_of_experience": "integer, professional years excluding internships",
+        "domain_expertise": ["backend | frontend | distributed-systems | cloud | data | ml | mobile | storage | infrastructure | fintech | security"],
+        "work_experience": [{"company": "string", "title": "string", "duration": "string", "description": "string"}],
+        "education": [{"institution": "string", "degree": "string", "field": "string", "year": "string"}],
+        "skills": ["string"]
+    });
+    let request = ChatRequest {
+        model: model.to_string(),
+        system: "You extract structured data from resumes. Answer with one JSON object only."
+            .into(),
+        messages: vec![ChatMessage::text(
+            ChatRole::User,
+            format!(
+                "Extract this resume into JSON with exactly these fields: {schema}\n\nResume:\n{}",
+                fallback.raw_text
+            ),
+        )],
+        max_tokens: 1500,
+        temperature: 0.0,
+        json: true,
+    };
+    let mut usage = Vec::new();
+    match providers
+        .call(provider, &request, TokenOperation::ResumeParsing, None)
+        .await
+    {
+        Ok((text, used)) => {
+            usage.push(used);
+            match merge_resume(&text, fallback) {
+                Ok(resume) => return (resume, usage),
+                Err(problem) => {
+                    tracing::warn!(%problem, "model resume extraction invalid; using the deterministic profile")
+                }
+            }
+        }
+        Err(error) => {
+            tracing::warn!(%error, "model resume extraction failed; using the deterministic profile")
+        }
+    }
+    (fallback.clone(), usage)
+}
+
+/// Validates the model's resume JSON and keeps identity fields from the original.
+fn merge_resume(text: &str, fallback: &ResumeData) -> Result<ResumeData, String> {
+    let trimmed = text
+        .trim()
+        .trim_start_matches("```json")
+        .trim_start_matches("```")
+        .trim_end_matches("```")
+        .trim();
+    let mut value: Value =
+        serde_json::from_str(trimmed).map_err(|error| format!("not JSON ({error})"))?;
+    let object = value.as_object_mut().ok_or("not a JSON object")?;
+    object.insert("user_id".into(), json!(fallback.user_id));
+    object.insert("raw_text".into(), json!(fallback.raw_text));
+    for (key, default) in [
+        ("name", json!(fallback.name)),
+        ("email", json!(fallback.email)),
+        ("education", json!([])),
+        ("work_experience", json!([])),
+        ("skills", json!([])),
+        ("domain_expertise", json!([])),
+    ] {
+        if object.get(key).is_none_or(Value::is_null) {
+            object.insert(key.into(), default);
+        }
+    }
+    let resume: ResumeData = serde_json::from_value(value)
+        .map_err(|error| format!("does not match the schema ({error})"))?;
+    resume.validate().map_err(|error| error.to_string())?;
+    Ok(resume)
+}

@@ -179,6 +179,8 @@ pub struct InterviewRequest {
     pub modes: Vec<CommunicationMode>,
     /// Planned length.
     pub duration_minutes: Option<u32>,
+    /// AI usage spent before the session existed (e.g. reading the resume with a model).
+    pub prior_usage: Vec<interview_core::ports::Usage>,
 }
 
 /// The running application: configuration plus every service, built once.
@@ -251,7 +253,7 @@ impl App {
             .provider
             .unwrap_or_else(|| self.settings.config.ai.default_provider.clone());
         let model = self.model_for(&provider)?;
-        let mut earlier_usage = Vec::new();
+        let mut earlier_usage = request.prior_usage;
         let mut notices = Vec::new();
         let problem = match (&request.problem, &request.resume) {
             (None, Some(resume)) if provider != OFFLINE_PROVIDER => {
@@ -290,7 +292,7 @@ impl App {
     }
 
     /// The model to use with a provider, checking that the provider can be used.
-    fn model_for(&self, provider: &str) -> Result<String, AppError> {
+    pub fn model_for(&self, provider: &str) -> Result<String, AppError> {
         let ai = &self.settings.config.ai;
         let (model, hint) = match provider {
             OFFLINE_PROVIDER => return Ok(OFFLINE_MODEL.to_string()),
@@ -313,6 +315,26 @@ impl App {
             )))
         }
     }
+}
+
+/// Reads a resume; with a configured provider other than `offline`, a model extracts the
+/// profile (the deterministic profile is the fallback). Returns the AI usage spent.
+pub async fn read_resume_with(
+    settings: &Settings,
+    providers: &Providers,
+    path: &Path,
+    provider: &str,
+) -> Result<(ResumeData, Vec<interview_core::ports::Usage>), AppError> {
+    let base = read_resume(path, settings.resume_limit()).await?;
+    let model = match provider {
+        "openai" => &settings.config.ai.openai.model,
+        "anthropic" => &settings.config.ai.anthropic.model,
+        _ => return Ok((base, Vec::new())),
+    };
+    if !providers.has(provider) {
+        return Ok((base, Vec::new()));
+    }
+    Ok(ai::extract_resume(providers, provider, model, &base).await)
 }
 
 /// Reads a resume file off the async runtime (PDF parsing is CPU-bound) for the local user.

@@ -56,7 +56,9 @@ async fn migrate(options: &StartOptions) -> Result<(), Failure> {
 
 async fn parse_resume(options: &StartOptions, file: &Path, json: bool) -> Result<(), Failure> {
     let settings = Settings::resolve(options)?;
-    let resume = app::read_resume(file, settings.resume_limit()).await?;
+    let provider = settings.config.ai.default_provider.clone();
+    let providers = settings.providers();
+    let (resume, _usage) = app::read_resume_with(&settings, &providers, file, &provider).await?;
     if json {
         outln!("{}", output::json(&resume));
     } else {
@@ -110,17 +112,26 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
         None => None,
     };
     let settings = Settings::resolve(options)?;
-    let resume = match &args.resume {
-        Some(path) => Some(app::read_resume(path, settings.resume_limit()).await?),
-        None => None,
+    let provider = args
+        .provider
+        .map(|p| p.name().to_string())
+        .unwrap_or_else(|| settings.config.ai.default_provider.clone());
+    let (resume, prior_usage) = match &args.resume {
+        Some(path) => {
+            let (resume, usage) =
+                app::read_resume_with(&settings, &settings.providers(), path, &provider).await?;
+            (Some(resume), usage)
+        }
+        None => (None, Vec::new()),
     };
     let app = App::start(options).await?;
     let request = InterviewRequest {
         resume,
         problem: args.problem,
-        provider: args.provider.map(|p| p.name().to_string()),
+        provider: Some(provider),
         modes: Vec::new(),
         duration_minutes: None,
+        prior_usage,
     };
     let (session, opening, notices) = app.start_interview(request).await?;
     let mut shown = Notices::default();

@@ -688,7 +688,7 @@ async fn openai_compatible_interview_records_usage_per_operation_at_configured_p
         Some(u64::from(per_call) * 2),
         "the fake's prose is not JSON: one retry, then the offline report"
     );
-    let calls = 1 + (turns + 1) + 2;
+    let calls = 1 + 1 + (turns + 1) + 2;
     // config.yaml: gpt-4o costs $0.0025 per 1K input and $0.01 per 1K output tokens.
     let per_call_cost =
         f64::from(DEFAULT_USAGE.0) / 1000.0 * 0.0025 + f64::from(DEFAULT_USAGE.1) / 1000.0 * 0.01;
@@ -721,7 +721,16 @@ async fn openai_compatible_interview_records_usage_per_operation_at_configured_p
 
     let requests = server.requests();
     assert_eq!(requests.len(), calls);
-    let problem_prompt = requests[0].body["messages"][1]["content"]
+    let resume_prompt = requests[0].body["messages"][1]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        resume_prompt.contains("Daniel Okafor") && resume_prompt.contains("experience_level"),
+        "the resume text and schema are sent"
+    );
+    assert_eq!(requests[0].body["response_format"]["type"], "json_object");
+    let problem_prompt = requests[1].body["messages"][1]["content"]
         .as_str()
         .unwrap_or_default()
         .to_string();
@@ -729,7 +738,7 @@ async fn openai_compatible_interview_records_usage_per_operation_at_configured_p
         problem_prompt.contains("senior") && problem_prompt.contains("8 years"),
         "resume-aware problem generation: {problem_prompt}"
     );
-    let system = requests[1].body["messages"][0]["content"]
+    let system = requests[2].body["messages"][0]["content"]
         .as_str()
         .unwrap_or_default()
         .to_string();
