@@ -382,14 +382,7 @@ fn parse_report(
     grounding: &EvaluationReport,
     history: &[Message],
 ) -> Result<EvaluationReport, String> {
-    let trimmed = text
-        .trim()
-        .trim_start_matches("```json")
-        .trim_start_matches("```")
-        .trim_end_matches("```")
-        .trim();
-    let mut value: Value =
-        serde_json::from_str(trimmed).map_err(|error| format!("not JSON ({error})"))?;
+    let mut value = json_object(text)?;
     if let Some(object) = value.as_object_mut() {
         object.insert("session_id".into(), json!(grounding.session_id));
         object.insert(
@@ -419,6 +412,17 @@ fn parse_report(
         feedback.evidence.retain(verbatim);
     }
     Ok(report)
+}
+
+/// Parses a model's JSON answer, tolerating a Markdown code fence around it.
+fn json_object(text: &str) -> Result<Value, String> {
+    let body = text
+        .trim()
+        .trim_start_matches("```json")
+        .trim_start_matches("```")
+        .trim_end_matches("```")
+        .trim();
+    serde_json::from_str(body).map_err(|error| format!("not JSON ({error})"))
 }
 
 /// Writes a problem tailored to the resume (level, domains, years, latest role) for a
@@ -515,14 +519,7 @@ pub async fn extract_resume(
 
 /// Validates the model's resume JSON and keeps identity fields from the original.
 fn merge_resume(text: &str, fallback: &ResumeData) -> Result<ResumeData, String> {
-    let trimmed = text
-        .trim()
-        .trim_start_matches("```json")
-        .trim_start_matches("```")
-        .trim_end_matches("```")
-        .trim();
-    let mut value: Value =
-        serde_json::from_str(trimmed).map_err(|error| format!("not JSON ({error})"))?;
+    let mut value = json_object(text)?;
     let object = value.as_object_mut().ok_or("not a JSON object")?;
     object.insert("user_id".into(), json!(fallback.user_id));
     object.insert("raw_text".into(), json!(fallback.raw_text));

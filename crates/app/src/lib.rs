@@ -175,6 +175,8 @@ pub struct InterviewRequest {
     pub problem: Option<String>,
     /// offline, openai or anthropic; the configured default if not given.
     pub provider: Option<String>,
+    /// The model at that provider; the provider's configured model if not given.
+    pub model: Option<String>,
     /// Extra communication modes (text is always on).
     pub modes: Vec<CommunicationMode>,
     /// Planned length.
@@ -252,7 +254,10 @@ impl App {
         let provider = request
             .provider
             .unwrap_or_else(|| self.settings.config.ai.default_provider.clone());
-        let model = self.model_for(&provider)?;
+        let model = match (self.model_for(&provider)?, request.model) {
+            (_, Some(model)) if provider != OFFLINE_PROVIDER && !model.trim().is_empty() => model,
+            (configured, _) => configured,
+        };
         let mut earlier_usage = request.prior_usage;
         let mut notices = Vec::new();
         let problem = match (&request.problem, &request.resume) {

@@ -115,6 +115,9 @@ pub struct InterviewArgs {
     /// Who interviews you.
     #[arg(long, value_enum)]
     pub provider: Option<ProviderArg>,
+    /// The model at that provider (default: the provider's model in config.yaml).
+    #[arg(long, value_name = "NAME")]
+    pub model: Option<String>,
     /// Candidate turns from a file: paragraphs separated by blank lines.
     #[arg(long, value_name = "FILE")]
     pub script: Option<PathBuf>,

@@ -129,6 +129,7 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
         resume,
         problem: args.problem,
         provider: Some(provider),
+        model: args.model,
         modes: Vec::new(),
         duration_minutes: None,
         prior_usage,

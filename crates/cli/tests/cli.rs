@@ -776,6 +776,8 @@ async fn the_budget_and_provider_failures_fall_back_to_the_offline_interviewer_w
             "interview",
             "--provider",
             "openai",
+            "--model",
+            "gpt-4o-mini",
             "--problem",
             "Design a URL shortener",
             "--json",
@@ -784,6 +786,13 @@ async fn the_budget_and_provider_failures_fall_back_to_the_offline_interviewer_w
         .arg(&script);
     let output = run_blocking(command).await;
     let report = stdout_json(&output);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.body["model"] == "gpt-4o-mini"),
+        "the model is chosen per session"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
     assert!(
         stderr.contains("notice: token budget: 2520 of 3000"),

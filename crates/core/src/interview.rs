@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use domain::ipc::Notice;
-use domain::{Message, Role, Session, SessionConfig, SessionId, SessionStatus, TokenUsageRecord};
+use domain::{Message, Role, Session, SessionConfig, SessionId, SessionStatus};
 
 use crate::ports::{
     Clock, InterviewContext, Interviewer, InterviewerReply, Store, TokenSink, Usage,
@@ -245,17 +245,7 @@ impl InterviewService {
     }
 
     async fn record_usage(&self, id: SessionId, usage: Vec<Usage>) -> Result<(), CoreError> {
-        let now = self.clock.now();
-        for (operation, usage) in usage {
-            let record = TokenUsageRecord {
-                session_id: id,
-                timestamp: now,
-                operation,
-                usage,
-            };
-            self.store.record_token_usage(&record).await?;
-        }
-        Ok(())
+        crate::accounting::record_usage(&*self.store, id, self.clock.now(), usage).await
     }
 
     async fn store_reply(

@@ -5,6 +5,7 @@
 //! Adapter crates implement them; the composition root wires them together. Nothing in this
 //! crate knows about SQL, HTTP, Tauri or audio devices.
 
+mod accounting;
 pub mod error;
 pub mod export;
 pub mod interview;

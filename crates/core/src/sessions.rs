@@ -4,7 +4,6 @@ use std::sync::Arc;
 
 use domain::{
     EvaluationReport, Page, Session, SessionConfig, SessionId, SessionStatus, SessionSummary,
-    TokenUsageRecord,
 };
 use uuid::Uuid;
 
@@ -101,16 +100,8 @@ impl SessionService {
         let history = self.store.conversation(id).await?;
         let media = self.store.media_files(id).await?;
         let evaluation = self.evaluator.evaluate(&session, &history, &media).await;
-        let now = self.clock.now();
-        for (operation, usage) in evaluation.usage {
-            let record = TokenUsageRecord {
-                session_id: id,
-                timestamp: now,
-                operation,
-                usage,
-            };
-            self.store.record_token_usage(&record).await?;
-        }
+        crate::accounting::record_usage(&*self.store, id, self.clock.now(), evaluation.usage)
+            .await?;
         let report = evaluation.report;
         self.store
             .complete_session(id, self.clock.now(), &report)

@@ -207,17 +207,11 @@ impl ChatModel for AnthropicChat {
         self.transport
             .stream(&url, self.headers()?, &body, &mut on_event)
             .await?;
-        if content.trim().is_empty() {
-            return Err(ProviderError::new(
-                PROVIDER,
-                "the model returned an empty answer",
-                true,
-            ));
-        }
-        Ok(finish(
+        finish(
+            PROVIDER,
             request,
             content,
             reported.then_some((input, output)),
-        ))
+        )
     }
 }

@@ -121,13 +121,22 @@ pub trait ChatModel: Send + Sync {
     ) -> Result<ChatResponse, ProviderError>;
 }
 
-/// Completes a response: fills in token counts the provider did not report.
+/// Completes a response: rejects an empty answer and fills in token counts the provider did
+/// not report.
 pub(crate) fn finish(
+    provider: &'static str,
     request: &ChatRequest,
     content: String,
     usage: Option<(u32, u32)>,
-) -> ChatResponse {
-    match usage {
+) -> Result<ChatResponse, ProviderError> {
+    if content.trim().is_empty() {
+        return Err(ProviderError::new(
+            provider,
+            "the model returned an empty answer",
+            true,
+        ));
+    }
+    Ok(match usage {
         Some((input_tokens, output_tokens)) => ChatResponse {
             content,
             input_tokens,
@@ -146,5 +155,5 @@ pub(crate) fn finish(
                 reported_usage: false,
             }
         }
-    }
+    })
 }

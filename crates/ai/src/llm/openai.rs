@@ -180,13 +180,6 @@ impl ChatModel for OpenAiChat {
         self.transport
             .stream(&url, self.headers()?, &body, &mut on_event)
             .await?;
-        if content.trim().is_empty() {
-            return Err(ProviderError::new(
-                PROVIDER,
-                "the model returned an empty answer",
-                true,
-            ));
-        }
-        Ok(finish(request, content, usage))
+        finish(PROVIDER, request, content, usage)
     }
 }

@@ -16,6 +16,9 @@ use super::ProviderError;
 /// The pseudo event name under which a non-streamed (plain JSON) answer is delivered.
 pub const WHOLE_BODY: &str = "mockint:whole-body";
 
+/// Receives each server-sent event as `(event name, data)`.
+pub type EventSink<'a> = &'a mut (dyn FnMut(&str, &str) -> Result<(), ProviderError> + Send);
+
 /// Timeouts, retries and breaker settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HttpSettings {
@@ -97,7 +100,7 @@ impl Transport {
         url: &str,
         headers: HeaderMap,
         body: &serde_json::Value,
-        on_event: &mut (dyn FnMut(&str, &str) -> Result<(), ProviderError> + Send),
+        on_event: EventSink<'_>,
     ) -> Result<(), ProviderError> {
         if !self.breaker.is_call_permitted() {
             return Err(ProviderError::new(
@@ -119,7 +122,7 @@ impl Transport {
         url: &str,
         headers: HeaderMap,
         body: &serde_json::Value,
-        on_event: &mut (dyn FnMut(&str, &str) -> Result<(), ProviderError> + Send),
+        on_event: EventSink<'_>,
     ) -> Result<(), ProviderError> {
         let mut delay = self.settings.first_delay;
         let mut attempt = 0;
@@ -160,7 +163,7 @@ impl Transport {
         headers: HeaderMap,
         body: &serde_json::Value,
         delivered: &mut bool,
-        on_event: &mut (dyn FnMut(&str, &str) -> Result<(), ProviderError> + Send),
+        on_event: EventSink<'_>,
     ) -> Result<(), (ProviderError, Option<Duration>)> {
         let provider = self.provider;
         let fail = |message: String, retryable: bool| {
