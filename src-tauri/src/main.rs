@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod dialogs;
 mod state;
 
 fn main() {
@@ -15,10 +16,26 @@ fn main() {
         .try_init();
     let state = tauri::async_runtime::block_on(state::DesktopState::start());
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::list_sessions
+            commands::setup_info,
+            commands::pick_resume,
+            commands::save_resume,
+            commands::start_interview,
+            commands::send_message,
+            commands::pause_session,
+            commands::resume_session,
+            commands::end_session,
+            commands::session_detail,
+            commands::list_sessions,
+            commands::progress,
+            commands::delete_session,
+            commands::save_whiteboard,
+            commands::save_snapshot,
+            commands::export_transcript,
+            commands::export_report,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

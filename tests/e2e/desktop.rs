@@ -1,97 +1,346 @@
-//! The real desktop app in its real webview: started under Xvfb and driven through
-//! tauri-driver. It must render the Leptos UI, reach the backend over IPC and show stored
-//! sessions.
+//! The real desktop app in its real webview, driven through tauri-driver under Xvfb: set up
+//! with a resume → start → several messages → draw → snapshot on disk → search → end →
+//! report with scores and evidence → history lists the session → exports write files.
+//! Screenshots of each page are saved as test artifacts (`target/e2e-screenshots`, or
+//! `MOCKINT_SCREENSHOT_DIR`).
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use fantoccini::{ClientBuilder, Locator};
-use testkit::desktop::{desktop_binary, Driver, VirtualDisplay};
+use fantoccini::actions::{InputSource as _, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+use fantoccini::error::CmdError;
+use fantoccini::{Client, ClientBuilder, Locator};
+use testkit::desktop::{desktop_binary, wait_until, Driver, VirtualDisplay};
 
-async fn seed_one_session(data_dir: &std::path::Path) {
-    let app = app::App::start(&app::StartOptions {
-        data_dir: Some(data_dir.to_path_buf()),
-        database_url: Some(format!(
-            "sqlite://{}",
-            data_dir.join("mockint.db").display()
-        )),
-        config_file: None,
-    })
-    .await
-    .expect("seed app");
-    let request = app::InterviewRequest {
-        problem: Some("Design a chat system".into()),
-        provider: Some("offline".into()),
-        ..app::InterviewRequest::default()
-    };
-    let (session, _, _) = app.start_interview(request).await.expect("start");
-    app.interviews
-        .candidate_turn(session.id, "Requirements: one-to-one and group chat, presence, history; low latency delivery matters most.", "text")
+const WAIT: Duration = Duration::from_secs(30);
+
+fn screenshot_dir() -> PathBuf {
+    std::env::var_os("MOCKINT_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/e2e-screenshots")
+        })
+}
+
+async fn shot(client: &Client, name: &str) -> Result<(), CmdError> {
+    let png = client.screenshot().await?;
+    assert!(png.starts_with(b"\x89PNG"), "the webview renders");
+    let dir = screenshot_dir();
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    Ok(())
+}
+
+async fn wait_for(client: &Client, css: &str) -> Result<fantoccini::elements::Element, CmdError> {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
         .await
-        .expect("turn");
-    app.sessions.end(session.id).await.expect("end");
+}
+
+async fn text_of(client: &Client, css: &str) -> Result<String, CmdError> {
+    wait_for(client, css).await?.text().await
+}
+
+/// Waits until the element's text satisfies `check`, returning it.
+async fn wait_text(
+    client: &Client,
+    css: &str,
+    check: impl Fn(&str) -> bool,
+) -> Result<String, CmdError> {
+    let start = std::time::Instant::now();
+    loop {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            if let Ok(text) = element.text().await {
+                if check(&text) {
+                    return Ok(text);
+                }
+                if start.elapsed() > WAIT {
+                    panic!("{css} never matched; last text: {text}");
+                }
+            }
+        }
+        if start.elapsed() > WAIT {
+            panic!("{css} never appeared");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn count(client: &Client, css: &str) -> usize {
+    client
+        .find_all(Locator::Css(css))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+async fn send(client: &Client, text: &str) -> Result<(), CmdError> {
+    let before = count(client, ".chat-list .bubble.interviewer").await;
+    let input = wait_for(client, "#chat-input").await?;
+    input.send_keys(text).await?;
+    input.send_keys("\u{E007}").await?;
+    let start = std::time::Instant::now();
+    while count(client, ".chat-list .bubble.interviewer:not(.streaming)").await <= before {
+        assert!(start.elapsed() < WAIT, "no interviewer answer to: {text}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(())
+}
+
+/// Drags on the canvas from one point to another (offsets from the canvas centre).
+async fn drag(client: &Client, from: (f64, f64), to: (f64, f64)) -> Result<(), CmdError> {
+    let canvas = wait_for(client, "#whiteboard-canvas").await?;
+    let actions = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: canvas.clone(),
+            duration: None,
+            x: from.0,
+            y: from.1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::MoveToElement {
+            element: canvas.clone(),
+            duration: Some(Duration::from_millis(100)),
+            x: (from.0 + to.0) / 2.0,
+            y: (from.1 + to.1) / 2.0,
+        })
+        .then(PointerAction::MoveToElement {
+            element: canvas,
+            duration: Some(Duration::from_millis(100)),
+            x: to.0,
+            y: to.1,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    client.perform_actions(actions).await?;
+    client.release_actions().await
+}
+
+async fn click_canvas(client: &Client, at: (f64, f64)) -> Result<(), CmdError> {
+    let canvas = wait_for(client, "#whiteboard-canvas").await?;
+    let actions = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: canvas,
+            duration: None,
+            x: at.0,
+            y: at.1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    client.perform_actions(actions).await?;
+    client.release_actions().await
+}
+
+fn only_session_dir(data: &Path) -> PathBuf {
+    assert!(
+        wait_until(Duration::from_secs(10), || data.join("sessions").is_dir()),
+        "session files appear"
+    );
+    let sessions: Vec<PathBuf> = std::fs::read_dir(data.join("sessions"))
+        .expect("sessions dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_dir()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    sessions[0].clone()
+}
+
+async fn journey(client: &Client, data: &Path, exports: &Path) -> Result<(), CmdError> {
+    assert_eq!(text_of(client, "#app-title").await?, "Mock Interview");
+    assert_eq!(
+        text_of(client, "#db-backend").await?,
+        "sqlite",
+        "the UI reached the backend over IPC"
+    );
+
+    // Setup: resume through the (stand-in) file dialog, profile shown and editable.
+    wait_for(client, "#upload-resume").await?.click().await?;
+    wait_for(client, "#profile").await?;
+    let level = wait_for(client, "#profile-level")
+        .await?
+        .prop("value")
+        .await?;
+    assert_eq!(level.as_deref(), Some("senior"));
+    assert!(text_of(client, "#profile-domains")
+        .await?
+        .contains("distributed-systems"));
+    let name = wait_for(client, "#profile-name")
+        .await?
+        .prop("value")
+        .await?;
+    assert_eq!(name.as_deref(), Some("Daniel Okafor"));
+    wait_for(client, "#problem")
+        .await?
+        .send_keys("Design a URL shortener")
+        .await?;
+    shot(client, "setup").await?;
+    wait_for(client, "#start").await?.click().await?;
+
+    // The interview room.
+    wait_for(client, "#chat-input").await?;
+    wait_text(client, "#chat-list", |t| {
+        t.contains("Design a URL shortener")
+    })
+    .await?;
+    send(client, "First the requirements: users create short links and get redirected; redirects need low latency and high availability, analytics is out of scope.").await?;
+    send(client, "Estimation: 100 million new links a month is about 40 writes per second and 4000 redirects per second at peak, roughly 600 GB of storage per year.").await?;
+
+    // Draw: a box, a second box, an arrow between them, a text label.
+    wait_for(client, "#tool-rectangle").await?.click().await?;
+    drag(client, (-200.0, -80.0), (-100.0, -20.0)).await?;
+    drag(client, (40.0, -80.0), (140.0, -20.0)).await?;
+    wait_for(client, "#tool-arrow").await?.click().await?;
+    drag(client, (-95.0, -50.0), (35.0, -50.0)).await?;
+    wait_for(client, "#tool-text").await?.click().await?;
+    click_canvas(client, (-180.0, -60.0)).await?;
+    let label = wait_for(client, "#wb-text-input").await?;
+    label.send_keys("API service").await?;
+    label.send_keys("\u{E007}").await?;
+    wait_text(client, "#wb-count", |t| t.starts_with("4 shapes")).await?;
+    wait_for(client, "#wb-undo").await?.click().await?;
+    wait_text(client, "#wb-count", |t| t.starts_with("3 shapes")).await?;
+    wait_for(client, "#wb-redo").await?.click().await?;
+    wait_text(client, "#wb-count", |t| t.starts_with("4 shapes")).await?;
+
+    // Snapshot: a PNG on disk.
+    wait_for(client, "#snapshot").await?.click().await?;
+    let session_dir = only_session_dir(data);
+    let snapshot = session_dir.join("whiteboard/snapshot_001.png");
+    assert!(
+        wait_until(Duration::from_secs(10), || snapshot.exists()),
+        "snapshot saved at {}",
+        snapshot.display()
+    );
+    assert!(std::fs::read(&snapshot)
+        .expect("png")
+        .starts_with(b"\x89PNG"));
+    // Autosave (every 3 s) writes the structured board.
+    let board = session_dir.join("whiteboard.json");
+    assert!(
+        wait_until(Duration::from_secs(10), || board.exists()),
+        "whiteboard autosaved"
+    );
+
+    send(client, "The API: POST /urls returns the short code and GET /{code} redirects with a 301; creation is idempotent with a request id.").await?;
+    send(client, "Data model: one table keyed by the short code as primary key, in PostgreSQL, with a Redis cache in front because reads dominate.").await?;
+
+    // Search the transcript.
+    wait_for(client, "#transcript-search")
+        .await?
+        .send_keys("cache")
+        .await?;
+    wait_text(client, "#search-count", |t| {
+        t.starts_with('1') || t.starts_with('2') || t.starts_with('3')
+    })
+    .await?;
+    assert!(
+        count(client, "#transcript-list mark").await >= 1,
+        "matches are highlighted"
+    );
+    shot(client, "interview").await?;
+
+    // End with confirmation → report.
+    wait_for(client, "#end").await?.click().await?;
+    wait_for(client, "#confirm-end-yes").await?.click().await?;
+    let overall = text_of(client, "#overall-score").await?;
+    assert!(overall.contains("/100"), "{overall}");
+    assert!(count(client, "#competencies .competency").await >= 10);
+    assert!(
+        count(client, "#competencies blockquote.evidence").await >= 1,
+        "evidence is shown"
+    );
+    wait_for(client, "#radar").await?;
+    assert!(text_of(client, "#plan").await?.contains("1."));
+    shot(client, "report").await?;
+
+    // Exports through the (stand-in) save dialog.
+    wait_for(client, "#export-report-html")
+        .await?
+        .click()
+        .await?;
+    wait_for(client, "#export-md").await?.click().await?;
+    let written = |suffix: &str| {
+        std::fs::read_dir(exports)
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.file_name().to_string_lossy().ends_with(suffix))
+            })
+            .unwrap_or(false)
+    };
+    assert!(
+        wait_until(Duration::from_secs(10), || written(".html")),
+        "report exported"
+    );
+    assert!(
+        wait_until(Duration::from_secs(10), || written(".md")),
+        "transcript exported"
+    );
+
+    // History lists the session.
+    wait_for(client, "#nav-history").await?.click().await?;
+    let table = wait_text(client, "#sessions", |t| {
+        t.contains("Design a URL shortener")
+    })
+    .await?;
+    assert!(table.contains("completed"), "{table}");
+    shot(client, "history").await?;
+    wait_for(client, ".open-session").await?.click().await?;
+    wait_for(client, "#session-view").await?;
+    wait_for(client, "#replay-canvas").await?;
+    assert!(text_of(client, "#snapshots")
+        .await?
+        .contains("snapshot_001.png"));
+    shot(client, "session").await?;
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_app_window_shows_the_leptos_ui_backed_by_the_store() {
+async fn a_whole_interview_in_the_real_app() {
     let binary = desktop_binary().expect("desktop binary");
     let data = tempfile::tempdir().expect("temp dir");
-    seed_one_session(data.path()).await;
-
+    let exports = tempfile::tempdir().expect("temp dir");
+    let resume = testkit::fixture("resumes/senior.txt");
     let display = VirtualDisplay::start().expect("virtual display");
-    let driver = Driver::start(&display, &[("DATA_DIR", data.path())]).expect("tauri-driver");
+    let driver = Driver::start(
+        &display,
+        &[
+            ("DATA_DIR", data.path()),
+            ("MOCKINT_E2E_RESUME", &resume),
+            ("MOCKINT_E2E_SAVE_DIR", exports.path()),
+        ],
+    )
+    .expect("tauri-driver");
     let capabilities = serde_json::json!({
         "browserName": "wry",
         "tauri:options": { "application": binary }
     });
-    let capabilities = match capabilities {
-        serde_json::Value::Object(map) => map,
-        _ => unreachable!("a JSON object literal"),
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!("object literal")
     };
     let client = ClientBuilder::native()
         .capabilities(capabilities)
         .connect(&driver.url)
         .await
-        .expect("WebDriver session with the app");
-
-    let outcome = async {
-        let title = client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Id("app-title"))
-            .await?
-            .text()
-            .await?;
-        assert_eq!(title, "Mock Interview");
-        let backend = client
-            .wait()
-            .at_most(Duration::from_secs(30))
-            .for_element(Locator::Id("db-backend"))
-            .await?
-            .text()
-            .await?;
-        assert_eq!(backend, "sqlite", "the UI reached the backend over IPC");
-        let data_dir = client.find(Locator::Id("data-dir")).await?.text().await?;
-        assert_eq!(data_dir, data.path().display().to_string());
-        let table = client
-            .wait()
-            .at_most(Duration::from_secs(15))
-            .for_element(Locator::Id("sessions"))
-            .await?
-            .text()
-            .await?;
-        assert!(
-            table.contains("Design a chat system"),
-            "the stored session is listed: {table}"
-        );
-        assert!(table.contains("completed"), "{table}");
-        let screenshot = client.screenshot().await?;
-        assert!(screenshot.starts_with(b"\x89PNG"), "the webview renders");
-        if let Some(path) = std::env::var_os("MOCKINT_SCREENSHOT") {
-            let _ = std::fs::write(path, &screenshot);
-        }
-        Ok::<(), fantoccini::error::CmdError>(())
+        .expect("WebDriver session");
+    let outcome = journey(&client, data.path(), exports.path()).await;
+    if outcome.is_err() {
+        let _ = shot(&client, "failure").await;
     }
-    .await;
     let _ = client.close().await;
-    outcome.expect("UI checks");
+    outcome.expect("the journey through the app");
 }

@@ -1,63 +1,167 @@
-//! The root component. This first version shows the app's status and the session history;
-//! the interview room, setup and report pages build on it.
+//! The root component: navigation between pages, app-wide notices and error toasts.
 
+use std::time::Duration;
+
+use domain::SessionId;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::api;
+use crate::pages::{
+    history::HistoryPage, interview::InterviewPage, report::ReportPage, setup::SetupPage,
+};
+
+/// Which page is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// Resume, provider, modes, start.
+    Setup,
+    /// The three-panel interview room.
+    Interview(SessionId),
+    /// A session's report.
+    Report(SessionId),
+    /// Past sessions; with a session id, that session read-only.
+    History(Option<SessionId>),
+}
+
+/// What kind of message a toast carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastKind {
+    /// A failed action.
+    Error,
+    /// Something to know (budget, provider fallback).
+    Notice,
+    /// A success.
+    Info,
+}
+
+/// A message shown in the corner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    id: u64,
+    kind: ToastKind,
+    text: String,
+}
+
+/// App-wide state shared through context.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    /// The current page.
+    pub page: RwSignal<Page>,
+    toasts: RwSignal<Vec<Toast>>,
+    next_toast: StoredValue<u64>,
+    /// Interviewer text streaming in for a session.
+    pub streaming: RwSignal<(Option<SessionId>, String)>,
+}
+
+impl Ctx {
+    /// Shows a toast that disappears after a while.
+    pub fn toast(&self, kind: ToastKind, text: impl Into<String>) {
+        let id = self.next_toast.get_value();
+        self.next_toast.set_value(id + 1);
+        let text = text.into();
+        if self
+            .toasts
+            .with_untracked(|t| t.iter().any(|x| x.text == text))
+        {
+            return;
+        }
+        self.toasts.update(|t| t.push(Toast { id, kind, text }));
+        let toasts = self.toasts;
+        let seconds = if kind == ToastKind::Error { 10 } else { 6 };
+        set_timeout(
+            move || toasts.update(|t| t.retain(|x| x.id != id)),
+            Duration::from_secs(seconds),
+        );
+    }
+
+    /// Shows an error.
+    pub fn error(&self, text: impl Into<String>) {
+        self.toast(ToastKind::Error, text);
+    }
+}
+
+/// The context set up by [`App`].
+pub fn ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
 
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
+    let ctx = Ctx {
+        page: RwSignal::new(Page::Setup),
+        toasts: RwSignal::new(Vec::new()),
+        next_toast: StoredValue::new(1),
+        streaming: RwSignal::new((None, String::new())),
+    };
+    provide_context(ctx);
+    let streaming = ctx.streaming;
+    spawn_local(async move {
+        let result = api::listen_tokens(move |token| {
+            streaming.update(|(session, text)| {
+                if *session != Some(token.session_id) {
+                    *session = Some(token.session_id);
+                    text.clear();
+                }
+                text.push_str(&token.text);
+            });
+        })
+        .await;
+        if let Err(error) = result {
+            ctx.error(format!("live updates are unavailable: {error}"));
+        }
+    });
     let info = LocalResource::new(api::app_info);
-    let sessions = LocalResource::new(|| api::list_sessions(20, 0));
+    let nav = move |page: Page, label: &'static str, id: &'static str| {
+        let active = move || {
+            matches!(
+                (ctx.page.get(), page),
+                (Page::Setup, Page::Setup) | (Page::History(_), Page::History(_))
+            )
+        };
+        view! {
+            <button id=id class="nav-link" class:active=active on:click=move |_| ctx.page.set(page)>{label}</button>
+        }
+    };
     view! {
         <header class="app-header">
             <h1 id="app-title">"Mock Interview"</h1>
-            <span class="tagline">"Practise system design with an AI interviewer — everything stays on your machine."</span>
-        </header>
-        <main class="app-main">
-            <section class="status" id="status">
+            <nav>
+                {nav(Page::Setup, "New interview", "nav-setup")}
+                {nav(Page::History(None), "History", "nav-history")}
+            </nav>
+            <span class="status" id="status">
                 {move || match info.get() {
-                    None => view! { <p class="muted">"Starting…"</p> }.into_any(),
-                    Some(Err(error)) => view! { <p class="error" id="status-error">{error}</p> }.into_any(),
+                    None => view! { <span class="muted">"Starting…"</span> }.into_any(),
+                    Some(Err(error)) => view! { <span class="error-text" id="status-error">{error}</span> }.into_any(),
                     Some(Ok(info)) => match info.startup_error {
-                        Some(error) => view! { <p class="error" id="status-error">{error}</p> }.into_any(),
+                        Some(error) => view! { <span class="error-text" id="status-error">{error}</span> }.into_any(),
                         None => view! {
-                            <p>
+                            <span class="muted">
                                 "Database: " <strong id="db-backend">{info.database_backend}</strong>
-                                " · Data: " <code id="data-dir">{info.data_dir}</code>
-                                " · v" {info.version}
-                            </p>
+                                " · " <code id="data-dir" title="Data directory">{info.data_dir}</code>
+                            </span>
                         }.into_any(),
                     },
                 }}
-            </section>
-            <section class="history">
-                <h2>"Past sessions"</h2>
-                {move || match sessions.get() {
-                    None => view! { <p class="muted">"Loading sessions…"</p> }.into_any(),
-                    Some(Err(error)) => view! { <p class="error">{error}</p> }.into_any(),
-                    Some(Ok(page)) if page.sessions.is_empty() => view! {
-                        <p class="muted" id="no-sessions">"No sessions yet. Your interviews will appear here."</p>
-                    }.into_any(),
-                    Some(Ok(page)) => view! {
-                        <table id="sessions">
-                            <thead><tr><th>"Date"</th><th>"Problem"</th><th>"Status"</th><th>"Score"</th></tr></thead>
-                            <tbody>
-                                {page.sessions.into_iter().map(|s| view! {
-                                    <tr>
-                                        <td>{s.created_at.format("%Y-%m-%d %H:%M").to_string()}</td>
-                                        <td>{s.problem.unwrap_or_default().split('.').next().unwrap_or_default().to_string()}</td>
-                                        <td>{s.status.as_str()}</td>
-                                        <td>{s.overall_score.map(|v| format!("{:.0}", v.value())).unwrap_or_else(|| "–".into())}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                        <p class="muted">{format!("{} session(s) in total", page.total)}</p>
-                    }.into_any(),
-                }}
-            </section>
+            </span>
+        </header>
+        <main class="app-main">
+            {move || match ctx.page.get() {
+                Page::Setup => view! { <SetupPage/> }.into_any(),
+                Page::Interview(id) => view! { <InterviewPage session_id=id/> }.into_any(),
+                Page::Report(id) => view! { <ReportPage session_id=id/> }.into_any(),
+                Page::History(selected) => view! { <HistoryPage selected=selected/> }.into_any(),
+            }}
         </main>
+        <div class="toasts" id="toasts">
+            <For each=move || ctx.toasts.get() key=|t| t.id let:toast>
+                <div class=move || format!("toast toast-{}", match toast.kind { ToastKind::Error => "error", ToastKind::Notice => "notice", ToastKind::Info => "info" })>
+                    <span>{toast.text.clone()}</span>
+                    <button class="toast-close" aria-label="Dismiss" on:click=move |_| ctx.toasts.update(|t| t.retain(|x| x.id != toast.id))>"×"</button>
+                </div>
+            </For>
+        </div>
     }
 }

@@ -3,6 +3,8 @@
 
 pub mod api;
 mod app;
+mod components;
+mod pages;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -19,7 +19,9 @@ use ai::{
 use domain::ipc::Notice;
 use domain::{CommunicationMode, Message, ResumeData, Session, SessionConfig};
 use interview_core::ports::{Clock, Store, SystemClock};
-use interview_core::{InterviewService, MediaService, SessionService, TokenBudget};
+use interview_core::{
+    InterviewService, MediaService, SessionService, TokenBudget, WhiteboardService,
+};
 use storage::{DatabaseTarget, FileMediaStore, MediaLimits, PoolSettings, RetryPolicy};
 
 pub use crate::config::{AppConfig, ConfigError, DEFAULT_CONFIG_YAML};
@@ -201,6 +203,8 @@ pub struct App {
     pub interviews: InterviewService,
     /// Media files with their rows.
     pub media: MediaService,
+    /// Whiteboard autosave and snapshots.
+    pub whiteboards: WhiteboardService,
 }
 
 impl App {
@@ -234,7 +238,10 @@ impl App {
             settings.budget(),
         );
         let media = MediaService::new(Arc::clone(&store), media_store.clone(), clock);
+        let whiteboards =
+            WhiteboardService::new(Arc::clone(&store), media_store.clone(), media.clone());
         Ok(Self {
+            whiteboards,
             settings,
             providers,
             store,

@@ -158,6 +158,8 @@ pub enum ReportFormatArg {
     Md,
     /// JSON.
     Json,
+    /// A standalone HTML page.
+    Html,
 }
 
 /// `transcript --format`.

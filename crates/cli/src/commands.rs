@@ -342,6 +342,7 @@ async fn report(options: &StartOptions, id: &str, format: ReportFormatArg) -> Re
     let format = match format {
         ReportFormatArg::Md => ReportFormat::Markdown,
         ReportFormatArg::Json => ReportFormat::Json,
+        ReportFormatArg::Html => ReportFormat::Html,
     };
     outln!("{}", export::report(&report, format));
     Ok(())

@@ -39,6 +39,8 @@ pub enum ReportFormat {
     Markdown,
     /// JSON (the [`EvaluationReport`] as is).
     Json,
+    /// A standalone HTML page.
+    Html,
 }
 
 impl std::str::FromStr for ReportFormat {
@@ -47,9 +49,10 @@ impl std::str::FromStr for ReportFormat {
         match s {
             "md" => Ok(Self::Markdown),
             "json" => Ok(Self::Json),
+            "html" => Ok(Self::Html),
             other => Err(ValidationError::NotOneOf {
                 field: "report format",
-                allowed: "md, json",
+                allowed: "md, json, html",
                 actual: other.to_string(),
             }),
         }
@@ -111,7 +114,70 @@ pub fn report(report: &EvaluationReport, format: ReportFormat) -> String {
     match format {
         ReportFormat::Json => to_json(report),
         ReportFormat::Markdown => report_markdown(report),
+        ReportFormat::Html => report_html(report),
     }
+}
+
+/// Escapes text for HTML.
+pub fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn report_html(report: &EvaluationReport) -> String {
+    let mut body = format!(
+        "<h1>Interview report</h1><p>Session <code>{}</code></p><p class=\"overall\">Overall score: <strong>{}/100</strong></p><h2>Competencies</h2><table><tr><th>Competency</th><th>Score</th><th>Confidence</th><th>Evidence</th></tr>",
+        report.session_id, report.overall_score
+    );
+    for (name, score) in &report.competency_scores {
+        let evidence: Vec<String> = score
+            .evidence
+            .iter()
+            .map(|quote| format!("<blockquote>{}</blockquote>", html_escape(quote)))
+            .collect();
+        let _ = write!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{:?}</td><td>{}</td></tr>",
+            html_escape(name),
+            score.score,
+            score.confidence_level,
+            evidence.join("")
+        );
+    }
+    body.push_str("</table>");
+    for (title, items) in [
+        ("What went well", &report.went_well),
+        ("What went okay", &report.went_okay),
+        ("What needs improvement", &report.needs_improvement),
+    ] {
+        let _ = write!(body, "<h2>{title}</h2><ul>");
+        for item in items {
+            let _ = write!(
+                body,
+                "<li><strong>{}</strong>: {}</li>",
+                html_escape(&item.category),
+                html_escape(&item.description)
+            );
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("<h2>Improvement plan</h2><ol>");
+    for step in &report.improvement_plan.concrete_steps {
+        let resources: Vec<String> = step.resources.iter().map(|r| html_escape(r)).collect();
+        let _ = write!(
+            body,
+            "<li><label><input type=\"checkbox\"> {}</label><br><small>{}</small></li>",
+            html_escape(&step.description),
+            resources.join("; ")
+        );
+    }
+    body.push_str("</ol>");
+    format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Interview report</title><style>body{{font-family:system-ui,sans-serif;max-width:900px;margin:2rem auto;color:#1f2933}}table{{border-collapse:collapse;width:100%}}td,th{{border-bottom:1px solid #e4e7eb;padding:.4rem;text-align:left;vertical-align:top}}blockquote{{margin:.2rem 0;color:#52606d}}</style></head><body>{body}</body></html>"
+    )
 }
 
 fn report_markdown(report: &EvaluationReport) -> String {

@@ -13,8 +13,10 @@ pub mod media;
 pub mod ports;
 pub mod script;
 pub mod sessions;
+pub mod whiteboard;
 
 pub use error::{CoreError, InterviewerError, MediaError, StoreError};
 pub use interview::{InterviewService, TokenBudget, TurnInput, TurnOutcome};
 pub use media::MediaService;
 pub use sessions::SessionService;
+pub use whiteboard::WhiteboardService;

@@ -115,6 +115,22 @@ pub trait MediaStore: Send + Sync {
     ) -> Result<MediaFile, MediaError>;
     /// Deletes one stored file (used to undo a save whose row could not be written).
     async fn discard(&self, media: &MediaFile) -> Result<(), MediaError>;
+    /// Reads a stored file's bytes.
+    async fn read(&self, media: &MediaFile) -> Result<Vec<u8>, MediaError>;
+    /// Atomically replaces a session's working document (e.g. `whiteboard.json`), which is
+    /// state rather than a media file and has no `media_files` row.
+    async fn write_document(
+        &self,
+        session: SessionId,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(), MediaError>;
+    /// Reads a session's working document, if it exists.
+    async fn read_document(
+        &self,
+        session: SessionId,
+        name: &str,
+    ) -> Result<Option<Vec<u8>>, MediaError>;
     /// Moves a session's directory aside so that it can be deleted or put back.
     async fn stage_removal(&self, session: SessionId) -> Result<StagedRemoval, MediaError>;
     /// Deletes what [`MediaStore::stage_removal`] moved aside.

@@ -116,6 +116,37 @@ impl SessionService {
         Ok(self.store.get_evaluation(id).await?)
     }
 
+    /// A session's token totals with the per-operation breakdown.
+    pub async fn usage(&self, id: SessionId) -> Result<domain::SessionTokenUsage, CoreError> {
+        let records = self.store.token_usage(id).await?;
+        Ok(domain::SessionTokenUsage::from_records(&records))
+    }
+
+    /// Scores of the newest evaluated sessions, oldest first (for progress charts).
+    pub async fn progress(&self, limit: u32) -> Result<Vec<domain::ipc::ProgressPoint>, CoreError> {
+        let page = Page::new(limit.clamp(1, domain::MAX_PAGE_SIZE), 0)?;
+        let mut points = Vec::new();
+        for summary in self.store.list_sessions(page).await? {
+            if summary.overall_score.is_none() {
+                continue;
+            }
+            if let Some(report) = self.store.get_evaluation(summary.id).await? {
+                points.push(domain::ipc::ProgressPoint {
+                    session_id: summary.id,
+                    created_at: summary.created_at,
+                    overall: report.overall_score.value(),
+                    competencies: report
+                        .competency_scores
+                        .iter()
+                        .map(|(name, score)| (name.clone(), score.score.value()))
+                        .collect(),
+                });
+            }
+        }
+        points.reverse();
+        Ok(points)
+    }
+
     /// Deletes a session's rows and files together: the files are moved aside first and put
     /// back if the rows cannot be deleted.
     pub async fn delete(&self, id: SessionId) -> Result<(), CoreError> {

@@ -76,3 +76,154 @@ impl std::fmt::Display for Notice {
         }
     }
 }
+
+/// Whether an AI provider can be used, and with which model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderStatus {
+    /// offline, openai or anthropic.
+    pub name: String,
+    /// Whether it can be used now.
+    pub available: bool,
+    /// The model it would use.
+    pub model: String,
+    /// Why it is or is not available (never a key).
+    pub detail: String,
+}
+
+/// What the setup page needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SetupInfo {
+    /// Every provider with its status.
+    pub providers: Vec<ProviderStatus>,
+    /// The configured default provider.
+    pub default_provider: String,
+    /// The resume saved earlier, if any.
+    pub saved_resume: Option<crate::ResumeData>,
+    /// Problems to pick from (titles).
+    pub problems: Vec<String>,
+}
+
+/// Arguments of `start_interview`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartRequest {
+    /// A problem to practise, or none to have one chosen.
+    pub problem: Option<String>,
+    /// offline, openai or anthropic.
+    pub provider: String,
+    /// A model other than the provider's default.
+    pub model: Option<String>,
+    /// Communication modes besides text.
+    pub modes: Vec<crate::CommunicationMode>,
+    /// Planned length.
+    pub duration_minutes: Option<u32>,
+    /// The (possibly edited) resume.
+    pub resume: Option<crate::ResumeData>,
+}
+
+/// A session as the interview room shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// The session.
+    pub session: crate::Session,
+    /// Its conversation.
+    pub messages: Vec<crate::Message>,
+    /// Notices raised so far.
+    pub notices: Vec<Notice>,
+    /// Tokens and cost so far.
+    pub usage: crate::SessionTokenUsage,
+}
+
+/// Arguments of `send_message`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendRequest {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// What the candidate typed.
+    pub text: String,
+}
+
+/// The result of one candidate turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TurnView {
+    /// The candidate's stored message.
+    pub candidate: crate::Message,
+    /// The interviewer's stored answer.
+    pub interviewer: crate::Message,
+    /// Budget warnings and provider fallbacks.
+    pub notices: Vec<Notice>,
+    /// Tokens and cost so far.
+    pub usage: crate::SessionTokenUsage,
+}
+
+/// A piece of streamed interviewer text (event `interviewer-token`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenEvent {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// The text piece.
+    pub text: String,
+}
+
+/// Arguments naming one session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRequest {
+    /// The session.
+    pub session_id: crate::SessionId,
+}
+
+/// Everything stored about a session (history and report pages).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionDetail {
+    /// The session.
+    pub session: crate::Session,
+    /// Its conversation.
+    pub messages: Vec<crate::Message>,
+    /// Its media files.
+    pub media: Vec<crate::MediaFile>,
+    /// Its report, once ended.
+    pub report: Option<crate::EvaluationReport>,
+    /// Tokens and cost.
+    pub usage: crate::SessionTokenUsage,
+    /// The last autosaved whiteboard.
+    pub whiteboard: crate::Whiteboard,
+}
+
+/// Arguments of `save_whiteboard`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SaveBoardRequest {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// The whole board.
+    pub board: crate::Whiteboard,
+}
+
+/// Arguments of `save_snapshot`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotRequest {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// The PNG as a `data:image/png;base64,…` URL or plain base64.
+    pub png_base64: String,
+}
+
+/// Arguments of the export commands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// txt, md or json (transcripts); md or html (reports).
+    pub format: String,
+}
+
+/// Scores of one completed session, for the progress chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProgressPoint {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// When it took place.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Its overall score.
+    pub overall: f64,
+    /// Per competency.
+    pub competencies: std::collections::BTreeMap<String, f64>,
+}

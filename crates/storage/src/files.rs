@@ -146,6 +146,55 @@ impl MediaStore for FileMediaStore {
         }
     }
 
+    async fn read(&self, media: &MediaFile) -> Result<Vec<u8>, MediaError> {
+        let path = self.resolve(&media.file_path)?;
+        tokio::fs::read(&path)
+            .await
+            .map_err(|error| io_error("read", &path, &error.to_string()))
+    }
+
+    async fn write_document(
+        &self,
+        session: SessionId,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(), MediaError> {
+        let dir = self.session_dir(session);
+        let path = dir.join(document_name(name)?);
+        if bytes.len() as u64 > self.limits.image_bytes {
+            return Err(MediaError::FileTooLarge {
+                kind: MediaType::Whiteboard,
+                size: bytes.len() as u64,
+                limit: self.limits.image_bytes,
+            });
+        }
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || {
+            create_private_dir(&dir)?;
+            let temp = dir.join(format!(".part-{}", uuid::Uuid::new_v4()));
+            write_synced(&temp, &bytes)?;
+            std::fs::rename(&temp, &path).map_err(|error| {
+                let _ = std::fs::remove_file(&temp);
+                io_error("replace", &path, &error.to_string())
+            })
+        })
+        .await
+        .map_err(|error| io_error("write", &self.session_dir(session), &error.to_string()))?
+    }
+
+    async fn read_document(
+        &self,
+        session: SessionId,
+        name: &str,
+    ) -> Result<Option<Vec<u8>>, MediaError> {
+        let path = self.session_dir(session).join(document_name(name)?);
+        match tokio::fs::read(&path).await {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(error) => Err(io_error("read", &path, &error.to_string())),
+        }
+    }
+
     async fn stage_removal(&self, session: SessionId) -> Result<StagedRemoval, MediaError> {
         let original_path = self.session_dir(session);
         if !original_path.exists() {
@@ -188,6 +237,22 @@ impl MediaStore for FileMediaStore {
     fn absolute_path(&self, media: &MediaFile) -> PathBuf {
         self.resolve(&media.file_path)
             .unwrap_or_else(|_| self.data_dir.join("invalid-media-path"))
+    }
+}
+
+/// A working document's file name: lower-case letters, digits, `_`, `-` and one `.`.
+fn document_name(name: &str) -> Result<&str, MediaError> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
+        && name.matches('.').count() <= 1;
+    if valid {
+        Ok(name)
+    } else {
+        Err(MediaError::OutsideDataDir(name.chars().take(64).collect()))
     }
 }
 

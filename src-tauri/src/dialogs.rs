@@ -1,0 +1,63 @@
+//! Native file dialogs (tauri-plugin-dialog), run off the async runtime.
+//!
+//! For end-to-end tests, where WebDriver cannot reach a native GTK dialog, two environment
+//! variables stand in for the person choosing: `MOCKINT_E2E_RESUME` (the file "picked") and
+//! `MOCKINT_E2E_SAVE_DIR` (the folder "saved" into). They are read only when set.
+
+use std::path::PathBuf;
+
+use tauri::AppHandle;
+use tauri_plugin_dialog::DialogExt as _;
+
+/// Asks for a PDF or TXT resume.
+pub async fn pick_resume(handle: &AppHandle) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("MOCKINT_E2E_RESUME") {
+        return Some(PathBuf::from(path));
+    }
+    let handle = handle.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        handle
+            .dialog()
+            .file()
+            .add_filter("Resume (PDF or text)", &["pdf", "txt"])
+            .blocking_pick_file()
+            .and_then(|path| path.into_path().ok())
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+/// Asks where to save `content` and writes it; returns the path (None if cancelled).
+pub async fn save_text(
+    handle: &AppHandle,
+    suggested: &str,
+    content: &str,
+) -> Result<Option<String>, String> {
+    let target = match std::env::var_os("MOCKINT_E2E_SAVE_DIR") {
+        Some(dir) => Some(PathBuf::from(dir).join(suggested)),
+        None => {
+            let handle = handle.clone();
+            let suggested = suggested.to_string();
+            tauri::async_runtime::spawn_blocking(move || {
+                handle
+                    .dialog()
+                    .file()
+                    .set_file_name(&suggested)
+                    .blocking_save_file()
+                    .and_then(|path| path.into_path().ok())
+            })
+            .await
+            .map_err(|error| error.to_string())?
+        }
+    };
+    let Some(path) = target else { return Ok(None) };
+    let temp = path.with_extension("part");
+    tokio::fs::write(&temp, content)
+        .await
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    tokio::fs::rename(&temp, &path)
+        .await
+        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    Ok(Some(path.display().to_string()))
+}

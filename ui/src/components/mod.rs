@@ -1,0 +1,5 @@
+//! Reusable pieces of the UI.
+
+pub mod radar;
+pub mod transcript;
+pub mod whiteboard;

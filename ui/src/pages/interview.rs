@@ -1,0 +1,281 @@
+//! The interview room: header (timer, phase, tokens, cost), chat 30%, whiteboard 45%,
+//! transcript 25%, and the control bar.
+
+use std::time::Duration;
+
+use domain::{Message, Role, Session, SessionId, SessionStatus, SessionTokenUsage, Whiteboard};
+use leptos::html::{Canvas, Div};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::app::{ctx, Page, ToastKind};
+use crate::components::transcript::TranscriptPanel;
+use crate::components::whiteboard::WhiteboardPanel;
+
+fn phase_of(messages: &[Message]) -> String {
+    messages
+        .iter()
+        .rev()
+        .find(|m| m.role == Role::Interviewer)
+        .and_then(|m| {
+            m.metadata
+                .get("phase")
+                .and_then(|p| p.as_str())
+                .map(|p| p.replace('_', " "))
+        })
+        .unwrap_or_else(|| "requirements".into())
+}
+
+/// The interview room for a session.
+#[component]
+pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
+    let ctx = ctx();
+    let session: RwSignal<Option<Session>> = RwSignal::new(None);
+    let messages: RwSignal<Vec<Message>> = RwSignal::new(Vec::new());
+    let usage: RwSignal<SessionTokenUsage> = RwSignal::new(SessionTokenUsage::default());
+    let board: RwSignal<Option<Whiteboard>> = RwSignal::new(None);
+    let draft = RwSignal::new(String::new());
+    let pending: RwSignal<Option<String>> = RwSignal::new(None);
+    let sending = RwSignal::new(false);
+    let confirm_end = RwSignal::new(false);
+    let ending = RwSignal::new(false);
+    let flash = RwSignal::new(false);
+    let now = RwSignal::new(js_sys::Date::now());
+    let canvas = NodeRef::<Canvas>::new();
+    let chat_list = NodeRef::<Div>::new();
+
+    spawn_local(async move {
+        match api::session_detail(session_id).await {
+            Ok(detail) => {
+                messages.set(detail.messages);
+                usage.set(detail.usage);
+                board.set(Some(detail.whiteboard));
+                session.set(Some(detail.session));
+            }
+            Err(error) => ctx.error(format!("cannot open the session: {error}")),
+        }
+    });
+    let tick =
+        set_interval_with_handle(move || now.set(js_sys::Date::now()), Duration::from_secs(1));
+    on_cleanup(move || {
+        if let Ok(handle) = tick {
+            handle.clear();
+        }
+    });
+
+    // Keep the chat scrolled to the newest message.
+    Effect::new(move |_| {
+        messages.track();
+        pending.track();
+        ctx.streaming.track();
+        if let Some(list) = chat_list.get() {
+            list.set_scroll_top(list.scroll_height());
+        }
+    });
+
+    let send = move || {
+        let text = draft.get_untracked();
+        if text.trim().is_empty() || sending.get_untracked() {
+            return;
+        }
+        sending.set(true);
+        pending.set(Some(text.clone()));
+        ctx.streaming.set((Some(session_id), String::new()));
+        draft.set(String::new());
+        spawn_local(async move {
+            match api::send_message(session_id, text.clone()).await {
+                Ok(turn) => {
+                    messages.update(|m| {
+                        m.push(turn.candidate);
+                        m.push(turn.interviewer);
+                    });
+                    usage.set(turn.usage);
+                    for notice in turn.notices {
+                        ctx.toast(ToastKind::Notice, notice.to_string());
+                    }
+                }
+                Err(error) => {
+                    // Nothing is lost: the text goes back into the box.
+                    draft.set(text);
+                    ctx.error(format!("message not sent: {error}"));
+                }
+            }
+            pending.set(None);
+            ctx.streaming.set((None, String::new()));
+            sending.set(false);
+        });
+    };
+
+    let snapshot = move |_| {
+        let Some(element) = canvas.get_untracked() else {
+            return;
+        };
+        let data = match element.to_data_url_with_type("image/png") {
+            Ok(data) => data,
+            Err(error) => {
+                ctx.error(format!("cannot read the whiteboard: {error:?}"));
+                return;
+            }
+        };
+        spawn_local(async move {
+            match api::save_snapshot(session_id, data).await {
+                Ok(file) => {
+                    flash.set(true);
+                    set_timeout(move || flash.set(false), Duration::from_millis(800));
+                    ctx.toast(
+                        ToastKind::Info,
+                        format!(
+                            "Snapshot saved: {}",
+                            file.file_path.rsplit('/').next().unwrap_or_default()
+                        ),
+                    );
+                }
+                Err(error) => ctx.error(format!("snapshot failed: {error}")),
+            }
+        });
+    };
+
+    let toggle_pause = move |_| {
+        let paused = session
+            .with_untracked(|s| s.as_ref().map(|s| s.status == SessionStatus::Paused))
+            .unwrap_or(false);
+        spawn_local(async move {
+            let result = if paused {
+                api::resume_session(session_id).await
+            } else {
+                api::pause_session(session_id).await
+            };
+            match result {
+                Ok(updated) => session.set(Some(updated)),
+                Err(error) => ctx.error(error),
+            }
+        });
+    };
+
+    let end = move |_| {
+        ending.set(true);
+        spawn_local(async move {
+            match api::end_session(session_id).await {
+                Ok(_) => ctx.page.set(Page::Report(session_id)),
+                Err(error) => {
+                    ctx.error(format!("cannot end the interview: {error}"));
+                    ending.set(false);
+                    confirm_end.set(false);
+                }
+            }
+        });
+    };
+
+    let elapsed = move || {
+        let started = session
+            .with(|s| s.as_ref().map(|s| s.created_at.timestamp_millis() as f64))
+            .unwrap_or_else(|| now.get());
+        let seconds = ((now.get() - started) / 1000.0).max(0.0) as u64;
+        format!("{:02}:{:02}", seconds / 60, seconds % 60)
+    };
+    let paused = move || {
+        session
+            .with(|s| s.as_ref().map(|s| s.status == SessionStatus::Paused))
+            .unwrap_or(false)
+    };
+    let problem = move || {
+        session.with(|s| {
+            s.as_ref()
+                .and_then(|s| s.config.problem.clone())
+                .unwrap_or_default()
+        })
+    };
+    let messages_signal = Signal::derive(move || messages.get());
+    let search = RwSignal::new(String::new());
+
+    view! {
+        <section class="room">
+            <div class="room-header" id="room-header">
+                <span class="timer" id="timer" title="Elapsed">{elapsed}</span>
+                <span class="phase" id="phase">"Phase: " {move || phase_of(&messages.get())}</span>
+                <span id="tokens">{move || format!("{} tokens", usage.get().total_tokens)}</span>
+                <span id="cost">{move || format!("${:.4}", usage.get().total_cost)}</span>
+                {move || paused().then(|| view! { <span class="paused-badge" id="paused-badge">"Paused"</span> })}
+                <span class="problem muted" title=problem>{move || problem().split('.').next().unwrap_or_default().to_string()}</span>
+            </div>
+            <div class="room-panels">
+                <div class="panel chat">
+                    <div class="chat-list" id="chat-list" node_ref=chat_list>
+                        <For each=move || messages.get().into_iter().enumerate() key=|(i, m)| (*i, m.timestamp) let:item>
+                            <ChatBubble message=item.1/>
+                        </For>
+                        {move || pending.get().map(|text| view! {
+                            <div class="bubble candidate pending"><span class="avatar">"You"</span><div class="body"><p>{text}</p></div></div>
+                        })}
+                        {move || {
+                            let (sid, text) = ctx.streaming.get();
+                            (sending.get() && sid == Some(session_id)).then(|| view! {
+                                <div class="bubble interviewer streaming" id="streaming"><span class="avatar">"AI"</span><div class="body"><p>{if text.is_empty() { "…".to_string() } else { text }}</p></div></div>
+                            })
+                        }}
+                    </div>
+                    <div class="composer">
+                        <textarea id="chat-input" placeholder="Type your answer — Enter sends, Shift+Enter for a new line"
+                            prop:value=move || draft.get()
+                            disabled=paused
+                            on:input=move |ev| draft.set(event_target_value(&ev))
+                            on:keydown=move |ev| {
+                                if ev.key() == "Enter" && !ev.shift_key() {
+                                    ev.prevent_default();
+                                    send();
+                                }
+                            }></textarea>
+                        <button id="send" class="primary" on:click=move |_| send() disabled=move || sending.get() || paused()>
+                            {move || if sending.get() { "…" } else { "Send" }}
+                        </button>
+                    </div>
+                </div>
+                <div class="panel board">
+                    {move || board.get().map(|initial| {
+                        let started = session.with_untracked(|s| s.as_ref().map(|s| s.created_at.timestamp_millis() as f64)).unwrap_or_else(js_sys::Date::now);
+                        view! { <WhiteboardPanel session_id=session_id initial=initial canvas=canvas started_ms=started/> }
+                    })}
+                </div>
+                <div class="panel side">
+                    <h3>"Transcript"</h3>
+                    <TranscriptPanel session_id=session_id messages=messages_signal query=search/>
+                </div>
+            </div>
+            <div class="control-bar" id="control-bar">
+                <button class="media-toggle" id="toggle-audio" disabled title="Voice capture arrives with media support"><span class="dot audio"></span>"Audio"</button>
+                <button class="media-toggle" id="toggle-video" disabled title="Video capture arrives with media support"><span class="icon video">"●"</span>"Video"</button>
+                <button class="media-toggle" id="toggle-screen" disabled title="Screen share arrives with media support"><span class="dot screen"></span>"Screen"</button>
+                <button id="snapshot" class:flash=move || flash.get() on:click=snapshot>"Snapshot"</button>
+                <button id="pause" on:click=toggle_pause>{move || if paused() { "Resume" } else { "Pause" }}</button>
+                <button id="end" class="danger" on:click=move |_| confirm_end.set(true)>"End interview"</button>
+            </div>
+            {move || confirm_end.get().then(|| view! {
+                <div class="modal-backdrop">
+                    <div class="modal" id="confirm-end">
+                        <p>"End the interview now and get your evaluation?"</p>
+                        <button id="confirm-end-yes" class="danger" on:click=end disabled=move || ending.get()>
+                            {move || if ending.get() { "Evaluating…" } else { "End and evaluate" }}
+                        </button>
+                        <button id="confirm-end-no" on:click=move |_| confirm_end.set(false)>"Keep going"</button>
+                    </div>
+                </div>
+            })}
+        </section>
+    }
+}
+
+/// One chat message.
+#[component]
+fn ChatBubble(message: Message) -> impl IntoView {
+    let candidate = message.role == Role::Candidate;
+    view! {
+        <div class="bubble" class:candidate=candidate class:interviewer=!candidate>
+            <span class="avatar">{if candidate { "You" } else { "AI" }}</span>
+            <div class="body">
+                <p>{message.content.clone()}</p>
+                <span class="time">{message.timestamp.format("%H:%M").to_string()}</span>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,6 @@
+//! The app's pages.
+
+pub mod history;
+pub mod interview;
+pub mod report;
+pub mod setup;

@@ -1,0 +1,189 @@
+//! Setup: resume upload and profile, problem, provider, modes, duration, Start.
+
+use domain::ipc::{SetupInfo, StartRequest};
+use domain::{CommunicationMode, ExperienceLevel, ResumeData};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::app::{ctx, Page, ToastKind};
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Applies one edited form value to the profile.
+type ProfileEdit = dyn Fn(&mut ResumeData, String);
+
+/// The setup page.
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let ctx = ctx();
+    let info: RwSignal<Option<SetupInfo>> = RwSignal::new(None);
+    let resume: RwSignal<Option<ResumeData>> = RwSignal::new(None);
+    let reading = RwSignal::new(false);
+    let starting = RwSignal::new(false);
+    let problem = RwSignal::new(String::new());
+    let provider = RwSignal::new("offline".to_string());
+    let model = RwSignal::new(String::new());
+    let duration = RwSignal::new(String::from("45"));
+    let whiteboard = RwSignal::new(true);
+
+    spawn_local(async move {
+        match api::setup_info().await {
+            Ok(loaded) => {
+                provider.set(loaded.default_provider.clone());
+                resume.set(loaded.saved_resume.clone());
+                info.set(Some(loaded));
+            }
+            Err(error) => ctx.error(format!("cannot load the setup: {error}")),
+        }
+    });
+
+    let upload = move |_| {
+        reading.set(true);
+        spawn_local(async move {
+            match api::pick_resume().await {
+                Ok(Some(parsed)) => {
+                    resume.set(Some(parsed));
+                    ctx.toast(
+                        ToastKind::Info,
+                        "Resume read. Check the profile below and edit anything that is off.",
+                    );
+                }
+                Ok(None) => {}
+                Err(error) => ctx.error(error),
+            }
+            reading.set(false);
+        });
+    };
+
+    let edit = move |apply: Box<ProfileEdit>| {
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            resume.update(|r| {
+                if let Some(r) = r.as_mut() {
+                    apply(r, value);
+                }
+            });
+        }
+    };
+
+    let start = move |_| {
+        starting.set(true);
+        let modes = if whiteboard.get_untracked() {
+            vec![CommunicationMode::Whiteboard]
+        } else {
+            Vec::new()
+        };
+        let minutes = duration.get_untracked().trim().parse::<u32>().ok();
+        let request = StartRequest {
+            problem: Some(problem.get_untracked()).filter(|p| !p.trim().is_empty()),
+            provider: provider.get_untracked(),
+            model: Some(model.get_untracked()).filter(|m| !m.trim().is_empty()),
+            modes,
+            duration_minutes: minutes,
+            resume: resume.get_untracked(),
+        };
+        spawn_local(async move {
+            if let Some(edited) = request.resume.clone() {
+                if let Err(error) = api::save_resume(edited).await {
+                    ctx.error(format!("the profile is not valid: {error}"));
+                    starting.set(false);
+                    return;
+                }
+            }
+            match api::start_interview(request).await {
+                Ok(view) => {
+                    for notice in &view.notices {
+                        ctx.toast(ToastKind::Notice, notice.to_string());
+                    }
+                    ctx.page.set(Page::Interview(view.session.id));
+                }
+                Err(error) => {
+                    ctx.error(format!("cannot start the interview: {error}"));
+                    starting.set(false);
+                }
+            }
+        });
+    };
+
+    view! {
+        <section class="setup">
+            <h2>"Set up your interview"</h2>
+            <div class="card">
+                <h3>"1. Your resume " <span class="muted">"(optional, PDF or text)"</span></h3>
+                <button id="upload-resume" class="primary" on:click=upload disabled=move || reading.get()>
+                    {move || if reading.get() { "Reading resume…" } else { "Upload resume…" }}
+                </button>
+                {move || reading.get().then(|| view! { <span class="spinner" aria-label="reading"></span> })}
+                {move || resume.get().map(|r| view! {
+                    <div class="profile" id="profile">
+                        <label>"Name" <input id="profile-name" prop:value=r.name.clone() on:change=edit(Box::new(|r, v| r.name = v))/></label>
+                        <label>"Email" <input id="profile-email" prop:value=r.email.clone() on:change=edit(Box::new(|r, v| r.email = v))/></label>
+                        <label>"Level"
+                            <select id="profile-level" on:change=edit(Box::new(|r, v| if let Ok(level) = v.parse::<ExperienceLevel>() { r.experience_level = level }))>
+                                {["junior", "mid", "senior", "staff"].into_iter().map(|level| {
+                                    let selected = r.experience_level.as_str() == level;
+                                    view! { <option value=level selected=selected>{level}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <label>"Years" <input id="profile-years" type="number" min="0" max="60" prop:value=r.years_of_experience.to_string() on:change=edit(Box::new(|r, v| if let Ok(y) = v.trim().parse() { r.years_of_experience = y }))/></label>
+                        <div class="badges" id="profile-domains">
+                            {r.domain_expertise.iter().map(|d| view! { <span class="badge">{d.clone()}</span> }).collect_view()}
+                        </div>
+                        <label class="wide">"Domains (comma separated)" <input id="profile-domain-input" prop:value=r.domain_expertise.join(", ") on:change=edit(Box::new(|r, v| r.domain_expertise = split_list(&v)))/></label>
+                        <label class="wide">"Skills (comma separated)" <input id="profile-skills" prop:value=r.skills.join(", ") on:change=edit(Box::new(|r, v| r.skills = split_list(&v)))/></label>
+                        <button class="link" on:click=move |_| resume.set(None)>"Don't use a resume"</button>
+                    </div>
+                })}
+            </div>
+            <div class="card">
+                <h3>"2. Problem"</h3>
+                <input id="problem" list="problem-list" placeholder="Leave empty to get one that fits your resume, or type e.g. Design a chat system"
+                    prop:value=move || problem.get() on:input=move |ev| problem.set(event_target_value(&ev))/>
+                <datalist id="problem-list">
+                    {move || info.get().map(|i| i.problems.into_iter().map(|p| view! { <option value=p.clone()></option> }).collect_view())}
+                </datalist>
+            </div>
+            <div class="card">
+                <h3>"3. Interviewer"</h3>
+                <div class="providers" id="providers">
+                    {move || info.get().map(|i| i.providers.into_iter().map(|p| {
+                        let name = p.name.clone();
+                        let checked_name = name.clone();
+                        let id = format!("provider-{name}");
+                        view! {
+                            <label class="provider" class:unavailable=!p.available>
+                                <input type="radio" name="provider" id=id value=name.clone() disabled=!p.available
+                                    prop:checked=move || provider.get() == checked_name
+                                    on:change=move |_| provider.set(name.clone())/>
+                                <strong>{p.name.clone()}</strong>
+                                <span class="muted">{format!(" {} — {}", p.model, p.detail)}</span>
+                            </label>
+                        }
+                    }).collect_view())}
+                </div>
+                <label>"Model (optional) " <input id="model" placeholder="provider default" prop:value=move || model.get() on:input=move |ev| model.set(event_target_value(&ev))/></label>
+                <p class="muted small">"For a local OpenAI-compatible server (Ollama, llama.cpp), set OPENAI_BASE_URL before starting the app."</p>
+            </div>
+            <div class="card">
+                <h3>"4. How you'll communicate"</h3>
+                <label><input type="checkbox" checked disabled/> " Text chat (always on)"</label>
+                <label><input type="checkbox" id="mode-whiteboard" prop:checked=move || whiteboard.get() on:change=move |ev| whiteboard.set(event_target_checked(&ev))/> " Whiteboard"</label>
+                <label class="unavailable" title="Voice, video and screen capture arrive with media support"><input type="checkbox" disabled/> " Audio (coming soon)"</label>
+                <label class="unavailable" title="Voice, video and screen capture arrive with media support"><input type="checkbox" disabled/> " Video (coming soon)"</label>
+                <label class="unavailable" title="Voice, video and screen capture arrive with media support"><input type="checkbox" disabled/> " Screen share (coming soon)"</label>
+                <label>"Duration (minutes) " <input id="duration" type="number" min="5" max="240" prop:value=move || duration.get() on:input=move |ev| duration.set(event_target_value(&ev))/></label>
+            </div>
+            <button id="start" class="primary big" on:click=start disabled=move || starting.get()>
+                {move || if starting.get() { "Starting…" } else { "Start interview" }}
+            </button>
+        </section>
+    }
+}
