@@ -2,6 +2,28 @@
 //! not been built yet a placeholder page is written so that the crate still compiles and the
 //! window explains what to do.
 
+/// Every command the app exposes to its UI.
+const COMMANDS: [&str; 18] = [
+    "app_info",
+    "setup_info",
+    "pick_resume",
+    "save_resume",
+    "start_interview",
+    "send_message",
+    "pause_session",
+    "resume_session",
+    "end_session",
+    "session_detail",
+    "list_sessions",
+    "progress",
+    "delete_session",
+    "save_whiteboard",
+    "save_snapshot",
+    "snapshot_images",
+    "export_transcript",
+    "export_report",
+];
+
 fn main() {
     let dist = std::path::Path::new("../ui/dist");
     if !dist.join("index.html").exists() {
@@ -12,5 +34,12 @@ fn main() {
         );
     }
     println!("cargo:rerun-if-changed=../ui/dist");
-    tauri_build::build();
+    // Only the commands listed here exist for the webview, and only those the capability
+    // file allows may be called.
+    let manifest = tauri_build::AppManifest::new().commands(&COMMANDS);
+    if let Err(error) =
+        tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
+    {
+        panic!("tauri build failed: {error:#}");
+    }
 }

@@ -9,6 +9,7 @@ use domain::ipc::{
 };
 use domain::{EvaluationReport, MediaFile, Page, ResumeData, Session};
 use interview_core::export::{self, ReportFormat, TranscriptFormat};
+use interview_core::ports::MediaStore as _;
 use tauri::{AppHandle, Emitter as _, State};
 
 use crate::dialogs;
@@ -295,6 +296,26 @@ pub async fn save_snapshot(
         .save_snapshot(request.session_id, &png)
         .await
         .map_err(text)
+}
+
+/// The session's whiteboard snapshots as `data:image/png;base64,…` URLs, oldest first.
+#[tauri::command]
+pub async fn snapshot_images(
+    state: State<'_, DesktopState>,
+    request: SessionRequest,
+) -> Answer<Vec<String>> {
+    let app = state.app()?;
+    let mut images = Vec::new();
+    for file in app.media.list(request.session_id).await.map_err(text)? {
+        if file.file_type == domain::MediaType::Whiteboard {
+            let bytes = app.media_store.read(&file).await.map_err(text)?;
+            images.push(format!(
+                "data:image/png;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(bytes)
+            ));
+        }
+    }
+    Ok(images)
 }
 
 /// Exports the transcript through the save dialog; returns the path written (None if cancelled).

@@ -34,6 +34,7 @@ fn main() {
             commands::delete_session,
             commands::save_whiteboard,
             commands::save_snapshot,
+            commands::snapshot_images,
             commands::export_transcript,
             commands::export_report,
         ])

@@ -239,6 +239,36 @@ async fn journey(client: &Client, data: &Path, exports: &Path) -> Result<(), Cmd
     send(client, "The API: POST /urls returns the short code and GET /{code} redirects with a 301; creation is idempotent with a request id.").await?;
     send(client, "Data model: one table keyed by the short code as primary key, in PostgreSQL, with a Redis cache in front because reads dominate.").await?;
 
+    // Pause stops the chat; resume brings it back.
+    wait_for(client, "#pause").await?.click().await?;
+    wait_for(client, "#paused-badge").await?;
+    assert_eq!(
+        wait_for(client, "#chat-input")
+            .await?
+            .prop("disabled")
+            .await?
+            .as_deref(),
+        Some("true")
+    );
+    wait_for(client, "#pause").await?.click().await?;
+    let start = std::time::Instant::now();
+    while client.find(Locator::Css("#paused-badge")).await.is_ok() {
+        assert!(start.elapsed() < WAIT, "resumed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // The webview may call the app's own commands only: a plugin command is refused.
+    let verdict = client
+        .execute(
+            "return window.__TAURI__.core.invoke('plugin:dialog|open', { options: {} }).then(() => 'allowed', (e) => 'denied: ' + e);",
+            vec![],
+        )
+        .await?;
+    assert!(
+        verdict.as_str().is_some_and(|v| v.starts_with("denied")),
+        "{verdict}"
+    );
+
     // Search the transcript.
     wait_for(client, "#transcript-search")
         .await?

@@ -152,6 +152,11 @@ pub async fn save_snapshot(session_id: SessionId, png_base64: String) -> Result<
     .await
 }
 
+/// The whiteboard snapshots of a session as data URLs.
+pub async fn snapshot_images(session_id: SessionId) -> Result<Vec<String>, String> {
+    call("snapshot_images", &request(SessionRequest { session_id })).await
+}
+
 /// Exports the transcript through the save dialog; the path written, or None if cancelled.
 pub async fn export_transcript(
     session_id: SessionId,

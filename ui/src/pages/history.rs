@@ -114,6 +114,7 @@ fn SessionView(session_id: SessionId) -> impl IntoView {
             }
         });
     };
+    let images = LocalResource::new(move || api::snapshot_images(session_id));
     let messages = Signal::derive(move || {
         detail.with(|d| d.as_ref().map(|d| d.messages.clone()).unwrap_or_default())
     });
@@ -140,6 +141,13 @@ fn SessionView(session_id: SessionId) -> impl IntoView {
                         <h3>"Whiteboard"</h3>
                         <WhiteboardReplay board=d.whiteboard.clone()/>
                         <p class="muted small" id="snapshots">{if snapshots.is_empty() { "No snapshots.".to_string() } else { format!("Snapshots: {}", snapshots.join(", ")) }}</p>
+                        <div class="thumbnails" id="thumbnails">
+                            {move || match images.get() {
+                                Some(Ok(urls)) => urls.into_iter().map(|url| view! { <img class="thumbnail" src=url alt="Whiteboard snapshot"/> }).collect_view().into_any(),
+                                Some(Err(error)) => view! { <p class="error-text">{error}</p> }.into_any(),
+                                None => ().into_any(),
+                            }}
+                        </div>
                     </div>
                     <div class="card">
                         <h3>"Transcript"</h3>
