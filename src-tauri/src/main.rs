@@ -7,13 +7,11 @@ mod dialogs;
 mod state;
 
 fn main() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+    // Logs go to the console and to rotating JSON files in the data directory; when the
+    // settings are invalid the window shows the reason instead.
+    let _logs = app::Settings::resolve(&app::StartOptions::default())
+        .ok()
+        .and_then(|settings| app::logging::init(&settings, app::logging::Console::On, &[]).ok());
     let state = tauri::async_runtime::block_on(state::DesktopState::start());
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

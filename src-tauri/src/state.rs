@@ -14,10 +14,13 @@ impl DesktopState {
     /// Starts the app from the environment (`DATA_DIR`, `DATABASE_URL`, `MOCKINT_CONFIG`, `.env`).
     pub async fn start() -> Self {
         match App::start(&StartOptions::default()).await {
-            Ok(app) => Self {
-                app: Some(app),
-                startup_error: None,
-            },
+            Ok(app) => {
+                app::logging::attach_audit_store(std::sync::Arc::clone(&app.store));
+                Self {
+                    app: Some(app),
+                    startup_error: None,
+                }
+            }
             Err(error) => {
                 tracing::error!(%error, "app failed to start");
                 Self {

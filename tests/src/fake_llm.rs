@@ -26,6 +26,13 @@ pub enum Reply {
         /// `Retry-After` in seconds.
         retry_after: Option<u64>,
     },
+    /// An HTTP error status with this body (e.g. one that echoes the key back).
+    Error {
+        /// The status code.
+        code: u16,
+        /// The body.
+        body: String,
+    },
     /// Accept the connection and answer nothing for this long (to trigger timeouts).
     Hang(Duration),
     /// Start a stream and cut it off mid-way.
@@ -187,6 +194,11 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
                 .unwrap_or_default();
             let body = format!("{{\"error\":{{\"message\":\"scripted failure {code}\"}}}}");
             let head = format!("HTTP/1.1 {code} Scripted\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n", body.len());
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(body.as_bytes()).await?;
+        }
+        Reply::Error { code, body } => {
+            let head = format!("HTTP/1.1 {code} Scripted\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
             stream.write_all(head.as_bytes()).await?;
             stream.write_all(body.as_bytes()).await?;
         }

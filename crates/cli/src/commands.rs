@@ -15,11 +15,19 @@ use crate::Failure;
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let secret_url = cli.database_url.clone().unwrap_or_default();
     let options = StartOptions {
         data_dir: cli.data_dir,
         database_url: cli.database_url,
         config_file: cli.config,
     };
+    let settings = Settings::resolve(&options)?;
+    let console = if cli.verbose {
+        app::logging::Console::On
+    } else {
+        app::logging::Console::Quiet
+    };
+    let _logs = app::logging::init(&settings, console, &[&secret_url])?;
     match cli.command {
         Command::Db {
             action: DbAction::Migrate,
@@ -43,8 +51,15 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-async fn migrate(options: &StartOptions) -> Result<(), Failure> {
+/// Opens the app and sends warnings and errors to the audit log.
+async fn open(options: &StartOptions) -> Result<App, Failure> {
     let app = App::start(options).await?;
+    app::logging::attach_audit_store(std::sync::Arc::clone(&app.store));
+    Ok(app)
+}
+
+async fn migrate(options: &StartOptions) -> Result<(), Failure> {
+    let app = open(options).await?;
     let target = &app.settings.database;
     outln!(
         "Database {} is up to date ({} migration(s) applied).",
@@ -124,7 +139,7 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
         }
         None => (None, Vec::new()),
     };
-    let app = App::start(options).await?;
+    let app = open(options).await?;
     let request = InterviewRequest {
         resume,
         problem: args.problem,
@@ -277,7 +292,7 @@ async fn sessions(
 ) -> Result<(), Failure> {
     let page =
         Page::new(limit, offset).map_err(|error| Failure::user(format!("--limit: {error}")))?;
-    let app = App::start(options).await?;
+    let app = open(options).await?;
     let list = app.sessions.list(page).await?;
     let total = app
         .store
@@ -295,7 +310,7 @@ async fn sessions(
 
 async fn usage(options: &StartOptions, id: &str, json: bool) -> Result<(), Failure> {
     let id = session_id(id)?;
-    let app = App::start(options).await?;
+    let app = open(options).await?;
     app.sessions.get(id).await?;
     let records = app
         .store
@@ -331,7 +346,7 @@ fn session_id(text: &str) -> Result<SessionId, Failure> {
 
 async fn report(options: &StartOptions, id: &str, format: ReportFormatArg) -> Result<(), Failure> {
     let id = session_id(id)?;
-    let app = App::start(options).await?;
+    let app = open(options).await?;
     let session = app.sessions.get(id).await?;
     let Some(report) = app.sessions.report(id).await? else {
         return Err(Failure::user(format!(
@@ -355,7 +370,7 @@ async fn transcript(
     out: Option<&Path>,
 ) -> Result<(), Failure> {
     let id = session_id(id)?;
-    let app = App::start(options).await?;
+    let app = open(options).await?;
     let session = app.sessions.get(id).await?;
     let messages = app.interviews.transcript(id).await?;
     let format = match format {

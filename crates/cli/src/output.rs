@@ -2,20 +2,6 @@
 
 use domain::SessionSummary;
 
-/// Sends logs to stderr when `--verbose` (or `RUST_LOG`) asks for them; otherwise stays
-/// silent so that stdout carries only results and stderr only the one-line error.
-pub fn init_logging(verbose: bool) {
-    let filter = match std::env::var("RUST_LOG") {
-        Ok(filter) => filter,
-        Err(_) if verbose => "info,sqlx=warn".to_string(),
-        Err(_) => return,
-    };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
-        .try_init();
-}
-
 /// JSON for machines (pretty-printed; these types always serialize).
 pub fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value)

@@ -858,3 +858,162 @@ async fn the_budget_and_provider_failures_fall_back_to_the_offline_interviewer_w
     );
     assert!(!stderr.contains(FAKE_KEY));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_never_reach_logs_rows_outputs_or_exports() {
+    use testkit::fake_llm::{FakeLlm, Reply};
+    const OPENAI_KEY: &str = "sk-test-SECRETKEY-4242-openai";
+    const ANTHROPIC_KEY: &str = "sk-ant-SECRET-ANTHROPIC-0077";
+    const DB_PASSWORD: &str = "FAKE-DB-PASSWORD-9f3e";
+    testkit::with_postgres(|url| async move {
+        let server = FakeLlm::start().await;
+        // A provider that echoes the key back in its error, as real ones do.
+        server.script([Reply::text(
+            "Hello, let's design a URL shortener. What are the requirements?",
+            100,
+            20,
+        )]);
+        server.script([Reply::Error {
+            code: 401,
+            body: format!(
+                "{{\"error\":{{\"message\":\"Incorrect API key provided: {OPENAI_KEY}\"}}}}"
+            ),
+        }]);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let exports = tempfile::tempdir().expect("temp dir");
+        let db_url = url.replacen(
+            "postgres://postgres@",
+            &format!("postgres://postgres:{DB_PASSWORD}@"),
+            1,
+        );
+        let env = |command: &mut Command| {
+            command
+                .env("OPENAI_BASE_URL", server.openai_url())
+                .env("OPENAI_API_KEY", OPENAI_KEY)
+                .env("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
+                .env("DB_PASSWORD", DB_PASSWORD)
+                .env("DATABASE_URL", &db_url)
+                .env("MOCKINT__AI__RETRY_DELAY_SECONDS", "0.01");
+        };
+        let mut outputs = Vec::new();
+        let run = |args: Vec<String>| {
+            let mut command = mockint(dir.path());
+            env(&mut command);
+            command.args(&args);
+            command
+        };
+        let script = testkit::fixture("script_url_shortener.txt")
+            .display()
+            .to_string();
+        let interview = run(vec![
+            "-v".into(),
+            "interview".into(),
+            "--provider".into(),
+            "openai".into(),
+            "--problem".into(),
+            "Design a URL shortener".into(),
+            "--json".into(),
+            "--script".into(),
+            script,
+        ]);
+        let output = run_blocking(interview).await;
+        let report = stdout_json(&output);
+        let id = report["session_id"].as_str().expect("id").to_string();
+        outputs.push(output);
+        for args in [
+            vec!["transcript", &id, "--format", "md", "--out"],
+            vec!["report", &id, "--format", "html"],
+            vec!["usage", &id, "--json"],
+            vec!["sessions", "--json"],
+        ] {
+            let mut args: Vec<String> = args.into_iter().map(str::to_string).collect();
+            if args.last().map(String::as_str) == Some("--out") {
+                args.push(exports.path().join("t.md").display().to_string());
+            }
+            outputs.push(run_blocking(run(args)).await);
+        }
+        // A failing flow: an unreachable database with the password in its URL.
+        let mut bad = mockint(dir.path());
+        env(&mut bad);
+        bad.env(
+            "DATABASE_URL",
+            format!("postgres://postgres:{DB_PASSWORD}@127.0.0.1:1/x"),
+        )
+        .env("MOCKINT__DATABASE__POOL_TIMEOUT_SECONDS", "1")
+        .arg("sessions");
+        let failed = run_blocking(bad).await;
+        assert_eq!(failed.status.code(), Some(2));
+        outputs.push(failed);
+
+        let secrets = [OPENAI_KEY, ANTHROPIC_KEY, DB_PASSWORD];
+        let leaks = |text: &str, place: &str| {
+            for secret in secrets {
+                assert!(!text.contains(secret), "{secret} leaked into {place}");
+            }
+        };
+        for output in &outputs {
+            leaks(&String::from_utf8_lossy(&output.stdout), "stdout");
+            leaks(&String::from_utf8_lossy(&output.stderr), "stderr");
+        }
+        let stderr = String::from_utf8_lossy(&outputs[0].stderr).to_string();
+        assert!(
+            stderr.contains("401"),
+            "the failure itself is reported: {stderr}"
+        );
+        let mut scanned = 0;
+        for root in [dir.path(), exports.path()] {
+            let mut stack = vec![root.to_path_buf()];
+            while let Some(path) = stack.pop() {
+                if path.is_dir() {
+                    stack.extend(
+                        std::fs::read_dir(&path)
+                            .expect("dir")
+                            .flatten()
+                            .map(|e| e.path()),
+                    );
+                } else {
+                    let bytes = std::fs::read(&path).expect("file");
+                    leaks(
+                        &String::from_utf8_lossy(&bytes),
+                        &path.display().to_string(),
+                    );
+                    scanned += 1;
+                }
+            }
+        }
+        assert!(scanned >= 2, "log files and exports were scanned");
+        let logs: Vec<_> = std::fs::read_dir(dir.path().join("logs"))
+            .expect("log dir")
+            .flatten()
+            .collect();
+        assert!(!logs.is_empty(), "JSON logs are written");
+
+        let mut conn = sqlx::PgConnection::connect(&url).await.expect("db");
+        for table in [
+            "resumes",
+            "sessions",
+            "conversations",
+            "evaluations",
+            "media_files",
+            "token_usage",
+            "audit_logs",
+        ] {
+            let rows: Vec<String> =
+                sqlx::query_scalar(&format!("SELECT row_to_json(t)::text FROM {table} t"))
+                    .fetch_all(&mut conn)
+                    .await
+                    .expect("dump");
+            for row in rows {
+                leaks(&row, table);
+            }
+        }
+        let warnings: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_logs WHERE level IN ('WARNING', 'ERROR')",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .expect("audit");
+        assert!(warnings >= 1, "warnings reach audit_logs");
+    })
+    .await;
+}

@@ -25,10 +25,11 @@ pub struct AnthropicChat {
 impl AnthropicChat {
     /// A client for `base_url` (e.g. `https://api.anthropic.com`).
     pub fn new(base_url: &str, api_key: SecretString, settings: HttpSettings) -> Self {
+        let transport = Transport::new(PROVIDER, settings).with_secret(api_key.expose_secret());
         Self {
             base_url: base_url.trim_end_matches('/').to_string(),
             api_key,
-            transport: Transport::new(PROVIDER, settings),
+            transport,
         }
     }
 

@@ -31,10 +31,14 @@ pub struct OpenAiChat {
 impl OpenAiChat {
     /// A client for `base_url` (e.g. `https://api.openai.com/v1`); local servers may need no key.
     pub fn new(base_url: &str, api_key: Option<SecretString>, settings: HttpSettings) -> Self {
+        let mut transport = Transport::new(PROVIDER, settings);
+        if let Some(key) = &api_key {
+            transport = transport.with_secret(key.expose_secret());
+        }
         Self {
             base_url: base_url.trim_end_matches('/').to_string(),
             api_key,
-            transport: Transport::new(PROVIDER, settings),
+            transport,
         }
     }
 

@@ -54,6 +54,7 @@ pub struct Transport {
     client: reqwest::Client,
     provider: &'static str,
     settings: HttpSettings,
+    secrets: Vec<String>,
     breaker: StateMachine<ConsecutiveFailures<Constant>, ()>,
 }
 
@@ -70,8 +71,35 @@ impl Transport {
             client: reqwest::Client::new(),
             provider,
             settings,
+            secrets: Vec::new(),
             breaker,
         }
+    }
+
+    /// Remembers a secret (the API key) that must never appear in error messages, even when
+    /// a server echoes it back ("Incorrect API key provided: sk-…").
+    pub fn with_secret(mut self, secret: &str) -> Self {
+        if secret.len() >= 4 {
+            self.secrets.push(secret.to_string());
+        }
+        self
+    }
+
+    fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in &self.secrets {
+            out = out.replace(secret.as_str(), "***");
+        }
+        out.split_whitespace()
+            .map(|word| {
+                if word.starts_with("sk-") && word.len() > 10 {
+                    "***"
+                } else {
+                    word
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// POSTs `body` and returns the JSON answer (non-streaming), with the same retries and
@@ -188,13 +216,7 @@ impl Transport {
                 .map(Duration::from_secs);
             let text = response.text().await.unwrap_or_default();
             let retryable = status.as_u16() == 429 || status.is_server_error();
-            let detail: String = text
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .chars()
-                .take(200)
-                .collect();
+            let detail: String = self.scrub(&text).chars().take(200).collect();
             return Err((
                 ProviderError::new(provider, format!("HTTP {status}: {detail}"), retryable),
                 retry_after,
