@@ -5,6 +5,7 @@
 
 mod config;
 mod error;
+pub mod health;
 pub mod logging;
 mod paths;
 mod secrets;

@@ -62,6 +62,12 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormatArg::Md)]
         format: ReportFormatArg,
     },
+    /// Check the health of every component (exit 1 when unhealthy).
+    Doctor {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a session's AI token usage and estimated cost, per operation.
     Usage {
         /// The session id.

@@ -43,6 +43,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         } => sessions(&options, limit, offset, json).await,
         Command::Report { session_id, format } => report(&options, &session_id, format).await,
         Command::Usage { session_id, json } => usage(&options, &session_id, json).await,
+        Command::Doctor { json } => doctor(&options, json).await,
         Command::Transcript {
             session_id,
             format,
@@ -306,6 +307,44 @@ async fn sessions(
         out!("{}", output::sessions_table(&list, total, offset));
     }
     Ok(())
+}
+
+async fn doctor(options: &StartOptions, json: bool) -> Result<(), Failure> {
+    let app = open(options).await?;
+    let report = app::health::run(&app).await;
+    if json {
+        outln!("{}", output::json(&report));
+    } else {
+        for check in &report.checks {
+            let mark = match check.status {
+                app::health::Status::Ok => "ok",
+                app::health::Status::Warning => "warn",
+                app::health::Status::Error => "FAIL",
+            };
+            outln!(
+                "{mark:<5} {:<14} {:>5} ms  {}",
+                check.component,
+                check.latency_ms,
+                check.detail
+            );
+        }
+        outln!(
+            "{}",
+            if report.healthy {
+                "healthy"
+            } else {
+                "UNHEALTHY"
+            }
+        );
+    }
+    if report.healthy {
+        Ok(())
+    } else {
+        Err(Failure {
+            message: "unhealthy: see the checks above".into(),
+            user_error: false,
+        })
+    }
 }
 
 async fn usage(options: &StartOptions, id: &str, json: bool) -> Result<(), Failure> {

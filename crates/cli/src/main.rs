@@ -15,8 +15,10 @@ use crate::args::Cli;
 /// A failure to report: one line, and whether the user caused it.
 #[derive(Debug)]
 pub struct Failure {
-    message: String,
-    user_error: bool,
+    /// One line saying what went wrong.
+    pub message: String,
+    /// Whether the user caused it (exit 2) rather than the system (exit 1).
+    pub user_error: bool,
 }
 
 impl Failure {

@@ -1017,3 +1017,69 @@ async fn secrets_never_reach_logs_rows_outputs_or_exports() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_reports_every_component_and_fails_when_unhealthy() {
+    use testkit::fake_llm::FakeLlm;
+    let server = FakeLlm::start().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut healthy = mockint(dir.path());
+    healthy
+        .env("OPENAI_BASE_URL", server.openai_url())
+        .env("OPENAI_API_KEY", FAKE_KEY)
+        .args(["doctor", "--json"]);
+    let output = run_blocking(healthy).await;
+    let report = stdout_json(&output);
+    assert_eq!(report["healthy"], true);
+    let components: Vec<&str> = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter_map(|c| c["component"].as_str())
+        .collect();
+    assert_eq!(
+        components,
+        [
+            "database",
+            "ai:offline",
+            "ai:openai",
+            "ai:anthropic",
+            "storage",
+            "disk",
+            "whisper_model",
+            "ffmpeg"
+        ]
+    );
+    let status = |name: &str| {
+        report["checks"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["component"] == name))
+            .map(|c| c["status"].clone())
+    };
+    assert_eq!(status("database"), Some(serde_json::json!("ok")));
+    assert_eq!(
+        status("ai:openai"),
+        Some(serde_json::json!("ok")),
+        "the configured provider answered"
+    );
+    assert_eq!(
+        status("ai:anthropic"),
+        Some(serde_json::json!("warning")),
+        "not configured is a warning"
+    );
+    let probe = server.requests();
+    assert_eq!(probe[0].path, "/v1/models");
+    assert_eq!(
+        probe[0].header("authorization"),
+        Some(format!("Bearer {FAKE_KEY}").as_str())
+    );
+
+    let mut unhealthy = mockint(dir.path());
+    unhealthy
+        .env("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+        .args(["doctor", "--json"]);
+    let output = run_blocking(unhealthy).await;
+    assert_eq!(output.status.code(), Some(1), "unhealthy exits non-zero");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON even when unhealthy");
+    assert_eq!(report["healthy"], false);
+}

@@ -1,0 +1,296 @@
+//! Health checks of every component: database, AI providers, file storage, disk space, the
+//! whisper model and ffmpeg (`mockint doctor`, the diagnostics view).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::App;
+
+/// Free disk space below which the app is unhealthy.
+const DISK_ERROR_BYTES: u64 = 200 * 1024 * 1024;
+/// Free disk space below which a warning is raised.
+const DISK_WARNING_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// How a component is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Working.
+    Ok,
+    /// Working with a limitation (optional feature unavailable, little space).
+    Warning,
+    /// Not working: the app cannot do its job.
+    Error,
+}
+
+/// One component's check.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// What was checked, e.g. "database".
+    pub component: String,
+    /// The verdict.
+    pub status: Status,
+    /// What was found (never a secret).
+    pub detail: String,
+    /// How long the check took.
+    pub latency_ms: u64,
+}
+
+/// Every check and the overall verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HealthReport {
+    /// False when any check is an error.
+    pub healthy: bool,
+    /// The checks, in a fixed order.
+    pub checks: Vec<Check>,
+}
+
+fn check(component: &str, started: Instant, status: Status, detail: impl Into<String>) -> Check {
+    Check {
+        component: component.to_string(),
+        status,
+        detail: detail.into(),
+        latency_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }
+}
+
+/// Runs every check.
+pub async fn run(app: &App) -> HealthReport {
+    let mut checks = vec![database(app).await];
+    for provider in ["offline", "openai", "anthropic"] {
+        checks.push(provider_check(app, provider).await);
+    }
+    checks.push(storage(app));
+    checks.push(disk(app));
+    checks.push(whisper(app));
+    checks.push(ffmpeg().await);
+    HealthReport {
+        healthy: checks.iter().all(|c| c.status != Status::Error),
+        checks,
+    }
+}
+
+async fn database(app: &App) -> Check {
+    let started = Instant::now();
+    let target = app.settings.database.display_url();
+    match tokio::time::timeout(Duration::from_secs(10), app.store.ping()).await {
+        Ok(Ok(())) => check(
+            "database",
+            started,
+            Status::Ok,
+            format!("{} ({})", app.store.backend(), target),
+        ),
+        Ok(Err(error)) => check("database", started, Status::Error, error.to_string()),
+        Err(_) => check("database", started, Status::Error, "no answer within 10 s"),
+    }
+}
+
+async fn provider_check(app: &App, provider: &str) -> Check {
+    let started = Instant::now();
+    let component = format!("ai:{provider}");
+    if provider == "offline" {
+        return check(
+            &component,
+            started,
+            Status::Ok,
+            "built-in rubric interviewer",
+        );
+    }
+    if !app.providers.has(provider) {
+        let hint = if provider == "openai" {
+            "OPENAI_API_KEY or OPENAI_BASE_URL"
+        } else {
+            "ANTHROPIC_API_KEY"
+        };
+        return check(
+            &component,
+            started,
+            Status::Warning,
+            format!("not configured (set {hint})"),
+        );
+    }
+    let ai = &app.settings.config.ai;
+    let (url, headers) = match provider {
+        "openai" => {
+            let mut headers = Vec::new();
+            if let Some(key) = &app.settings.secrets.openai_api_key {
+                headers.push((
+                    "authorization",
+                    format!("Bearer {}", secrecy::ExposeSecret::expose_secret(key)),
+                ));
+            }
+            (
+                format!("{}/models", ai.openai.base_url.trim_end_matches('/')),
+                headers,
+            )
+        }
+        _ => {
+            let mut headers = vec![("anthropic-version", "2023-06-01".to_string())];
+            if let Some(key) = &app.settings.secrets.anthropic_api_key {
+                headers.push((
+                    "x-api-key",
+                    secrecy::ExposeSecret::expose_secret(key).to_string(),
+                ));
+            }
+            (
+                format!("{}/v1/models", ai.anthropic.base_url.trim_end_matches('/')),
+                headers,
+            )
+        }
+    };
+    match probe(&url, &headers).await {
+        Ok(status) if status < 400 => check(
+            &component,
+            started,
+            Status::Ok,
+            format!("reachable (HTTP {status})"),
+        ),
+        Ok(status) => check(
+            &component,
+            started,
+            Status::Error,
+            format!("answered HTTP {status}"),
+        ),
+        Err(error) => check(&component, started, Status::Error, error),
+    }
+}
+
+/// A GET with a 5 s timeout; the status code, or why there was none.
+async fn probe(url: &str, headers: &[(&str, String)]) -> Result<u16, String> {
+    let client = reqwest::Client::new();
+    let mut request = client.get(url).timeout(Duration::from_secs(5));
+    for (name, value) in headers {
+        request = request.header(*name, value);
+    }
+    match request.send().await {
+        Ok(response) => Ok(response.status().as_u16()),
+        Err(error) if error.is_timeout() => Err("no answer within 5 s".into()),
+        Err(error) if error.is_connect() => Err("cannot connect".into()),
+        Err(_) => Err("request failed".into()),
+    }
+}
+
+fn storage(app: &App) -> Check {
+    let started = Instant::now();
+    let dir = &app.settings.data_dir;
+    if let Err(error) = crate::prepare_data_dir(dir) {
+        return check("storage", started, Status::Error, error.to_string());
+    }
+    let used = dir_size(&dir.join("sessions"));
+    check(
+        "storage",
+        started,
+        Status::Ok,
+        format!(
+            "{} writable, {} MB of session media",
+            dir.display(),
+            used / (1024 * 1024)
+        ),
+    )
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => dir_size(&entry.path()),
+            Ok(_) => entry.metadata().map(|m| m.len()).unwrap_or(0),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+fn disk(app: &App) -> Check {
+    let started = Instant::now();
+    match fs4::available_space(&app.settings.data_dir) {
+        Ok(free) => {
+            let status = if free < DISK_ERROR_BYTES {
+                Status::Error
+            } else if free < DISK_WARNING_BYTES {
+                Status::Warning
+            } else {
+                Status::Ok
+            };
+            check(
+                "disk",
+                started,
+                status,
+                format!("{} MB free", free / (1024 * 1024)),
+            )
+        }
+        Err(error) => check(
+            "disk",
+            started,
+            Status::Error,
+            format!("cannot read free space: {error}"),
+        ),
+    }
+}
+
+/// Where the whisper model is expected: a path given in config, or the provisioned file.
+pub fn whisper_model_path(app: &App) -> PathBuf {
+    let configured = app.settings.config.communication.whisper_model.trim();
+    let given = std::env::var("WHISPER_MODEL")
+        .ok()
+        .filter(|p| !p.trim().is_empty());
+    match given {
+        Some(path) => PathBuf::from(path),
+        None if configured.ends_with(".bin") => PathBuf::from(configured),
+        None => app
+            .settings
+            .data_dir
+            .join("models")
+            .join(format!("ggml-{configured}.bin")),
+    }
+}
+
+fn whisper(app: &App) -> Check {
+    let started = Instant::now();
+    let path = whisper_model_path(app);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.len() > 1024 * 1024 => check(
+            "whisper_model",
+            started,
+            Status::Ok,
+            format!("{} ({} MB)", path.display(), meta.len() / (1024 * 1024)),
+        ),
+        _ => check(
+            "whisper_model",
+            started,
+            Status::Warning,
+            format!(
+                "not provisioned at {}: voice transcription is unavailable",
+                path.display()
+            ),
+        ),
+    }
+}
+
+async fn ffmpeg() -> Check {
+    let started = Instant::now();
+    match tokio::process::Command::new("ffmpeg")
+        .arg("-version")
+        .output()
+        .await
+    {
+        Ok(output) if output.status.success() => {
+            let version = String::from_utf8_lossy(&output.stdout)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            check("ffmpeg", started, Status::Ok, version)
+        }
+        _ => check(
+            "ffmpeg",
+            started,
+            Status::Warning,
+            "not found on PATH: video recording is unavailable",
+        ),
+    }
+}
