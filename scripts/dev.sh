@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-  webkit2gtk-driver xvfb xauth dbus
+  webkit2gtk-driver xvfb xauth dbus postgresql-client
 )
 TAURI_DRIVER_VERSION=2.1.0
 

@@ -3,6 +3,7 @@
 //! Both front doors (the `mockint` CLI and the Tauri desktop shell) call [`App::start`] and
 //! then use the services it holds; neither builds adapters itself.
 
+pub mod backup;
 mod config;
 mod error;
 pub mod health;

@@ -62,6 +62,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ReportFormatArg::Md)]
         format: ReportFormatArg,
     },
+    /// Delete sessions older than the retention period (files and rows together).
+    Cleanup {
+        /// Age in days (default: storage.cleanup_old_sessions_days).
+        #[arg(long)]
+        days: Option<u32>,
+    },
+    /// Back up the database and media into an empty directory.
+    Backup {
+        /// Where to write the backup.
+        dir: PathBuf,
+    },
+    /// Restore a backup over the current database and media (close the app first).
+    Restore {
+        /// The backup directory.
+        dir: PathBuf,
+    },
     /// Check the health of every component (exit 1 when unhealthy).
     Doctor {
         /// Print JSON.

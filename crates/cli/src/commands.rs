@@ -44,6 +44,37 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report { session_id, format } => report(&options, &session_id, format).await,
         Command::Usage { session_id, json } => usage(&options, &session_id, json).await,
         Command::Doctor { json } => doctor(&options, json).await,
+        Command::Cleanup { days } => {
+            let app = open(&options).await?;
+            let days = days.unwrap_or(app.settings.config.storage.cleanup_old_sessions_days);
+            let removed = app::backup::cleanup(&app, days).await?;
+            outln!(
+                "Removed {} session(s) older than {days} day(s).",
+                removed.len()
+            );
+            Ok(())
+        }
+        Command::Backup { dir } => {
+            let manifest = app::backup::backup(&settings, &dir).await?;
+            outln!(
+                "Backed up the {} database and {} media file(s) ({} bytes) to {}.",
+                manifest.backend,
+                manifest.media_files,
+                manifest.media_bytes,
+                dir.display()
+            );
+            Ok(())
+        }
+        Command::Restore { dir } => {
+            let manifest = app::backup::restore(&settings, &dir).await?;
+            outln!(
+                "Restored the {} backup of {} from {}.",
+                manifest.backend,
+                manifest.created_at.format("%Y-%m-%d %H:%M"),
+                dir.display()
+            );
+            Ok(())
+        }
         Command::Transcript {
             session_id,
             format,

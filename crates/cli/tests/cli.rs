@@ -1083,3 +1083,72 @@ async fn doctor_reports_every_component_and_fails_when_unhealthy() {
     let report: Value = serde_json::from_slice(&output.stdout).expect("JSON even when unhealthy");
     assert_eq!(report["healthy"], false);
 }
+
+#[test]
+fn backup_restore_and_cleanup_commands() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let id = scripted_interview_round_trip(dir.path(), &[]);
+    let backup = dir.path().join("backups/first");
+    let output = mockint(dir.path())
+        .arg("backup")
+        .arg(&backup)
+        .output()
+        .expect("backup");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(backup.join("manifest.json").exists() && backup.join("database.sqlite").exists());
+    let output = mockint(dir.path())
+        .arg("backup")
+        .arg(&backup)
+        .output()
+        .expect("backup again");
+    assert_one_line_error(&output, "not empty");
+
+    let output = mockint(dir.path())
+        .args(["cleanup", "--days", "0"])
+        .output()
+        .expect("cleanup");
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("Removed 1 session"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let listed = stdout_json(
+        &mockint(dir.path())
+            .args(["sessions", "--json"])
+            .output()
+            .expect("sessions"),
+    );
+    assert_eq!(listed["total"], 0);
+
+    let output = mockint(dir.path())
+        .arg("restore")
+        .arg(&backup)
+        .output()
+        .expect("restore");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let transcript = stdout_json(
+        &mockint(dir.path())
+            .args(["transcript", &id, "--format", "json"])
+            .output()
+            .expect("transcript"),
+    );
+    assert_eq!(
+        transcript["messages"].as_array().map(Vec::len),
+        Some(13),
+        "the session is back"
+    );
+    let output = mockint(dir.path())
+        .arg("restore")
+        .arg(dir.path().join("nowhere"))
+        .output()
+        .expect("restore");
+    assert_one_line_error(&output, "manifest.json");
+}

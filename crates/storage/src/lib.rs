@@ -15,7 +15,7 @@ mod sql_store;
 pub use error::StorageError;
 pub use files::{create_private_dir_all, FileMediaStore, MediaLimits};
 pub use open::{
-    migration_count, open_store, redact_url, DatabaseTarget, PoolSettings, PostgresStore,
-    SqliteStore,
+    migration_count, open_store, redact_url, sqlite_snapshot, DatabaseTarget, PoolSettings,
+    PostgresStore, SqliteStore,
 };
 pub use retry::RetryPolicy;
