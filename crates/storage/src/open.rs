@@ -247,6 +247,32 @@ mod postgres_impl {
     crate::sql_store::impl_sql_store!(super::PostgresStore, sqlx::Postgres, "postgres");
 }
 
+/// Writes a consistent copy of an SQLite database to `dest` (`VACUUM INTO`), safe while the
+/// database is in use.
+pub async fn sqlite_snapshot(database: &Path, dest: &Path) -> Result<(), StorageError> {
+    use sqlx::ConnectOptions as _;
+    let url = format!("sqlite://{}", database.display());
+    let mut conn = SqliteConnectOptions::new()
+        .filename(database)
+        .read_only(true)
+        .connect()
+        .await
+        .map_err(|error| StorageError::Connect {
+            url: url.clone(),
+            cause: error.to_string(),
+        })?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(dest.display().to_string())
+        .execute(&mut conn)
+        .await
+        .map_err(|error| StorageError::Connect {
+            url,
+            cause: format!("backup failed: {error}"),
+        })?;
+    let _ = conn.close().await;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,30 +302,4 @@ mod tests {
             .unwrap_or_default();
         assert!(!error.contains("hunter2"), "{error}");
     }
-}
-
-/// Writes a consistent copy of an SQLite database to `dest` (`VACUUM INTO`), safe while the
-/// database is in use.
-pub async fn sqlite_snapshot(database: &Path, dest: &Path) -> Result<(), StorageError> {
-    use sqlx::ConnectOptions as _;
-    let url = format!("sqlite://{}", database.display());
-    let mut conn = SqliteConnectOptions::new()
-        .filename(database)
-        .read_only(true)
-        .connect()
-        .await
-        .map_err(|error| StorageError::Connect {
-            url: url.clone(),
-            cause: error.to_string(),
-        })?;
-    sqlx::query("VACUUM INTO $1")
-        .bind(dest.display().to_string())
-        .execute(&mut conn)
-        .await
-        .map_err(|error| StorageError::Connect {
-            url,
-            cause: format!("backup failed: {error}"),
-        })?;
-    let _ = conn.close().await;
-    Ok(())
 }
