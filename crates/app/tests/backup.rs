@@ -27,18 +27,21 @@ fn offline() -> InterviewRequest {
     }
 }
 
+/// One session with everything stored about it.
+type SessionData = (
+    Session,
+    Vec<domain::Message>,
+    Option<domain::EvaluationReport>,
+    Vec<domain::MediaFile>,
+    Vec<domain::TokenUsageRecord>,
+    Whiteboard,
+);
+
 /// Everything observable about the stored data.
 #[derive(Debug, PartialEq)]
 struct State {
     sessions: Vec<domain::SessionSummary>,
-    details: Vec<(
-        Session,
-        Vec<domain::Message>,
-        Option<domain::EvaluationReport>,
-        Vec<domain::MediaFile>,
-        Vec<domain::TokenUsageRecord>,
-        Whiteboard,
-    )>,
+    details: Vec<SessionData>,
     audit: Vec<LogEntry>,
     files: BTreeMap<String, Vec<u8>>,
 }
