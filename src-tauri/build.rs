@@ -3,8 +3,9 @@
 //! window explains what to do.
 
 /// Every command the app exposes to its UI.
-const COMMANDS: [&str; 18] = [
+const COMMANDS: [&str; 19] = [
     "app_info",
+    "active_session",
     "setup_info",
     "pick_resume",
     "save_resume",

@@ -83,6 +83,12 @@ pub async fn setup_info(state: State<'_, DesktopState>) -> Answer<SetupInfo> {
     })
 }
 
+/// The newest unfinished session (to offer resuming it after a crash or a restart).
+#[tauri::command]
+pub async fn active_session(state: State<'_, DesktopState>) -> Answer<Option<Session>> {
+    state.app()?.sessions.active().await.map_err(text)
+}
+
 /// Opens the file dialog for a PDF or TXT resume and extracts its profile (None if cancelled).
 #[tauri::command]
 pub async fn pick_resume(

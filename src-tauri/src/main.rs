@@ -19,6 +19,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::setup_info,
+            commands::active_session,
             commands::pick_resume,
             commands::save_resume,
             commands::start_interview,

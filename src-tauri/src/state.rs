@@ -16,6 +16,16 @@ impl DesktopState {
         match App::start(&StartOptions::default()).await {
             Ok(app) => {
                 app::logging::attach_audit_store(std::sync::Arc::clone(&app.store));
+                // While the database is away, keep trying to store the journaled messages.
+                let interviews = app.interviews.clone();
+                tauri::async_runtime::spawn(async move {
+                    loop {
+                        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                        if let Err(error) = interviews.replay_pending().await {
+                            tracing::warn!(%error, operation = "replay_journal", "journal replay failed");
+                        }
+                    }
+                });
                 Self {
                     app: Some(app),
                     startup_error: None,

@@ -14,6 +14,9 @@ use testkit::desktop::{desktop_binary, wait_until, Driver, VirtualDisplay};
 
 const WAIT: Duration = Duration::from_secs(30);
 
+/// The desktop tests share the display machinery and the CPU: run them one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn screenshot_dir() -> PathBuf {
     std::env::var_os("MOCKINT_SCREENSHOT_DIR")
         .map(PathBuf::from)
@@ -341,6 +344,9 @@ async fn journey(client: &Client, data: &Path, exports: &Path) -> Result<(), Cmd
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_interview_in_the_real_app() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let binary = desktop_binary().expect("desktop binary");
     let data = tempfile::tempdir().expect("temp dir");
     let exports = tempfile::tempdir().expect("temp dir");
@@ -373,4 +379,112 @@ async fn a_whole_interview_in_the_real_app() {
     }
     let _ = client.close().await;
     outcome.expect("the journey through the app");
+}
+
+/// The pid of the app process started with this data directory (found through /proc).
+fn app_pid(data: &Path) -> Option<u32> {
+    let needle = format!("DATA_DIR={}", data.display());
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_string_lossy().parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            if !String::from_utf8_lossy(&cmdline).contains("mockint-desktop") {
+                return None;
+            }
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == needle.as_bytes())
+                .then_some(pid)
+        })
+}
+
+async fn session(driver: &Driver, binary: &Path) -> Client {
+    let capabilities =
+        serde_json::json!({ "browserName": "wry", "tauri:options": { "application": binary } });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        unreachable!("object literal")
+    };
+    ClientBuilder::native()
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("WebDriver session")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_mid_interview_the_app_offers_to_resume_with_everything() {
+    let _serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let binary = desktop_binary().expect("desktop binary");
+    let data = tempfile::tempdir().expect("temp dir");
+    let display = VirtualDisplay::start().expect("virtual display");
+    let turns = [
+        "Requirements first: short links, fast redirects, high availability; analytics are out of scope for now.",
+        "Estimation: 40 writes per second and 4000 redirects per second at peak, about 600 GB a year.",
+    ];
+    {
+        let driver = Driver::start(&display, &[("DATA_DIR", data.path())]).expect("tauri-driver");
+        let client = session(&driver, &binary).await;
+        let before = async {
+            wait_for(&client, "#start").await?.click().await?;
+            wait_for(&client, "#chat-input").await?;
+            for turn in turns {
+                send(&client, turn).await?;
+            }
+            wait_for(&client, "#tool-rectangle").await?.click().await?;
+            drag(&client, (-150.0, -60.0), (-40.0, 0.0)).await?;
+            wait_text(&client, "#wb-count", |t| t.starts_with("1 shapes")).await?;
+            Ok::<(), CmdError>(())
+        }
+        .await;
+        before.expect("an interview in progress");
+        let autosaved = || {
+            std::fs::read_dir(data.path().join("sessions"))
+                .map(|dir| {
+                    dir.flatten()
+                        .any(|e| e.path().join("whiteboard.json").exists())
+                })
+                .unwrap_or(false)
+        };
+        assert!(
+            wait_until(Duration::from_secs(10), autosaved),
+            "the board was autosaved"
+        );
+        let pid = app_pid(data.path()).expect("the app process");
+        let killed = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        assert!(
+            wait_until(Duration::from_secs(10), || app_pid(data.path()).is_none()),
+            "the app is gone"
+        );
+        let _ = client.close().await;
+    }
+    let driver = Driver::start(&display, &[("DATA_DIR", data.path())]).expect("tauri-driver");
+    let client = session(&driver, &binary).await;
+    let after = async {
+        let banner = text_of(&client, "#resume-banner").await?;
+        assert!(banner.contains("unfinished interview"), "{banner}");
+        wait_for(&client, "#resume-session").await?.click().await?;
+        let chat = wait_text(&client, "#chat-list", |t| {
+            turns.iter().all(|turn| t.contains(turn))
+        })
+        .await?;
+        assert!(
+            chat.matches("AI").count() >= 3,
+            "the interviewer's answers are back too"
+        );
+        wait_text(&client, "#wb-count", |t| t.starts_with("1 shapes")).await?;
+        shot(&client, "resumed").await?;
+        Ok::<(), CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    after.expect("the session resumes with every message and the whiteboard");
 }

@@ -68,6 +68,11 @@ pub async fn setup_info() -> Result<SetupInfo, String> {
     call("setup_info", &NoArgs {}).await
 }
 
+/// The newest unfinished session, if any.
+pub async fn active_session() -> Result<Option<Session>, String> {
+    call("active_session", &NoArgs {}).await
+}
+
 /// Opens the resume file dialog; None when cancelled.
 pub async fn pick_resume() -> Result<Option<ResumeData>, String> {
     call("pick_resume", &NoArgs {}).await

@@ -239,7 +239,14 @@ impl App {
             Arc::new(OfflineInterviewer),
             Arc::clone(&clock),
             settings.budget(),
+            Arc::new(storage::FileJournal::new(&settings.data_dir)),
         );
+        // Messages journaled before a crash or an outage reach the store now.
+        match interviews.replay_pending().await {
+            Ok(0) => {}
+            Ok(left) => tracing::warn!(left, "some journaled messages could not be stored yet"),
+            Err(error) => tracing::warn!(%error, "replaying the message journal failed"),
+        }
         let media = MediaService::new(Arc::clone(&store), media_store.clone(), clock);
         let whiteboards =
             WhiteboardService::new(Arc::clone(&store), media_store.clone(), media.clone());

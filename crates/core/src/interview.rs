@@ -2,16 +2,17 @@
 //! The session's token budget is enforced here, and a failing AI provider never stops an
 //! interview: the offline interviewer answers instead, with a notice.
 
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use domain::ipc::Notice;
 use domain::{Message, Role, Session, SessionConfig, SessionId, SessionStatus};
 
 use crate::ports::{
-    Clock, InterviewContext, Interviewer, InterviewerReply, Store, TokenSink, Usage,
+    Clock, InterviewContext, Interviewer, InterviewerReply, Journal, Store, TokenSink, Usage,
 };
-use crate::{CoreError, SessionService};
+use crate::{CoreError, SessionService, StoreError};
 
 /// The two messages one candidate turn produces, and anything the candidate should know.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +56,12 @@ impl Default for TokenBudget {
     }
 }
 
-/// Runs interviews: opens them with the problem and answers each candidate turn.
+/// How long to stop trying the database after it was found unreachable.
+const DEGRADED_PAUSE: Duration = Duration::from_secs(5);
+
+/// Runs interviews: opens them with the problem and answers each candidate turn. Every
+/// message is journaled on local disk first; if the database is away the interview goes on
+/// and the journal is replayed in order when it returns.
 #[derive(Clone)]
 pub struct InterviewService {
     store: Arc<dyn Store>,
@@ -64,6 +70,9 @@ pub struct InterviewService {
     fallback: Arc<dyn Interviewer>,
     clock: Arc<dyn Clock>,
     budget: TokenBudget,
+    journal: Arc<dyn Journal>,
+    known: Arc<Mutex<HashMap<SessionId, Session>>>,
+    degraded_until: Arc<Mutex<Option<Instant>>>,
 }
 
 impl InterviewService {
@@ -76,6 +85,7 @@ impl InterviewService {
         fallback: Arc<dyn Interviewer>,
         clock: Arc<dyn Clock>,
         budget: TokenBudget,
+        journal: Arc<dyn Journal>,
     ) -> Self {
         Self {
             store,
@@ -84,7 +94,99 @@ impl InterviewService {
             fallback,
             clock,
             budget,
+            journal,
+            known: Arc::new(Mutex::new(HashMap::new())),
+            degraded_until: Arc::new(Mutex::new(None)),
         }
+    }
+
+    /// Writes journaled messages that have not reached the store yet, in order, for every
+    /// session (at start-up, and periodically while degraded). Returns how many remain.
+    pub async fn replay_pending(&self) -> Result<u32, CoreError> {
+        let mut remaining = 0;
+        for session in self.journal.sessions_with_pending().await? {
+            remaining += self.flush(session).await?;
+        }
+        Ok(remaining)
+    }
+
+    /// Whether the store is currently being bypassed because it was unreachable.
+    pub fn degraded(&self) -> bool {
+        self.degraded_until
+            .lock()
+            .map(|until| until.is_some_and(|t| Instant::now() < t))
+            .unwrap_or(false)
+    }
+
+    /// Journals a message, then writes it (and anything still pending) through to the store.
+    /// Returns how many messages still wait for the store.
+    async fn persist(&self, id: SessionId, message: &Message) -> Result<u32, CoreError> {
+        self.journal.record(id, message).await?;
+        self.flush(id).await
+    }
+
+    /// Writes pending journal entries of one session to the store, in order.
+    async fn flush(&self, id: SessionId) -> Result<u32, CoreError> {
+        let pending = self.journal.pending(id).await?;
+        if self.degraded() {
+            return Ok(u32::try_from(pending.len()).unwrap_or(u32::MAX));
+        }
+        for (done, (seq, message)) in pending.iter().enumerate() {
+            match self.store.append_message(id, message).await {
+                Ok(_) => self.journal.mark_stored(id, *seq).await?,
+                Err(StoreError::Unavailable(reason)) => {
+                    tracing::warn!(session_id = %id, %reason, operation = "append_message", "database unreachable; messages stay in the journal");
+                    if let Ok(mut until) = self.degraded_until.lock() {
+                        *until = Some(Instant::now() + DEGRADED_PAUSE);
+                    }
+                    return Ok(u32::try_from(pending.len() - done).unwrap_or(u32::MAX));
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        if let Ok(mut until) = self.degraded_until.lock() {
+            *until = None;
+        }
+        Ok(0)
+    }
+
+    /// The session, from the store or (while it is unreachable) from memory.
+    async fn session(&self, id: SessionId) -> Result<Session, CoreError> {
+        let cached = self
+            .known
+            .lock()
+            .ok()
+            .and_then(|known| known.get(&id).cloned());
+        if self.degraded() {
+            if let Some(session) = cached {
+                return Ok(session);
+            }
+        }
+        match self.sessions.get(id).await {
+            Ok(session) => {
+                if let Ok(mut known) = self.known.lock() {
+                    known.insert(id, session.clone());
+                }
+                Ok(session)
+            }
+            Err(CoreError::Store(StoreError::Unavailable(_))) if cached.is_some() => {
+                if let Ok(mut until) = self.degraded_until.lock() {
+                    *until = Some(Instant::now() + DEGRADED_PAUSE);
+                }
+                cached.ok_or(CoreError::SessionNotFound(id))
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The conversation: the journal when it holds the session (it is complete and includes
+    /// messages the store has not received yet), else the store.
+    async fn history(&self, id: SessionId) -> Result<Vec<Message>, CoreError> {
+        let journaled = self.journal.messages(id).await?;
+        if !journaled.is_empty() {
+            return Ok(journaled);
+        }
+        Ok(self.store.conversation(id).await?)
     }
 
     /// Creates a session, records AI usage that preceded it (resume parsing, problem
@@ -96,6 +198,9 @@ impl InterviewService {
         earlier_usage: Vec<Usage>,
     ) -> Result<(Session, Message, Vec<Notice>), CoreError> {
         let session = self.sessions.create(user_id, config).await?;
+        if let Ok(mut known) = self.known.lock() {
+            known.insert(session.id, session.clone());
+        }
         self.record_usage(session.id, earlier_usage).await?;
         let ctx = InterviewContext {
             session: &session,
@@ -105,8 +210,11 @@ impl InterviewService {
             whiteboard: None,
             whiteboard_png: None,
         };
-        let (reply, notices) = self.ask(&session, ctx, true).await?;
-        let opening = self.store_reply(&session, reply).await?;
+        let (reply, mut notices) = self.ask(&session, ctx, true).await?;
+        let (opening, pending) = self.store_reply(&session, reply).await?;
+        if pending > 0 {
+            notices.push(Notice::Degraded { pending });
+        }
         Ok((session, opening, notices))
     }
 
@@ -156,7 +264,7 @@ impl InterviewService {
         if let Some(board) = whiteboard {
             board.validate()?;
         }
-        let session = self.sessions.get(id).await?;
+        let session = self.session(id).await?;
         if session.status != SessionStatus::Active {
             return Err(CoreError::InvalidTransition {
                 action: "send a message to",
@@ -165,8 +273,8 @@ impl InterviewService {
         }
         let candidate =
             Message::new(Role::Candidate, text, self.clock.now())?.with_metadata("source", source);
-        self.store.append_message(id, &candidate).await?;
-        let history = self.store.conversation(id).await?;
+        self.persist(id, &candidate).await?;
+        let history = self.history(id).await?;
         let elapsed = (self.clock.now() - session.created_at)
             .to_std()
             .unwrap_or(Duration::ZERO);
@@ -178,8 +286,11 @@ impl InterviewService {
             whiteboard,
             whiteboard_png,
         };
-        let (reply, notices) = self.ask(&session, ctx, false).await?;
-        let interviewer = self.store_reply(&session, reply).await?;
+        let (reply, mut notices) = self.ask(&session, ctx, false).await?;
+        let (interviewer, pending) = self.store_reply(&session, reply).await?;
+        if pending > 0 {
+            notices.push(Notice::Degraded { pending });
+        }
         Ok(TurnOutcome {
             candidate,
             interviewer,
@@ -189,8 +300,8 @@ impl InterviewService {
 
     /// The conversation so far.
     pub async fn transcript(&self, id: SessionId) -> Result<Vec<Message>, CoreError> {
-        self.sessions.get(id).await?;
-        Ok(self.store.conversation(id).await?)
+        self.session(id).await?;
+        self.history(id).await
     }
 
     /// Asks the interviewer, or the fallback when the budget is spent or the interviewer fails.
@@ -238,7 +349,14 @@ impl InterviewService {
     }
 
     async fn tokens_used(&self, id: SessionId) -> Result<u32, CoreError> {
-        let records = self.store.token_usage(id).await?;
+        if self.degraded() {
+            return Ok(0);
+        }
+        let records = match self.store.token_usage(id).await {
+            Ok(records) => records,
+            Err(StoreError::Unavailable(_)) => return Ok(0),
+            Err(error) => return Err(error.into()),
+        };
         Ok(records
             .iter()
             .fold(0u32, |sum, r| sum.saturating_add(r.usage.total_tokens)))
@@ -252,11 +370,15 @@ impl InterviewService {
         &self,
         session: &Session,
         reply: InterviewerReply,
-    ) -> Result<Message, CoreError> {
+    ) -> Result<(Message, u32), CoreError> {
         let mut message = Message::new(Role::Interviewer, reply.content, self.clock.now())?;
         message.metadata = reply.metadata;
-        self.store.append_message(session.id, &message).await?;
-        self.record_usage(session.id, reply.usage).await?;
-        Ok(message)
+        let pending = self.persist(session.id, &message).await?;
+        if pending == 0 {
+            self.record_usage(session.id, reply.usage).await?;
+        } else if !reply.usage.is_empty() {
+            tracing::warn!(session_id = %session.id, "token usage not recorded while the database is unreachable");
+        }
+        Ok((message, pending))
     }
 }

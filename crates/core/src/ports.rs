@@ -236,3 +236,19 @@ impl Clock for SystemClock {
         Utc::now()
     }
 }
+
+/// A durable, local, append-only record of every message, written before anything else
+/// happens to it, so that no turn is lost when the database is away or the app is killed.
+#[async_trait]
+pub trait Journal: Send + Sync {
+    /// Appends a message durably (flushed to disk) and returns its sequence number.
+    async fn record(&self, session: SessionId, message: &Message) -> Result<u64, MediaError>;
+    /// Notes that the message with this sequence number reached the store.
+    async fn mark_stored(&self, session: SessionId, seq: u64) -> Result<(), MediaError>;
+    /// Messages not yet in the store, oldest first.
+    async fn pending(&self, session: SessionId) -> Result<Vec<(u64, Message)>, MediaError>;
+    /// Every journaled message of the session, oldest first.
+    async fn messages(&self, session: SessionId) -> Result<Vec<Message>, MediaError>;
+    /// Sessions that have messages not yet in the store.
+    async fn sessions_with_pending(&self) -> Result<Vec<SessionId>, MediaError>;
+}

@@ -52,6 +52,11 @@ pub enum Notice {
         /// The session's budget.
         limit: u32,
     },
+    /// The database is unreachable: messages are kept on disk and saved when it is back.
+    Degraded {
+        /// Messages waiting to be saved.
+        pending: u32,
+    },
     /// The AI provider failed; the offline interviewer answered instead.
     ProviderFallback {
         /// The provider that failed.
@@ -68,6 +73,10 @@ impl std::fmt::Display for Notice {
             Self::BudgetExceeded { used, limit } => write!(
                 f,
                 "token budget spent ({used} of {limit} tokens): continuing with the offline interviewer"
+            ),
+            Self::Degraded { pending } => write!(
+                f,
+                "the database is unreachable: {pending} message(s) are kept safely on disk and will be saved when it is back"
             ),
             Self::ProviderFallback { provider, reason } => write!(
                 f,

@@ -7,6 +7,7 @@
 
 mod error;
 mod files;
+mod journal;
 mod open;
 mod retry;
 mod rows;
@@ -14,6 +15,7 @@ mod sql_store;
 
 pub use error::StorageError;
 pub use files::{create_private_dir_all, FileMediaStore, MediaLimits};
+pub use journal::FileJournal;
 pub use open::{
     migration_count, open_store, redact_url, sqlite_snapshot, DatabaseTarget, PoolSettings,
     PostgresStore, SqliteStore,

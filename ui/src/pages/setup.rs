@@ -33,6 +33,13 @@ pub fn SetupPage() -> impl IntoView {
     let duration = RwSignal::new(String::from("45"));
     let whiteboard = RwSignal::new(true);
 
+    let unfinished: RwSignal<Option<domain::Session>> = RwSignal::new(None);
+    spawn_local(async move {
+        match api::active_session().await {
+            Ok(session) => unfinished.set(session),
+            Err(error) => ctx.error(format!("cannot look for unfinished interviews: {error}")),
+        }
+    });
     spawn_local(async move {
         match api::setup_info().await {
             Ok(loaded) => {
@@ -114,6 +121,18 @@ pub fn SetupPage() -> impl IntoView {
 
     view! {
         <section class="setup">
+            {move || unfinished.get().map(|session| {
+                let id = session.id;
+                let problem = session.config.problem.clone().unwrap_or_default().split('.').next().unwrap_or_default().to_string();
+                view! {
+                    <div class="card resume-banner" id="resume-banner">
+                        <strong>"You have an unfinished interview: "</strong>{problem}
+                        <span class="muted">{format!(" (started {})", session.created_at.format("%Y-%m-%d %H:%M"))}</span>
+                        <button id="resume-session" class="primary" on:click=move |_| ctx.page.set(Page::Interview(id))>"Resume it"</button>
+                        <button class="link" on:click=move |_| unfinished.set(None)>"Not now"</button>
+                    </div>
+                }
+            })}
             <h2>"Set up your interview"</h2>
             <div class="card">
                 <h3>"1. Your resume " <span class="muted">"(optional, PDF or text)"</span></h3>
