@@ -15,7 +15,7 @@ use testkit::desktop::{desktop_binary, wait_until, Driver, VirtualDisplay};
 const WAIT: Duration = Duration::from_secs(30);
 
 /// The desktop tests share the display machinery and the CPU: run them one at a time.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn screenshot_dir() -> PathBuf {
     std::env::var_os("MOCKINT_SCREENSHOT_DIR")
@@ -344,9 +344,7 @@ async fn journey(client: &Client, data: &Path, exports: &Path) -> Result<(), Cmd
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_whole_interview_in_the_real_app() {
-    let _serial = SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _serial = SERIAL.lock().await;
     let binary = desktop_binary().expect("desktop binary");
     let data = tempfile::tempdir().expect("temp dir");
     let exports = tempfile::tempdir().expect("temp dir");
@@ -416,9 +414,7 @@ async fn session(driver: &Driver, binary: &Path) -> Client {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_mid_interview_the_app_offers_to_resume_with_everything() {
-    let _serial = SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _serial = SERIAL.lock().await;
     let binary = desktop_binary().expect("desktop binary");
     let data = tempfile::tempdir().expect("temp dir");
     let display = VirtualDisplay::start().expect("virtual display");
