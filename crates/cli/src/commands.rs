@@ -8,7 +8,8 @@ use domain::{Message, Page, Role, SessionId};
 use interview_core::export::{self, ReportFormat, TranscriptFormat};
 
 use crate::args::{
-    Cli, Command, DbAction, InterviewArgs, ReportFormatArg, ResumeAction, TranscriptFormatArg,
+    Cli, Command, DbAction, InterviewArgs, ModelAction, ReportFormatArg, ResumeAction,
+    TranscriptFormatArg,
 };
 use crate::output::{self, out, outln};
 use crate::Failure;
@@ -44,6 +45,45 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report { session_id, format } => report(&options, &session_id, format).await,
         Command::Usage { session_id, json } => usage(&options, &session_id, json).await,
         Command::Doctor { json } => doctor(&options, json).await,
+        Command::Model {
+            action: ModelAction::Provision { name },
+        } => {
+            let name = name.unwrap_or_else(|| settings.config.communication.whisper_model.clone());
+            let data_dir = settings.data_dir.clone();
+            app::prepare_data_dir(&data_dir)?;
+            let provisioned = tokio::task::spawn_blocking(move || {
+                media::model::provision(&name, &data_dir, &|step| eprintln!("model: {step}"))
+            })
+            .await
+            .map_err(|e| Failure {
+                message: e.to_string(),
+                user_error: false,
+            })?
+            .map_err(|e| Failure::user(e.to_string()))?;
+            outln!(
+                "{} ({} bytes, sha256 {}){}",
+                provisioned.path.display(),
+                provisioned.bytes,
+                provisioned.sha256,
+                if provisioned.cached { ", cached" } else { "" }
+            );
+            Ok(())
+        }
+        Command::Model {
+            action: ModelAction::Convert { source, output },
+        } => {
+            let tensors =
+                tokio::task::spawn_blocking(move || media::model::convert_dir(&source, &output))
+                    .await
+                    .map_err(|e| Failure {
+                        message: e.to_string(),
+                        user_error: false,
+                    })?
+                    .map_err(|e| Failure::user(e.to_string()))?;
+            outln!("Converted {tensors} tensors.");
+            Ok(())
+        }
+        Command::Transcribe { wav, json } => transcribe(&settings, &wav, json).await,
         Command::Cleanup { days } => {
             let app = open(&options).await?;
             let days = days.unwrap_or(app.settings.config.storage.cleanup_old_sessions_days);
@@ -336,6 +376,35 @@ async fn sessions(
         outln!("{}", output::json(&value));
     } else {
         out!("{}", output::sessions_table(&list, total, offset));
+    }
+    Ok(())
+}
+
+async fn transcribe(settings: &Settings, wav: &Path, json: bool) -> Result<(), Failure> {
+    let configured = settings.config.communication.whisper_model.clone();
+    let model = match std::env::var("WHISPER_MODEL")
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+    {
+        Some(path) => std::path::PathBuf::from(path),
+        None if configured.ends_with(".bin") => std::path::PathBuf::from(configured),
+        None => media::model::model_path(&settings.data_dir, &configured),
+    };
+    let wav = wav.to_path_buf();
+    let transcript = tokio::task::spawn_blocking(move || {
+        let samples = media::transcribe::read_wav(&wav)?;
+        media::transcribe::Transcriber::load(&model)?.transcribe(&samples)
+    })
+    .await
+    .map_err(|e| Failure {
+        message: e.to_string(),
+        user_error: false,
+    })?
+    .map_err(|e| Failure::user(e.to_string()))?;
+    if json {
+        outln!("{}", output::json(&transcript));
+    } else {
+        outln!("{}", transcript.text);
     }
     Ok(())
 }

@@ -1,0 +1,190 @@
+//! Local transcription with whisper-rs: audio is read (WAV via hound), downmixed and
+//! resampled to 16 kHz mono (rubato), then transcribed greedily in English.
+
+use std::path::Path;
+use std::time::Instant;
+
+use rubato::{
+    Resampler as _, SincFixedIn, SincInterpolationParameters, SincInterpolationType, WindowFunction,
+};
+use serde::Serialize;
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+use crate::TranscribeError;
+
+/// Whisper's sample rate.
+pub const SAMPLE_RATE: u32 = 16_000;
+
+/// One timed piece of text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    /// Start, ms from the beginning of the audio.
+    pub start_ms: u64,
+    /// End, ms from the beginning of the audio.
+    pub end_ms: u64,
+    /// The words.
+    pub text: String,
+}
+
+/// A transcription with its timing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Transcript {
+    /// All the text.
+    pub text: String,
+    /// Timed segments.
+    pub segments: Vec<Segment>,
+    /// Length of the audio in ms.
+    pub audio_ms: u64,
+    /// Time spent transcribing (model load excluded), in ms.
+    pub processing_ms: u64,
+}
+
+/// Reads a WAV file as 16 kHz mono samples.
+pub fn read_wav(path: &Path) -> Result<Vec<f32>, TranscribeError> {
+    let shown = path.display();
+    let mut reader = hound::WavReader::open(path).map_err(|error| {
+        TranscribeError::Audio(format!("{shown} is not a readable WAV file: {error}"))
+    })?;
+    let spec = reader.spec();
+    if spec.channels == 0 || spec.sample_rate == 0 {
+        return Err(TranscribeError::Audio(format!(
+            "{shown} has no channels or no sample rate"
+        )));
+    }
+    let samples: Result<Vec<f32>, _> = match spec.sample_format {
+        hound::SampleFormat::Float => reader.samples::<f32>().collect(),
+        hound::SampleFormat::Int => {
+            let scale = (1u64 << (spec.bits_per_sample.clamp(1, 32) - 1)) as f32;
+            reader
+                .samples::<i32>()
+                .map(|s| s.map(|v| v as f32 / scale))
+                .collect()
+        }
+    };
+    let samples =
+        samples.map_err(|error| TranscribeError::Audio(format!("{shown} is damaged: {error}")))?;
+    let channels = usize::from(spec.channels);
+    let mono: Vec<f32> = samples
+        .chunks(channels)
+        .map(|frame| frame.iter().sum::<f32>() / frame.len() as f32)
+        .collect();
+    if mono.is_empty() {
+        return Err(TranscribeError::Audio(format!("{shown} holds no audio")));
+    }
+    resample(&mono, spec.sample_rate)
+}
+
+/// Resamples mono audio to 16 kHz.
+pub fn resample(samples: &[f32], rate: u32) -> Result<Vec<f32>, TranscribeError> {
+    if rate == SAMPLE_RATE {
+        return Ok(samples.to_vec());
+    }
+    let params = SincInterpolationParameters {
+        sinc_len: 128,
+        f_cutoff: 0.95,
+        interpolation: SincInterpolationType::Linear,
+        oversampling_factor: 128,
+        window: WindowFunction::BlackmanHarris2,
+    };
+    let chunk = 4096;
+    let ratio = f64::from(SAMPLE_RATE) / f64::from(rate);
+    let mut resampler = SincFixedIn::<f32>::new(ratio, 1.1, params, chunk, 1).map_err(|error| {
+        TranscribeError::Audio(format!("cannot resample from {rate} Hz: {error}"))
+    })?;
+    let mut out = Vec::with_capacity((samples.len() as f64 * ratio) as usize + chunk);
+    let mut pieces = samples.chunks_exact(chunk);
+    for piece in pieces.by_ref() {
+        let done = resampler
+            .process(&[piece], None)
+            .map_err(|error| TranscribeError::Audio(error.to_string()))?;
+        out.extend_from_slice(&done[0]);
+    }
+    let rest = pieces.remainder();
+    if !rest.is_empty() {
+        let done = resampler
+            .process_partial(Some(&[rest]), None)
+            .map_err(|error| TranscribeError::Audio(error.to_string()))?;
+        out.extend_from_slice(&done[0]);
+    }
+    Ok(out)
+}
+
+/// A loaded whisper model, reused for every utterance.
+pub struct Transcriber {
+    context: WhisperContext,
+    threads: i32,
+}
+
+impl Transcriber {
+    /// Loads a ggml model (quietly: whisper.cpp's logging is routed away from stderr).
+    pub fn load(path: &Path) -> Result<Self, TranscribeError> {
+        whisper_rs::install_logging_hooks();
+        if !path.is_file() {
+            return Err(TranscribeError::Model {
+                path: path.display().to_string(),
+                cause: "not found (run `mockint model provision`)".into(),
+            });
+        }
+        let context = WhisperContext::new_with_params(path, WhisperContextParameters::default())
+            .map_err(|error| TranscribeError::Model {
+                path: path.display().to_string(),
+                cause: error.to_string(),
+            })?;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().min(4) as i32)
+            .unwrap_or(2);
+        Ok(Self { context, threads })
+    }
+
+    /// Transcribes 16 kHz mono samples.
+    pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
+        let started = Instant::now();
+        let mut state = self
+            .context
+            .create_state()
+            .map_err(|error| TranscribeError::Whisper(error.to_string()))?;
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_n_threads(self.threads);
+        params.set_language(Some("en"));
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        params.set_print_special(false);
+        params.set_suppress_blank(true);
+        // whisper needs at least one second of audio; pad short utterances with silence.
+        let mut audio = samples.to_vec();
+        if audio.len() < SAMPLE_RATE as usize {
+            audio.resize(SAMPLE_RATE as usize + SAMPLE_RATE as usize / 10, 0.0);
+        }
+        state
+            .full(params, &audio)
+            .map_err(|error| TranscribeError::Whisper(error.to_string()))?;
+        let mut segments = Vec::new();
+        for segment in state.as_iter() {
+            let text = segment
+                .to_str_lossy()
+                .map_err(|error| TranscribeError::Whisper(error.to_string()))?
+                .trim()
+                .to_string();
+            if text.is_empty() {
+                continue;
+            }
+            segments.push(Segment {
+                start_ms: u64::try_from(segment.start_timestamp()).unwrap_or(0) * 10,
+                end_ms: u64::try_from(segment.end_timestamp()).unwrap_or(0) * 10,
+                text,
+            });
+        }
+        let text = segments
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok(Transcript {
+            text,
+            segments,
+            audio_ms: samples.len() as u64 * 1000 / u64::from(SAMPLE_RATE),
+            processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        })
+    }
+}
