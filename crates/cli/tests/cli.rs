@@ -1152,3 +1152,81 @@ fn backup_restore_and_cleanup_commands() {
         .expect("restore");
     assert_one_line_error(&output, "manifest.json");
 }
+
+#[test]
+fn transcribe_prints_text_segments_and_timings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let provision = mockint(dir.path())
+        .env(
+            "MOCKINT_MODEL_CACHE",
+            std::env::var_os("MOCKINT_MODEL_CACHE").unwrap_or_default(),
+        )
+        .args(["model", "provision"])
+        .output()
+        .expect("provision");
+    assert!(
+        provision.status.success(),
+        "{}",
+        String::from_utf8_lossy(&provision.stderr)
+    );
+    let again = mockint(dir.path())
+        .args(["model", "provision"])
+        .output()
+        .expect("provision again");
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("cached"),
+        "the second run reuses the verified model"
+    );
+
+    let wav = dir.path().join("speech.wav");
+    let spoken = std::process::Command::new("espeak-ng")
+        .args(["-s", "150", "-w"])
+        .arg(&wav)
+        .arg("Hello, my name is Alex and I am a software engineer.")
+        .status()
+        .expect("espeak-ng");
+    assert!(spoken.success());
+    let result = stdout_json(
+        &mockint(dir.path())
+            .arg("transcribe")
+            .arg(&wav)
+            .arg("--json")
+            .output()
+            .expect("transcribe"),
+    );
+    assert!(
+        result["text"]
+            .as_str()
+            .is_some_and(|t| t.to_lowercase().contains("software engineer")),
+        "{result}"
+    );
+    assert!(result["segments"][0]["end_ms"]
+        .as_u64()
+        .is_some_and(|ms| ms > 1000));
+    assert!(result["audio_ms"].as_u64().is_some_and(|ms| ms > 2000));
+    assert!(result["processing_ms"].as_u64().is_some());
+
+    let doctor = stdout_json(
+        &mockint(dir.path())
+            .args(["doctor", "--json"])
+            .output()
+            .expect("doctor"),
+    );
+    let whisper = doctor["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["component"] == "whisper_model"))
+        .cloned();
+    assert_eq!(
+        whisper.map(|c| c["status"].clone()),
+        Some(serde_json::json!("ok"))
+    );
+
+    let not_audio = dir.path().join("notes.wav");
+    std::fs::write(&not_audio, "just text").expect("write");
+    let output = mockint(dir.path())
+        .arg("transcribe")
+        .arg(&not_audio)
+        .output()
+        .expect("run");
+    assert_one_line_error(&output, "not a readable WAV");
+}
