@@ -12,7 +12,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-  webkit2gtk-driver xvfb xauth dbus postgresql-client espeak-ng sox python3-pip
+  webkit2gtk-driver xvfb xauth dbus postgresql-client espeak-ng sox python3-pip ffmpeg
+  libxcb-randr0-dev libpipewire-0.3-dev libgbm-dev libegl-dev libwayland-dev x11-xserver-utils clang libclang-dev cmake
 )
 TAURI_DRIVER_VERSION=2.1.0
 

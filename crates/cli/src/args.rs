@@ -92,6 +92,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Capture the screen to a PNG.
+    Capture {
+        /// What to capture.
+        #[command(subcommand)]
+        what: CaptureWhat,
+    },
+    /// Record video to an H.264 MP4.
+    Record {
+        /// What to record.
+        #[command(subcommand)]
+        what: RecordWhat,
+    },
     /// Check the health of every component (exit 1 when unhealthy).
     Doctor {
         /// Print JSON.
@@ -124,6 +136,45 @@ pub enum Command {
 pub enum DbAction {
     /// Apply pending migrations.
     Migrate,
+}
+
+/// `mockint capture …`
+#[derive(Debug, Subcommand)]
+pub enum CaptureWhat {
+    /// The first monitor.
+    Screen {
+        /// The PNG to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// `mockint record …`
+#[derive(Debug, Subcommand)]
+pub enum RecordWhat {
+    /// A video of the camera, the screen or a test pattern.
+    Video {
+        /// Length in seconds (at most 7200).
+        #[arg(long)]
+        seconds: u64,
+        /// The MP4 to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// The source.
+        #[arg(long, value_enum, default_value_t = VideoSource::Camera)]
+        input: VideoSource,
+    },
+}
+
+/// `record video --input`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum VideoSource {
+    /// The webcam.
+    Camera,
+    /// The screen.
+    Screen,
+    /// A generated test pattern.
+    Test,
 }
 
 /// `mockint model …`

@@ -8,8 +8,8 @@ use domain::{Message, Page, Role, SessionId};
 use interview_core::export::{self, ReportFormat, TranscriptFormat};
 
 use crate::args::{
-    Cli, Command, DbAction, InterviewArgs, ModelAction, ReportFormatArg, ResumeAction,
-    TranscriptFormatArg,
+    CaptureWhat, Cli, Command, DbAction, InterviewArgs, ModelAction, RecordWhat, ReportFormatArg,
+    ResumeAction, TranscriptFormatArg, VideoSource,
 };
 use crate::output::{self, out, outln};
 use crate::Failure;
@@ -84,6 +84,45 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Transcribe { wav, json } => transcribe(&settings, &wav, json).await,
+        Command::Capture {
+            what: CaptureWhat::Screen { out },
+        } => {
+            let target = out.clone();
+            let (width, height) =
+                tokio::task::spawn_blocking(move || media::screen::capture(&target))
+                    .await
+                    .map_err(|e| Failure {
+                        message: e.to_string(),
+                        user_error: false,
+                    })?
+                    .map_err(|e| Failure::user(e.to_string()))?;
+            outln!("Captured {width}×{height} to {}.", out.display());
+            Ok(())
+        }
+        Command::Record {
+            what:
+                RecordWhat::Video {
+                    seconds,
+                    out,
+                    input,
+                },
+        } => {
+            let source = match input {
+                VideoSource::Camera => media::video::VideoInput::Camera,
+                VideoSource::Screen => media::video::VideoInput::Screen,
+                VideoSource::Test => media::video::VideoInput::Test,
+            };
+            let target = out.clone();
+            tokio::task::spawn_blocking(move || media::video::record(source, seconds, &target))
+                .await
+                .map_err(|e| Failure {
+                    message: e.to_string(),
+                    user_error: false,
+                })?
+                .map_err(|e| Failure::user(e.to_string()))?;
+            outln!("Recorded {seconds} s to {}.", out.display());
+            Ok(())
+        }
         Command::Cleanup { days } => {
             let app = open(&options).await?;
             let days = days.unwrap_or(app.settings.config.storage.cleanup_old_sessions_days);

@@ -6,7 +6,9 @@ pub mod ct2;
 pub mod ggml;
 mod mel;
 pub mod model;
+pub mod screen;
 pub mod transcribe;
+pub mod video;
 
 use thiserror::Error;
 
