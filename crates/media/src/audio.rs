@@ -61,10 +61,10 @@ pub fn record(seconds: f64, device_name: Option<&str>) -> Result<Vec<f32>, Audio
     let channels = usize::from(config.channels().max(1));
     let (sender, receiver) = mpsc::channel::<Vec<f32>>();
     let error = |e: cpal::Error| tracing::warn!(error = %e, "audio stream error");
-    let stream_config: cpal::StreamConfig = config.clone().into();
+    let stream_config: cpal::StreamConfig = config.into();
     let stream = match config.sample_format() {
         cpal::SampleFormat::F32 => device.build_input_stream(
-            stream_config.clone(),
+            stream_config,
             move |data: &[f32], _: &cpal::InputCallbackInfo| {
                 let _ = sender.send(downmix(data.iter().copied(), channels));
             },
