@@ -100,6 +100,26 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Record {
+            what: RecordWhat::Audio { seconds, out },
+        } => {
+            if !(0.1..=7200.0).contains(&seconds) {
+                return Err(Failure::user("--seconds must be between 0.1 and 7200"));
+            }
+            let target = out.clone();
+            tokio::task::spawn_blocking(move || {
+                let samples = media::audio::record(seconds, None)?;
+                media::audio::write_wav(&samples, &target)
+            })
+            .await
+            .map_err(|e| Failure {
+                message: e.to_string(),
+                user_error: false,
+            })?
+            .map_err(|e| Failure::user(e.to_string()))?;
+            outln!("Recorded {seconds} s to {}.", out.display());
+            Ok(())
+        }
+        Command::Record {
             what:
                 RecordWhat::Video {
                     seconds,
