@@ -51,15 +51,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let name = name.unwrap_or_else(|| settings.config.communication.whisper_model.clone());
             let data_dir = settings.data_dir.clone();
             app::prepare_data_dir(&data_dir)?;
-            let provisioned = tokio::task::spawn_blocking(move || {
+            let provisioned = blocking(move || {
                 media::model::provision(&name, &data_dir, &|step| eprintln!("model: {step}"))
             })
-            .await
-            .map_err(|e| Failure {
-                message: e.to_string(),
-                user_error: false,
-            })?
-            .map_err(|e| Failure::user(e.to_string()))?;
+            .await?;
             outln!(
                 "{} ({} bytes, sha256 {}){}",
                 provisioned.path.display(),
@@ -72,14 +67,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Model {
             action: ModelAction::Convert { source, output },
         } => {
-            let tensors =
-                tokio::task::spawn_blocking(move || media::model::convert_dir(&source, &output))
-                    .await
-                    .map_err(|e| Failure {
-                        message: e.to_string(),
-                        user_error: false,
-                    })?
-                    .map_err(|e| Failure::user(e.to_string()))?;
+            let tensors = blocking(move || media::model::convert_dir(&source, &output)).await?;
             outln!("Converted {tensors} tensors.");
             Ok(())
         }
@@ -88,14 +76,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             what: CaptureWhat::Screen { out },
         } => {
             let target = out.clone();
-            let (width, height) =
-                tokio::task::spawn_blocking(move || media::screen::capture(&target))
-                    .await
-                    .map_err(|e| Failure {
-                        message: e.to_string(),
-                        user_error: false,
-                    })?
-                    .map_err(|e| Failure::user(e.to_string()))?;
+            let (width, height) = blocking(move || media::screen::capture(&target)).await?;
             outln!("Captured {width}×{height} to {}.", out.display());
             Ok(())
         }
@@ -106,16 +87,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 return Err(Failure::user("--seconds must be between 0.1 and 7200"));
             }
             let target = out.clone();
-            tokio::task::spawn_blocking(move || {
+            blocking(move || {
                 let samples = media::audio::record(seconds, None)?;
                 media::audio::write_wav(&samples, &target)
             })
-            .await
-            .map_err(|e| Failure {
-                message: e.to_string(),
-                user_error: false,
-            })?
-            .map_err(|e| Failure::user(e.to_string()))?;
+            .await?;
             outln!("Recorded {seconds} s to {}.", out.display());
             Ok(())
         }
@@ -133,13 +109,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 VideoSource::Test => media::video::VideoInput::Test,
             };
             let target = out.clone();
-            tokio::task::spawn_blocking(move || media::video::record(source, seconds, &target))
-                .await
-                .map_err(|e| Failure {
-                    message: e.to_string(),
-                    user_error: false,
-                })?
-                .map_err(|e| Failure::user(e.to_string()))?;
+            blocking(move || media::video::record(source, seconds, &target)).await?;
             outln!("Recorded {seconds} s to {}.", out.display());
             Ok(())
         }
@@ -180,6 +150,22 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             out,
         } => transcript(&options, &session_id, format, out.as_deref()).await,
     }
+}
+
+/// Runs blocking work (model conversion, whisper, capture) off the async runtime; its error
+/// is the user's to fix (exit 2), a crashed task is ours (exit 1).
+async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, Failure>
+where
+    T: Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Failure {
+            message: e.to_string(),
+            user_error: false,
+        })?
+        .map_err(|e| Failure::user(e.to_string()))
 }
 
 /// Opens the app and sends warnings and errors to the audit log.
@@ -450,16 +436,11 @@ async fn transcribe(settings: &Settings, wav: &Path, json: bool) -> Result<(), F
         None => media::model::model_path(&settings.data_dir, &configured),
     };
     let wav = wav.to_path_buf();
-    let transcript = tokio::task::spawn_blocking(move || {
+    let transcript = blocking(move || {
         let samples = media::transcribe::read_wav(&wav)?;
         media::transcribe::Transcriber::load(&model)?.transcribe(&samples)
     })
-    .await
-    .map_err(|e| Failure {
-        message: e.to_string(),
-        user_error: false,
-    })?
-    .map_err(|e| Failure::user(e.to_string()))?;
+    .await?;
     if json {
         outln!("{}", output::json(&transcript));
     } else {
