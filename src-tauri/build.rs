@@ -3,8 +3,10 @@
 //! window explains what to do.
 
 /// Every command the app exposes to its UI.
-const COMMANDS: [&str; 19] = [
+const COMMANDS: [&str; 21] = [
     "app_info",
+    "start_voice",
+    "stop_voice",
     "active_session",
     "setup_info",
     "pick_resume",

@@ -5,6 +5,7 @@
 mod commands;
 mod dialogs;
 mod state;
+mod voice;
 
 fn main() {
     // Logs go to the console and to rotating JSON files in the data directory; when the
@@ -36,6 +37,8 @@ fn main() {
             commands::snapshot_images,
             commands::export_transcript,
             commands::export_report,
+            voice::start_voice,
+            voice::stop_voice,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

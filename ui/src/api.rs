@@ -189,6 +189,35 @@ pub async fn export_report(session_id: SessionId, format: &str) -> Result<Option
     .await
 }
 
+/// Turns the microphone on for a session.
+pub async fn start_voice(session_id: SessionId) -> Result<(), String> {
+    call("start_voice", &request(SessionRequest { session_id })).await
+}
+
+/// Turns the microphone off.
+pub async fn stop_voice() -> Result<(), String> {
+    call("stop_voice", &NoArgs {}).await
+}
+
+/// Calls `on_event` with every payload of `event` that decodes as `T`, for the life of the app.
+pub async fn listen<T: DeserializeOwned + 'static>(
+    event: &str,
+    on_event: impl Fn(T) + 'static,
+) -> Result<(), String> {
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |raw: JsValue| {
+        let payload =
+            js_sys::Reflect::get(&raw, &JsValue::from_str("payload")).unwrap_or(JsValue::NULL);
+        if let Ok(value) = serde_wasm_bindgen::from_value::<T>(payload) {
+            on_event(value);
+        }
+    });
+    tauri_listen(event, &handler)
+        .await
+        .map_err(|error| describe(&error))?;
+    handler.forget();
+    Ok(())
+}
+
 /// Calls `on_token` for every streamed interviewer token, for the life of the app.
 pub async fn listen_tokens(on_token: impl Fn(TokenEvent) + 'static) -> Result<(), String> {
     let handler = Closure::<dyn FnMut(JsValue)>::new(move |event: JsValue| {

@@ -52,6 +52,8 @@ pub struct Ctx {
     next_toast: StoredValue<u64>,
     /// Interviewer text streaming in for a session.
     pub streaming: RwSignal<(Option<SessionId>, String)>,
+    /// The latest turn made by voice (appended by the interview room).
+    pub voice_turn: RwSignal<Option<domain::ipc::TurnView>>,
 }
 
 impl Ctx {
@@ -94,6 +96,7 @@ pub fn App() -> impl IntoView {
         toasts: RwSignal::new(Vec::new()),
         next_toast: StoredValue::new(1),
         streaming: RwSignal::new((None, String::new())),
+        voice_turn: RwSignal::new(None),
     };
     provide_context(ctx);
     let streaming = ctx.streaming;
@@ -111,6 +114,15 @@ pub fn App() -> impl IntoView {
         if let Err(error) = result {
             ctx.error(format!("live updates are unavailable: {error}"));
         }
+        let voice_turn = ctx.voice_turn;
+        let _ = api::listen("voice-turn", move |turn: domain::ipc::TurnView| {
+            voice_turn.set(Some(turn))
+        })
+        .await;
+        let _ = api::listen("notice", move |notice: domain::ipc::Notice| {
+            ctx.toast(ToastKind::Notice, notice.to_string())
+        })
+        .await;
     });
     let info = LocalResource::new(api::app_info);
     let nav = move |page: Page, label: &'static str, id: &'static str| {

@@ -190,6 +190,184 @@ pub fn segment(samples: &[f32], pause_ms: u32) -> Vec<Utterance> {
     out
 }
 
+/// Encodes 16 kHz mono samples as 16-bit WAV bytes.
+pub fn wav_bytes(samples: &[f32]) -> Result<Vec<u8>, AudioError> {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: SAMPLE_RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let fail = |e: hound::Error| AudioError::Write {
+        path: "memory".into(),
+        cause: e.to_string(),
+    };
+    let mut cursor = std::io::Cursor::new(Vec::new());
+    {
+        let mut writer = hound::WavWriter::new(&mut cursor, spec).map_err(fail)?;
+        for s in samples {
+            writer
+                .write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)
+                .map_err(fail)?;
+        }
+        writer.finalize().map_err(fail)?;
+    }
+    Ok(cursor.into_inner())
+}
+
+/// Continuous capture that hands over each finished utterance (16 kHz mono) as soon as the
+/// speaker pauses for longer than the hangover. Runs on its own thread; stops when dropped.
+pub struct LiveCapture {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LiveCapture {
+    /// Starts capturing from the default input; `on_utterance` runs on the capture thread.
+    pub fn start(
+        pause_ms: u32,
+        mut on_utterance: impl FnMut(Vec<f32>) + Send + 'static,
+    ) -> Result<Self, AudioError> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&stop);
+        let (ready_tx, ready_rx) = mpsc::channel::<Result<(), AudioError>>();
+        let thread = std::thread::spawn(move || {
+            let host = cpal::default_host();
+            let Some(device) = host.default_input_device() else {
+                let _ = ready_tx.send(Err(AudioError::NoDevice(
+                    "the system has no default input device".into(),
+                )));
+                return;
+            };
+            let config = match device.default_input_config() {
+                Ok(config) => config,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(AudioError::NoDevice(e.to_string())));
+                    return;
+                }
+            };
+            let rate = config.sample_rate();
+            let channels = usize::from(config.channels().max(1));
+            let (sender, receiver) = mpsc::channel::<Vec<f32>>();
+            let error = |e: cpal::Error| tracing::warn!(error = %e, "audio stream error");
+            let stream = match config.sample_format() {
+                cpal::SampleFormat::F32 => device.build_input_stream(
+                    config.into(),
+                    move |d: &[f32], _: &cpal::InputCallbackInfo| {
+                        let _ = sender.send(downmix(d.iter().copied(), channels));
+                    },
+                    error,
+                    None,
+                ),
+                cpal::SampleFormat::I16 => device.build_input_stream(
+                    config.into(),
+                    move |d: &[i16], _: &cpal::InputCallbackInfo| {
+                        let _ = sender
+                            .send(downmix(d.iter().map(|s| f32::from(*s) / 32768.0), channels));
+                    },
+                    error,
+                    None,
+                ),
+                other => {
+                    let _ = ready_tx.send(Err(AudioError::Capture(format!(
+                        "unsupported sample format {other:?}"
+                    ))));
+                    return;
+                }
+            };
+            let stream = match stream.and_then(|s| s.play().map(|()| s)) {
+                Ok(stream) => stream,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(AudioError::Capture(e.to_string())));
+                    return;
+                }
+            };
+            let _ = ready_tx.send(Ok(()));
+            let frame = (rate as usize * 30 / 1000).max(1);
+            let hangover = (pause_ms as usize / 30).max(1);
+            let mut pending: Vec<f32> = Vec::new();
+            let mut speech: Vec<f32> = Vec::new();
+            // The quiet just before speech starts holds its first consonant: keep 300 ms.
+            let preroll_len = rate as usize * 3 / 10;
+            let mut preroll: std::collections::VecDeque<f32> =
+                std::collections::VecDeque::with_capacity(preroll_len + frame);
+            let (mut quiet, mut floor) = (0usize, 0.002f32);
+            let mut finish = |speech: &mut Vec<f32>| {
+                if speech.len() >= rate as usize / 4 {
+                    if let Ok(resampled) = resample(speech, rate) {
+                        on_utterance(resampled);
+                    }
+                }
+                speech.clear();
+            };
+            while !flag.load(Ordering::Relaxed) {
+                let Ok(chunk) = receiver.recv_timeout(Duration::from_millis(100)) else {
+                    continue;
+                };
+                pending.extend(chunk);
+                while pending.len() >= frame {
+                    let piece: Vec<f32> = pending.drain(..frame).collect();
+                    let energy = (piece.iter().map(|s| s * s).sum::<f32>() / frame as f32).sqrt();
+                    let threshold = (floor * 3.0).max(0.01);
+                    if energy > threshold {
+                        quiet = 0;
+                        if speech.is_empty() {
+                            speech.extend(preroll.drain(..));
+                        }
+                        speech.extend(piece);
+                    } else {
+                        floor = floor * 0.95 + energy * 0.05;
+                        if speech.is_empty() {
+                            preroll.extend(piece.iter().copied());
+                            while preroll.len() > preroll_len {
+                                preroll.pop_front();
+                            }
+                        } else {
+                            quiet += 1;
+                            speech.extend(piece);
+                            if quiet >= hangover {
+                                finish(&mut speech);
+                                quiet = 0;
+                            }
+                        }
+                    }
+                }
+            }
+            drop(stream);
+            finish(&mut speech);
+        });
+        match ready_rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(Ok(())) => Ok(Self {
+                stop,
+                thread: Some(thread),
+            }),
+            Ok(Err(error)) => Err(error),
+            Err(_) => Err(AudioError::Capture(
+                "the input device did not start within 10 s".into(),
+            )),
+        }
+    }
+
+    /// Stops capturing; a sentence in progress is handed over first.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for LiveCapture {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -42,6 +42,8 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
     let ending = RwSignal::new(false);
     let flash = RwSignal::new(false);
     let now = RwSignal::new(js_sys::Date::now());
+    let voice_on = RwSignal::new(false);
+    let voice_busy = RwSignal::new(false);
     let canvas = NodeRef::<Canvas>::new();
     let chat_list = NodeRef::<Div>::new();
 
@@ -63,6 +65,61 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
             handle.clear();
         }
     });
+
+    // Turns spoken with the microphone arrive as events.
+    Effect::new(move |_| {
+        if let Some(turn) = ctx.voice_turn.get() {
+            if turn
+                .candidate
+                .metadata
+                .get("source")
+                .and_then(|s| s.as_str())
+                == Some("voice")
+            {
+                let already = messages.with_untracked(|m| {
+                    m.iter().any(|x| {
+                        x.timestamp == turn.candidate.timestamp
+                            && x.content == turn.candidate.content
+                    })
+                });
+                if !already
+                    && session.with_untracked(|s| s.as_ref().map(|s| s.id)) == Some(session_id)
+                {
+                    messages.update(|m| {
+                        m.push(turn.candidate.clone());
+                        m.push(turn.interviewer.clone());
+                    });
+                    usage.set(turn.usage.clone());
+                    for notice in &turn.notices {
+                        ctx.toast(ToastKind::Notice, notice.to_string());
+                    }
+                }
+            }
+        }
+    });
+    on_cleanup(move || {
+        if voice_on.get_untracked() {
+            spawn_local(async move {
+                let _ = api::stop_voice().await;
+            });
+        }
+    });
+    let toggle_voice = move |_| {
+        voice_busy.set(true);
+        let on = voice_on.get_untracked();
+        spawn_local(async move {
+            let result = if on {
+                api::stop_voice().await
+            } else {
+                api::start_voice(session_id).await
+            };
+            match result {
+                Ok(()) => voice_on.set(!on),
+                Err(error) => ctx.error(format!("microphone: {error}")),
+            }
+            voice_busy.set(false);
+        });
+    };
 
     // Keep the chat scrolled to the newest message.
     Effect::new(move |_| {
@@ -243,7 +300,10 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
                 </div>
             </div>
             <div class="control-bar" id="control-bar">
-                <button class="media-toggle" id="toggle-audio" disabled title="Voice capture arrives with media support"><span class="dot audio"></span>"Audio"</button>
+                <button class="media-toggle" id="toggle-audio" class:live=move || voice_on.get() disabled=move || voice_busy.get() on:click=toggle_voice
+                    title="Answer by voice: each pause ends an answer">
+                    <span class="dot audio"></span>{move || if voice_on.get() { "Audio on" } else { "Audio" }}
+                </button>
                 <button class="media-toggle" id="toggle-video" disabled title="Video capture arrives with media support"><span class="icon video">"●"</span>"Video"</button>
                 <button class="media-toggle" id="toggle-screen" disabled title="Screen share arrives with media support"><span class="dot screen"></span>"Screen"</button>
                 <button id="snapshot" class:flash=move || flash.get() on:click=snapshot>"Snapshot"</button>

@@ -1,0 +1,157 @@
+//! Voice answers: microphone → VAD → whisper on a worker thread → a candidate turn, with the
+//! raw audio stored as `recording_NNN.wav`. Events: `capture-status`, `transcript-segment`,
+//! `voice-turn`, and the usual `interviewer-token`.
+
+use std::sync::Arc;
+
+use domain::ipc::{SessionRequest, TokenEvent, TurnView};
+use domain::{MediaType, SessionId};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter as _, Manager as _, State};
+
+use crate::state::DesktopState;
+
+/// `capture-status` event payload.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureStatus {
+    /// Whether the microphone is being captured.
+    pub audio: bool,
+}
+
+/// `transcript-segment` event payload.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranscriptSegment {
+    /// The session.
+    pub session_id: SessionId,
+    /// What was heard.
+    pub text: String,
+    /// How long transcription took.
+    pub processing_ms: u64,
+}
+
+async fn transcriber(state: &DesktopState) -> Result<Arc<media::transcribe::Transcriber>, String> {
+    let mut slot = state.transcriber.lock().await;
+    if let Some(loaded) = slot.as_ref() {
+        return Ok(Arc::clone(loaded));
+    }
+    let app = state.app()?;
+    let path = app::health::whisper_model_path(app);
+    let loaded =
+        tauri::async_runtime::spawn_blocking(move || media::transcribe::Transcriber::load(&path))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+    let loaded = Arc::new(loaded);
+    *slot = Some(Arc::clone(&loaded));
+    Ok(loaded)
+}
+
+async fn handle_utterance(
+    handle: AppHandle,
+    session_id: SessionId,
+    samples: Vec<f32>,
+) -> Result<(), String> {
+    let state = handle.state::<DesktopState>();
+    let app = state.app()?;
+    let whisper = transcriber(&state).await?;
+    let audio = samples.clone();
+    let transcript = tauri::async_runtime::spawn_blocking(move || whisper.transcribe(&audio))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    let wav = media::audio::wav_bytes(&samples).map_err(|e| e.to_string())?;
+    app.media
+        .save(session_id, MediaType::Audio, &wav)
+        .await
+        .map_err(|e| e.to_string())?;
+    let text = transcript.text.trim().to_string();
+    if text.is_empty() || text.starts_with('[') {
+        return Ok(()); // silence or noise, e.g. "[BLANK_AUDIO]"
+    }
+    let _ = handle.emit(
+        "transcript-segment",
+        TranscriptSegment {
+            session_id,
+            text: text.clone(),
+            processing_ms: transcript.processing_ms,
+        },
+    );
+    let sink = |piece: &str| {
+        let _ = handle.emit(
+            "interviewer-token",
+            TokenEvent {
+                session_id,
+                text: piece.to_string(),
+            },
+        );
+    };
+    let input = interview_core::TurnInput {
+        text: &text,
+        source: "voice",
+        whiteboard: None,
+        whiteboard_png: None,
+    };
+    let outcome = app
+        .interviews
+        .take_turn(session_id, input, Some(&sink))
+        .await
+        .map_err(|e| e.to_string())?;
+    let usage = app
+        .sessions
+        .usage(session_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = handle.emit(
+        "voice-turn",
+        TurnView {
+            candidate: outcome.candidate,
+            interviewer: outcome.interviewer,
+            notices: outcome.notices,
+            usage,
+        },
+    );
+    Ok(())
+}
+
+/// Turns the microphone on for a session: each spoken answer becomes a candidate turn.
+#[tauri::command]
+pub async fn start_voice(
+    handle: AppHandle,
+    state: State<'_, DesktopState>,
+    request: SessionRequest,
+) -> Result<(), String> {
+    // Load the model first so that a missing model is reported before anything records.
+    transcriber(&state).await?;
+    let session_id = request.session_id;
+    let callback_handle = handle.clone();
+    let capture = media::audio::LiveCapture::start(900, move |samples| {
+        let handle = callback_handle.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(error) = handle_utterance(handle.clone(), session_id, samples).await {
+                tracing::warn!(%error, operation = "voice_turn", "a spoken answer could not be used");
+                let _ = handle.emit("notice", domain::ipc::Notice::ProviderFallback { provider: "voice".into(), reason: error });
+            }
+        });
+    })
+    .map_err(|e| e.to_string())?;
+    if let Ok(mut slot) = state.voice.lock() {
+        *slot = Some(capture);
+    }
+    let _ = handle.emit("capture-status", CaptureStatus { audio: true });
+    Ok(())
+}
+
+/// Turns the microphone off (a sentence in progress is still transcribed).
+#[tauri::command]
+pub async fn stop_voice(handle: AppHandle, state: State<'_, DesktopState>) -> Result<(), String> {
+    let capture = state
+        .voice
+        .lock()
+        .map(|mut slot| slot.take())
+        .unwrap_or(None);
+    if let Some(capture) = capture {
+        let _ = tauri::async_runtime::spawn_blocking(move || capture.stop()).await;
+    }
+    let _ = handle.emit("capture-status", CaptureStatus { audio: false });
+    Ok(())
+}
