@@ -3,9 +3,11 @@
 //! window explains what to do.
 
 /// Every command the app exposes to its UI.
-const COMMANDS: [&str; 21] = [
+const COMMANDS: [&str; 23] = [
     "app_info",
     "start_voice",
+    "start_screen_share",
+    "stop_screen_share",
     "stop_voice",
     "active_session",
     "setup_info",

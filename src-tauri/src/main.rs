@@ -4,6 +4,7 @@
 
 mod commands;
 mod dialogs;
+mod screen;
 mod state;
 mod voice;
 
@@ -39,6 +40,8 @@ fn main() {
             commands::export_report,
             voice::start_voice,
             voice::stop_voice,
+            screen::start_screen_share,
+            screen::stop_screen_share,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

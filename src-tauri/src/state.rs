@@ -10,6 +10,8 @@ pub struct DesktopState {
     pub startup_error: Option<String>,
     /// The microphone capture while voice is on.
     pub voice: std::sync::Mutex<Option<media::audio::LiveCapture>>,
+    /// The periodic screen capture while sharing is on.
+    pub screen: std::sync::Mutex<Option<media::screen::ScreenShare>>,
     /// The whisper model, loaded on first use.
     pub transcriber:
         std::sync::Arc<tokio::sync::Mutex<Option<std::sync::Arc<media::transcribe::Transcriber>>>>,
@@ -35,6 +37,7 @@ impl DesktopState {
                     app: Some(app),
                     startup_error: None,
                     voice: std::sync::Mutex::new(None),
+                    screen: std::sync::Mutex::new(None),
                     transcriber: std::sync::Arc::default(),
                 }
             }
@@ -44,6 +47,7 @@ impl DesktopState {
                     app: None,
                     startup_error: Some(error.to_string()),
                     voice: std::sync::Mutex::new(None),
+                    screen: std::sync::Mutex::new(None),
                     transcriber: std::sync::Arc::default(),
                 }
             }

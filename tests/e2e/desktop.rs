@@ -578,6 +578,22 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         assert!(chat.contains("You"), "{chat}");
         shot(&client, "voice").await?;
         wait_for(&client, "#toggle-audio").await?.click().await?;
+        // Screen share stores captures of the (virtual) screen.
+        wait_for(&client, "#toggle-screen").await?.click().await?;
+        wait_for(&client, "#toggle-screen.sharing").await?;
+        let captured = || {
+            std::fs::read_dir(data.path().join("sessions"))
+                .map(|d| {
+                    d.flatten()
+                        .any(|e| e.path().join("screen/capture_001.png").exists())
+                })
+                .unwrap_or(false)
+        };
+        assert!(
+            wait_until(Duration::from_secs(15), captured),
+            "a screen capture is stored"
+        );
+        wait_for(&client, "#toggle-screen").await?.click().await?;
         Ok::<(), CmdError>(())
     }
     .await;

@@ -194,6 +194,20 @@ pub async fn start_voice(session_id: SessionId) -> Result<(), String> {
     call("start_voice", &request(SessionRequest { session_id })).await
 }
 
+/// Starts sharing the screen (a capture every few seconds).
+pub async fn start_screen_share(session_id: SessionId) -> Result<(), String> {
+    call(
+        "start_screen_share",
+        &request(SessionRequest { session_id }),
+    )
+    .await
+}
+
+/// Stops sharing the screen.
+pub async fn stop_screen_share() -> Result<(), String> {
+    call("stop_screen_share", &NoArgs {}).await
+}
+
 /// Turns the microphone off.
 pub async fn stop_voice() -> Result<(), String> {
     call("stop_voice", &NoArgs {}).await

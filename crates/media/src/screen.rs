@@ -32,3 +32,79 @@ pub fn capture(out: &Path) -> Result<(u32, u32), ScreenError> {
         })?;
     Ok(size)
 }
+
+/// Periodic screen snapshots on their own thread: every `interval` the first monitor is
+/// captured and, when it changed since the last capture, handed over as PNG bytes.
+pub struct ScreenShare {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ScreenShare {
+    /// Starts sharing; fails at once if no screen can be captured.
+    pub fn start(
+        interval: std::time::Duration,
+        mut on_capture: impl FnMut(Vec<u8>) + Send + 'static,
+    ) -> Result<Self, ScreenError> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        // Probe once so that "no screen" is reported to the caller, not lost in a thread.
+        let monitors =
+            xcap::Monitor::all().map_err(|error| ScreenError::NoScreen(error.to_string()))?;
+        if monitors.is_empty() {
+            return Err(ScreenError::NoScreen("no monitor found".into()));
+        }
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = std::sync::Arc::clone(&stop);
+        let thread = std::thread::spawn(move || {
+            let mut last: Option<u64> = None;
+            while !flag.load(Ordering::Relaxed) {
+                if let Some((hash, png)) = capture_png() {
+                    if last != Some(hash) {
+                        last = Some(hash);
+                        on_capture(png);
+                    }
+                }
+                let started = std::time::Instant::now();
+                while started.elapsed() < interval && !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+            }
+        });
+        Ok(Self {
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// Stops sharing.
+    pub fn stop(mut self) {
+        self.halt();
+    }
+
+    fn halt(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for ScreenShare {
+    fn drop(&mut self) {
+        self.halt();
+    }
+}
+
+/// Captures the first monitor: a hash of its pixels and the PNG bytes.
+fn capture_png() -> Option<(u64, Vec<u8>)> {
+    use std::hash::{Hash as _, Hasher as _};
+    let monitor = xcap::Monitor::all().ok()?.into_iter().next()?;
+    let image = monitor.capture_image().ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    image.as_raw().hash(&mut hasher);
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, xcap::image::ImageFormat::Png)
+        .ok()?;
+    Some((hasher.finish(), png.into_inner()))
+}

@@ -43,6 +43,7 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
     let flash = RwSignal::new(false);
     let now = RwSignal::new(js_sys::Date::now());
     let voice_on = RwSignal::new(false);
+    let screen_on = RwSignal::new(false);
     let voice_busy = RwSignal::new(false);
     let canvas = NodeRef::<Canvas>::new();
     let chat_list = NodeRef::<Div>::new();
@@ -97,7 +98,26 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
             }
         }
     });
+    let toggle_screen = move |_| {
+        let on = screen_on.get_untracked();
+        spawn_local(async move {
+            let result = if on {
+                api::stop_screen_share().await
+            } else {
+                api::start_screen_share(session_id).await
+            };
+            match result {
+                Ok(()) => screen_on.set(!on),
+                Err(error) => ctx.error(format!("screen share: {error}")),
+            }
+        });
+    };
     on_cleanup(move || {
+        if screen_on.get_untracked() {
+            spawn_local(async move {
+                let _ = api::stop_screen_share().await;
+            });
+        }
         if voice_on.get_untracked() {
             spawn_local(async move {
                 let _ = api::stop_voice().await;
@@ -305,7 +325,10 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
                     <span class="dot audio"></span>{move || if voice_on.get() { "Audio on" } else { "Audio" }}
                 </button>
                 <button class="media-toggle" id="toggle-video" disabled title="Video capture arrives with media support"><span class="icon video">"●"</span>"Video"</button>
-                <button class="media-toggle" id="toggle-screen" disabled title="Screen share arrives with media support"><span class="dot screen"></span>"Screen"</button>
+                <button class="media-toggle" id="toggle-screen" class:sharing=move || screen_on.get() on:click=toggle_screen
+                    title="Share your screen: a snapshot every few seconds">
+                    <span class="dot screen"></span>{move || if screen_on.get() { "Sharing" } else { "Screen" }}
+                </button>
                 <button id="snapshot" class:flash=move || flash.get() on:click=snapshot>"Snapshot"</button>
                 <button id="pause" on:click=toggle_pause>{move || if paused() { "Resume" } else { "Pause" }}</button>
                 <button id="end" class="danger" on:click=move |_| confirm_end.set(true)>"End interview"</button>
