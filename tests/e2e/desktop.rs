@@ -485,45 +485,6 @@ async fn killed_mid_interview_the_app_offers_to_resume_with_everything() {
     after.expect("the session resumes with every message and the whiteboard");
 }
 
-/// A PulseAudio daemon with a null sink whose monitor is the default microphone.
-struct Pulse {
-    runtime: tempfile::TempDir,
-}
-
-impl Pulse {
-    fn start() -> Self {
-        let runtime = tempfile::tempdir().expect("runtime dir");
-        let status = std::process::Command::new("pulseaudio")
-            .env("XDG_RUNTIME_DIR", runtime.path())
-            .args([
-                "-n",
-                "-D",
-                "--exit-idle-time=-1",
-                "--load=module-native-protocol-unix",
-                "--load=module-null-sink sink_name=vsink",
-            ])
-            .stderr(std::process::Stdio::null())
-            .status()
-            .expect("pulseaudio");
-        assert!(status.success());
-        let socket = runtime.path().join("pulse/native");
-        assert!(
-            wait_until(Duration::from_secs(10), || socket.exists()),
-            "pulseaudio socket"
-        );
-        Self { runtime }
-    }
-}
-
-impl Drop for Pulse {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("pulseaudio")
-            .env("XDG_RUNTIME_DIR", self.runtime.path())
-            .arg("--kill")
-            .status();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spoken_answers_become_turns_with_their_recordings() {
     let _serial = SERIAL.lock().await;
@@ -546,7 +507,7 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         .expect("espeak-ng");
     assert!(spoken.success());
 
-    let pulse = Pulse::start();
+    let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
     let display = VirtualDisplay::start().expect("virtual display");
     let driver = Driver::start(
         &display,
@@ -564,13 +525,7 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         wait_for(&client, "#toggle-audio").await?.click().await?;
         wait_for(&client, "#toggle-audio.live").await?;
         tokio::time::sleep(Duration::from_millis(800)).await;
-        let played = std::process::Command::new("paplay")
-            .env("XDG_RUNTIME_DIR", pulse.runtime.path())
-            .args(["--latency-msec=20", "-d", "vsink"])
-            .arg(&speech)
-            .status()
-            .expect("paplay");
-        assert!(played.success());
+        pulse.play(&speech).expect("play into the null sink");
         let chat = wait_text(&client, "#chat-list", |t| {
             t.to_lowercase().contains("software engineer")
         })

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 
+pub mod audio;
 pub mod desktop;
 pub mod fake_llm;
 

@@ -218,8 +218,7 @@ pub fn wav_bytes(samples: &[f32]) -> Result<Vec<u8>, AudioError> {
 /// Continuous capture that hands over each finished utterance (16 kHz mono) as soon as the
 /// speaker pauses for longer than the hangover. Runs on its own thread; stops when dropped.
 pub struct LiveCapture {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _worker: crate::worker::Worker,
 }
 
 impl LiveCapture {
@@ -228,11 +227,8 @@ impl LiveCapture {
         pause_ms: u32,
         mut on_utterance: impl FnMut(Vec<f32>) + Send + 'static,
     ) -> Result<Self, AudioError> {
-        use std::sync::atomic::{AtomicBool, Ordering};
-        let stop = std::sync::Arc::new(AtomicBool::new(false));
-        let flag = std::sync::Arc::clone(&stop);
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), AudioError>>();
-        let thread = std::thread::spawn(move || {
+        let worker = crate::worker::Worker::spawn(move |flag| {
             let host = cpal::default_host();
             let Some(device) = host.default_input_device() else {
                 let _ = ready_tx.send(Err(AudioError::NoDevice(
@@ -301,7 +297,7 @@ impl LiveCapture {
                 }
                 speech.clear();
             };
-            while !flag.load(Ordering::Relaxed) {
+            while !flag.raised() {
                 let Ok(chunk) = receiver.recv_timeout(Duration::from_millis(100)) else {
                     continue;
                 };
@@ -338,10 +334,7 @@ impl LiveCapture {
             finish(&mut speech);
         });
         match ready_rx.recv_timeout(Duration::from_secs(10)) {
-            Ok(Ok(())) => Ok(Self {
-                stop,
-                thread: Some(thread),
-            }),
+            Ok(Ok(())) => Ok(Self { _worker: worker }),
             Ok(Err(error)) => Err(error),
             Err(_) => Err(AudioError::Capture(
                 "the input device did not start within 10 s".into(),
@@ -349,22 +342,9 @@ impl LiveCapture {
         }
     }
 
-    /// Stops capturing; a sentence in progress is handed over first.
-    pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for LiveCapture {
-    fn drop(&mut self) {
-        self.halt();
+    /// Stops capturing (also on drop); a sentence in progress is handed over first.
+    pub fn stop(self) {
+        drop(self._worker);
     }
 }
 

@@ -10,6 +10,7 @@ pub mod model;
 pub mod screen;
 pub mod transcribe;
 pub mod video;
+mod worker;
 
 use thiserror::Error;
 

@@ -36,8 +36,7 @@ pub fn capture(out: &Path) -> Result<(u32, u32), ScreenError> {
 /// Periodic screen snapshots on their own thread: every `interval` the first monitor is
 /// captured and, when it changed since the last capture, handed over as PNG bytes.
 pub struct ScreenShare {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _worker: crate::worker::Worker,
 }
 
 impl ScreenShare {
@@ -46,18 +45,15 @@ impl ScreenShare {
         interval: std::time::Duration,
         mut on_capture: impl FnMut(Vec<u8>) + Send + 'static,
     ) -> Result<Self, ScreenError> {
-        use std::sync::atomic::{AtomicBool, Ordering};
         // Probe once so that "no screen" is reported to the caller, not lost in a thread.
         let monitors =
             xcap::Monitor::all().map_err(|error| ScreenError::NoScreen(error.to_string()))?;
         if monitors.is_empty() {
             return Err(ScreenError::NoScreen("no monitor found".into()));
         }
-        let stop = std::sync::Arc::new(AtomicBool::new(false));
-        let flag = std::sync::Arc::clone(&stop);
-        let thread = std::thread::spawn(move || {
+        let worker = crate::worker::Worker::spawn(move |flag| {
             let mut last: Option<u64> = None;
-            while !flag.load(Ordering::Relaxed) {
+            while !flag.raised() {
                 if let Some((hash, png)) = capture_png() {
                     if last != Some(hash) {
                         last = Some(hash);
@@ -65,33 +61,17 @@ impl ScreenShare {
                     }
                 }
                 let started = std::time::Instant::now();
-                while started.elapsed() < interval && !flag.load(Ordering::Relaxed) {
+                while started.elapsed() < interval && !flag.raised() {
                     std::thread::sleep(std::time::Duration::from_millis(100));
                 }
             }
         });
-        Ok(Self {
-            stop,
-            thread: Some(thread),
-        })
+        Ok(Self { _worker: worker })
     }
 
-    /// Stops sharing.
-    pub fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for ScreenShare {
-    fn drop(&mut self) {
-        self.halt();
+    /// Stops sharing (also on drop).
+    pub fn stop(self) {
+        drop(self._worker);
     }
 }
 

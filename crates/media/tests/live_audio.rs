@@ -9,53 +9,6 @@ use std::time::Duration;
 use media::model::{convert_dir, fetch_package, CATALOG};
 use media::transcribe::Transcriber;
 
-struct Pulse {
-    runtime: tempfile::TempDir,
-}
-
-impl Pulse {
-    fn start() -> Self {
-        let runtime = tempfile::tempdir().expect("runtime dir");
-        let status = Command::new("pulseaudio")
-            .env("XDG_RUNTIME_DIR", runtime.path())
-            .args([
-                "-n",
-                "-D",
-                "--exit-idle-time=-1",
-                "--load=module-native-protocol-unix",
-                "--load=module-null-sink sink_name=vsink",
-            ])
-            .status()
-            .expect("pulseaudio (apt install pulseaudio)");
-        assert!(status.success(), "pulseaudio started");
-        let socket = runtime.path().join("pulse/native");
-        assert!(
-            testkit::desktop::wait_until(Duration::from_secs(10), || socket.exists()),
-            "pulseaudio socket"
-        );
-        Self { runtime }
-    }
-
-    fn play(&self, wav: &Path) {
-        let status = Command::new("paplay")
-            .env("XDG_RUNTIME_DIR", self.runtime.path())
-            .args(["--latency-msec=20", "-d", "vsink"])
-            .arg(wav)
-            .status()
-            .expect("paplay");
-        assert!(status.success());
-    }
-}
-
-impl Drop for Pulse {
-    fn drop(&mut self) {
-        let _ = Command::new("pulseaudio")
-            .env("XDG_RUNTIME_DIR", self.runtime.path())
-            .arg("--kill")
-            .status();
-    }
-}
-
 fn model(dir: &Path) -> PathBuf {
     let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
         .map(PathBuf::from)
@@ -71,7 +24,7 @@ fn model(dir: &Path) -> PathBuf {
 fn speech_played_into_a_virtual_device_is_captured_segmented_and_transcribed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model = model(dir.path());
-    let pulse = Pulse::start();
+    let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
     std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
     let speech = dir.path().join("speech.wav");
     let spoken = Command::new("espeak-ng")
@@ -84,7 +37,7 @@ fn speech_played_into_a_virtual_device_is_captured_segmented_and_transcribed() {
 
     let recorder = std::thread::spawn(|| media::audio::record(7.0, None));
     std::thread::sleep(Duration::from_millis(1500));
-    pulse.play(&speech);
+    pulse.play(&speech).expect("play into the null sink");
     let samples = recorder
         .join()
         .expect("recorder thread")

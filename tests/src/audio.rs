@@ -1,0 +1,66 @@
+//! A virtual microphone: a private PulseAudio daemon with a null sink, whose monitor is the
+//! default input for processes sharing its `XDG_RUNTIME_DIR`.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use crate::desktop::wait_until;
+
+/// A running PulseAudio daemon, killed when dropped.
+#[derive(Debug)]
+pub struct Pulse {
+    /// Its runtime directory (give it to recorders as `XDG_RUNTIME_DIR`).
+    pub runtime: tempfile::TempDir,
+}
+
+impl Pulse {
+    /// Starts the daemon with a null sink named `vsink`.
+    pub fn start() -> Result<Self, String> {
+        let runtime = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let status = Command::new("pulseaudio")
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .args([
+                "-n",
+                "-D",
+                "--exit-idle-time=-1",
+                "--load=module-native-protocol-unix",
+                "--load=module-null-sink sink_name=vsink",
+            ])
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot start pulseaudio (apt install pulseaudio): {e}"))?;
+        if !status.success() {
+            return Err(format!("pulseaudio exited with {status}"));
+        }
+        let socket = runtime.path().join("pulse/native");
+        if !wait_until(Duration::from_secs(10), || socket.exists()) {
+            return Err("pulseaudio did not open its socket".into());
+        }
+        Ok(Self { runtime })
+    }
+
+    /// Plays a WAV file into the null sink (the virtual microphone hears it).
+    pub fn play(&self, wav: &Path) -> Result<(), String> {
+        let status = Command::new("paplay")
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .args(["--latency-msec=20", "-d", "vsink"])
+            .arg(wav)
+            .status()
+            .map_err(|e| format!("cannot run paplay: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("paplay exited with {status}"))
+        }
+    }
+}
+
+impl Drop for Pulse {
+    fn drop(&mut self) {
+        let _ = Command::new("pulseaudio")
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .arg("--kill")
+            .status();
+    }
+}
