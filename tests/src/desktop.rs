@@ -7,12 +7,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A child process killed when dropped.
+/// A child process stopped when dropped: asked politely first (SIGTERM, so servers such as
+/// Xvfb remove their lock files and sockets), killed if it is still running after 2 s.
 #[derive(Debug)]
 pub struct Guard(Child);
 
 impl Drop for Guard {
     fn drop(&mut self) {
+        let asked = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if asked
+            && wait_until(Duration::from_secs(2), || {
+                matches!(self.0.try_wait(), Ok(Some(_)))
+            })
+        {
+            return;
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -27,40 +40,54 @@ pub struct VirtualDisplay {
 }
 
 impl VirtualDisplay {
-    /// Starts Xvfb on the first free display number from 90 and waits for its socket.
+    /// Starts Xvfb on a display number it finds free itself (`-displayfd`, which also clears
+    /// lock files left by servers that died) and waits until it is listening.
     pub fn start() -> Result<Self, String> {
-        for number in 90..140 {
-            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
-            let lock = PathBuf::from(format!("/tmp/.X{number}-lock"));
-            if socket.exists() || lock.exists() {
-                continue;
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|error| format!("cannot start Xvfb (install the xvfb package): {error}"))?;
+        let stdout = child.stdout.take();
+        let process = Guard(child);
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            if let Some(stdout) = stdout {
+                let _ =
+                    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
             }
-            let name = format!(":{number}");
-            let child = Command::new("Xvfb")
-                .args([
-                    name.as_str(),
-                    "-screen",
-                    "0",
-                    "1280x800x24",
-                    "-nolisten",
-                    "tcp",
-                    "-noreset",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .map_err(|error| {
-                    format!("cannot start Xvfb (install the xvfb package): {error}")
-                })?;
-            let process = Guard(child);
-            if wait_until(Duration::from_secs(10), || socket.exists()) {
-                return Ok(Self {
-                    name,
-                    _process: process,
-                });
-            }
+            let _ = sender.send(line);
+        });
+        let line = receiver
+            .recv_timeout(Duration::from_secs(20))
+            .map_err(|_| "Xvfb did not report a display within 20 s".to_string())?;
+        let number: u32 = line
+            .trim()
+            .parse()
+            .map_err(|_| format!("Xvfb exited without a display (it printed {line:?})"))?;
+        let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+        let listening = wait_until(Duration::from_secs(10), || {
+            std::os::unix::net::UnixStream::connect(&socket).is_ok()
+        });
+        if !listening {
+            return Err(format!("Xvfb on :{number} does not accept connections"));
         }
-        Err("no free X display number between :90 and :139".into())
+        Ok(Self {
+            name: format!(":{number}"),
+            _process: process,
+        })
     }
 }
 
