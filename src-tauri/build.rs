@@ -3,8 +3,11 @@
 //! window explains what to do.
 
 /// Every command the app exposes to its UI.
-const COMMANDS: [&str; 23] = [
+const COMMANDS: [&str; 26] = [
     "app_info",
+    "connect_compatible",
+    "start_video",
+    "stop_video",
     "start_voice",
     "start_screen_share",
     "stop_screen_share",

@@ -3,9 +3,9 @@
 
 use base64::Engine as _;
 use domain::ipc::{
-    AppInfo, ExportRequest, ListSessionsRequest, ProgressPoint, ProviderStatus, SaveBoardRequest,
-    SendRequest, SessionDetail, SessionPage, SessionRequest, SessionView, SetupInfo,
-    SnapshotRequest, StartRequest, TokenEvent, TurnView,
+    AppInfo, CompatibleRequest, CompatibleServerView, ExportRequest, ListSessionsRequest,
+    ProgressPoint, ProviderStatus, SaveBoardRequest, SendRequest, SessionDetail, SessionPage,
+    SessionRequest, SessionView, SetupInfo, SnapshotRequest, StartRequest, TokenEvent, TurnView,
 };
 use domain::{EvaluationReport, MediaFile, Page, ResumeData, Session};
 use interview_core::export::{self, ReportFormat, TranscriptFormat};
@@ -42,18 +42,25 @@ pub fn app_info(state: State<'_, DesktopState>) -> AppInfo {
 pub async fn setup_info(state: State<'_, DesktopState>) -> Answer<SetupInfo> {
     let app = state.app()?;
     let ai = &app.settings.config.ai;
+    let server = app.compatible_server();
+    let compatible_model = server.as_ref().map(|s| s.model.clone()).unwrap_or_default();
     let providers = [
         ("offline", ai::OFFLINE_MODEL),
         ("openai", ai.openai.model.as_str()),
         ("anthropic", ai.anthropic.model.as_str()),
+        (::ai::llm::COMPATIBLE_PROVIDER, compatible_model.as_str()),
     ]
     .into_iter()
     .map(|(name, model)| {
         let available = name == "offline" || app.providers.has(name);
-        let detail = match (name, available) {
-            ("offline", _) => "built in, no key needed".to_string(),
-            (_, true) => "key found in the environment".to_string(),
-            ("openai", false) => {
+        let detail = match (name, available, &server) {
+            ("offline", _, _) => "built in, no key needed".to_string(),
+            ("compatible", true, Some(server)) => format!("connected to {}", server.url),
+            ("compatible", _, _) => {
+                "Ollama, llama.cpp or any OpenAI-compatible server: enter its URL".to_string()
+            }
+            (_, true, _) => "key found in the environment".to_string(),
+            ("openai", false, _) => {
                 "set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)".to_string()
             }
             _ => "set ANTHROPIC_API_KEY".to_string(),
@@ -80,6 +87,11 @@ pub async fn setup_info(state: State<'_, DesktopState>) -> Answer<SetupInfo> {
             .iter()
             .map(|p| p.title.to_string())
             .collect(),
+        compatible: server.map(|server| CompatibleServerView {
+            url: server.url,
+            model: server.model,
+            models: Vec::new(),
+        }),
     })
 }
 
@@ -211,12 +223,35 @@ pub async fn resume_session(
         .map_err(text)
 }
 
+/// Connects to an OpenAI-compatible server (checks it answers with a model list) and makes
+/// it available as the `compatible` provider.
+#[tauri::command]
+pub async fn connect_compatible(
+    state: State<'_, DesktopState>,
+    request: CompatibleRequest,
+) -> Answer<CompatibleServerView> {
+    let (server, models) = state
+        .app()?
+        .connect_compatible(&request.url, request.model.as_deref())
+        .await
+        .map_err(text)?;
+    Ok(CompatibleServerView {
+        url: server.url,
+        model: server.model,
+        models,
+    })
+}
+
 /// Ends a session and returns its report.
 #[tauri::command]
 pub async fn end_session(
     state: State<'_, DesktopState>,
     request: SessionRequest,
 ) -> Answer<EvaluationReport> {
+    // A video still recording belongs to the interview: finish and store it first.
+    if let Err(error) = crate::video::finish_video(&state).await {
+        tracing::warn!(%error, operation = "stop_video", "the video could not be finished");
+    }
     state
         .app()?
         .sessions

@@ -6,6 +6,7 @@ mod commands;
 mod dialogs;
 mod screen;
 mod state;
+mod video;
 mod voice;
 
 fn main() {
@@ -21,6 +22,7 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::setup_info,
+            commands::connect_compatible,
             commands::active_session,
             commands::pick_resume,
             commands::save_resume,
@@ -42,10 +44,23 @@ fn main() {
             voice::stop_voice,
             screen::start_screen_share,
             screen::stop_screen_share,
+            video::start_video,
+            video::stop_video,
         ])
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!("mockint-desktop: cannot start the window: {error}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                // A video being recorded is finished and stored so that it plays.
+                let state = tauri::Manager::state::<state::DesktopState>(handle);
+                if let Err(error) = tauri::async_runtime::block_on(video::finish_video(&state)) {
+                    tracing::warn!(%error, operation = "stop_video", "the video could not be finished on exit");
+                }
+            }
+        }),
+        Err(error) => {
+            eprintln!("mockint-desktop: cannot start the window: {error}");
+            std::process::exit(1);
+        }
     }
 }

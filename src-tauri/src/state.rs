@@ -12,6 +12,8 @@ pub struct DesktopState {
     pub voice: std::sync::Mutex<Option<media::audio::LiveCapture>>,
     /// The periodic screen capture while sharing is on.
     pub screen: std::sync::Mutex<Option<media::screen::ScreenShare>>,
+    /// The video recording while video is on.
+    pub video: std::sync::Mutex<Option<crate::video::ActiveVideo>>,
     /// The whisper model, loaded on first use.
     pub transcriber:
         std::sync::Arc<tokio::sync::Mutex<Option<std::sync::Arc<media::transcribe::Transcriber>>>>,
@@ -38,6 +40,7 @@ impl DesktopState {
                     startup_error: None,
                     voice: std::sync::Mutex::new(None),
                     screen: std::sync::Mutex::new(None),
+                    video: std::sync::Mutex::new(None),
                     transcriber: std::sync::Arc::default(),
                 }
             }
@@ -48,6 +51,7 @@ impl DesktopState {
                     startup_error: Some(error.to_string()),
                     voice: std::sync::Mutex::new(None),
                     screen: std::sync::Mutex::new(None),
+                    video: std::sync::Mutex::new(None),
                     transcriber: std::sync::Arc::default(),
                 }
             }

@@ -549,14 +549,129 @@ async fn spoken_answers_become_turns_with_their_recordings() {
             "a screen capture is stored"
         );
         wait_for(&client, "#toggle-screen").await?.click().await?;
+
+        // Video: there is no camera here, which is said plainly; the screen records instead.
+        wait_for(&client, "#toggle-video").await?.click().await?;
+        wait_text(&client, ".toasts", |t| t.contains("no camera found")).await?;
+        wait_for(&client, "#video-source")
+            .await?
+            .select_by_value("screen")
+            .await?;
+        wait_for(&client, "#toggle-video").await?.click().await?;
+        wait_for(&client, "#toggle-video.recording").await?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        wait_for(&client, "#toggle-video").await?.click().await?;
+        wait_for(&client, "#toggle-video:not(.recording)").await?;
+        // A second recording is still running when the interview ends: ending stores it.
+        wait_for(&client, "#toggle-video").await?.click().await?;
+        wait_for(&client, "#toggle-video.recording").await?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        wait_for(&client, "#end").await?.click().await?;
+        wait_for(&client, "#confirm-end-yes").await?.click().await?;
+        wait_for(&client, "#overall-score").await?;
         Ok::<(), CmdError>(())
     }
     .await;
     let _ = client.close().await;
     outcome.expect("a spoken answer appears as a turn");
+    let session_dir = std::fs::read_dir(data.path().join("sessions"))
+        .expect("sessions")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.join("audio").exists())
+        .expect("the session's folder");
+    for video in ["video/interview.mp4", "video/interview_002.mp4"] {
+        let probe = std::process::Command::new("ffprobe")
+            .args([
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=codec_name:format=duration",
+                "-of",
+                "default=nw=1",
+            ])
+            .arg(session_dir.join(video))
+            .output()
+            .expect("ffprobe");
+        let report = String::from_utf8_lossy(&probe.stdout);
+        assert!(
+            probe.status.success() && report.contains("codec_name=h264"),
+            "{video}: {report}"
+        );
+        let seconds: f64 = report
+            .lines()
+            .find_map(|l| l.strip_prefix("duration="))
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(0.0);
+        assert!(seconds >= 1.0, "{video} lasts {seconds} s");
+    }
     let recorded = std::fs::read_dir(data.path().join("sessions"))
         .expect("sessions")
         .flatten()
         .any(|e| e.path().join("audio/recording_001.wav").exists());
     assert!(recorded, "the raw audio is stored as recording_001.wav");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview() {
+    let _serial = SERIAL.lock().await;
+    let binary = desktop_binary().expect("desktop binary");
+    let data = tempfile::tempdir().expect("temp dir");
+    let server = testkit::fake_llm::FakeLlm::start().await;
+    let display = VirtualDisplay::start().expect("virtual display");
+    {
+        let driver = Driver::start(&display, &[("DATA_DIR", data.path())]).expect("tauri-driver");
+        let client = session(&driver, &binary).await;
+        let outcome = async {
+            let url = wait_for(&client, "#server-url").await?;
+            // A bad URL is refused with the reason.
+            url.send_keys("ftp://example.org/v1").await?;
+            wait_for(&client, "#connect-server").await?.click().await?;
+            wait_text(&client, ".toasts", |t| t.contains("http:// or https://")).await?;
+            url.clear().await?;
+            url.send_keys(&server.openai_url()).await?;
+            wait_for(&client, "#connect-server").await?.click().await?;
+            wait_text(&client, ".toasts", |t| t.contains("Connected to")).await?;
+            wait_for(&client, "#provider-compatible:checked").await?;
+            let model = wait_for(&client, "#model").await?.prop("value").await?;
+            assert_eq!(model.as_deref(), Some(testkit::fake_llm::MODELS[0]));
+            wait_for(&client, "#start").await?.click().await?;
+            wait_for(&client, "#chat-input").await?;
+            send(&client, "I would start by agreeing on the requirements.").await?;
+            wait_text(&client, "#chat-list", |t| {
+                t.contains(testkit::fake_llm::DEFAULT_REPLY)
+            })
+            .await?;
+            Ok::<(), CmdError>(())
+        }
+        .await;
+        let _ = client.close().await;
+        outcome.expect("an interview with the compatible server");
+    }
+    let chats: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/chat/completions")
+        .collect();
+    assert!(!chats.is_empty(), "the interviewer asked the server");
+    for chat in &chats {
+        assert_eq!(chat.body["model"], testkit::fake_llm::MODELS[0]);
+        assert_eq!(chat.header("authorization"), None, "no key is sent to it");
+    }
+    // The choice is remembered: after a restart the provider is still there.
+    let driver = Driver::start(&display, &[("DATA_DIR", data.path())]).expect("tauri-driver");
+    let client = session(&driver, &binary).await;
+    let remembered = async {
+        let expected = format!("connected to {}", server.openai_url());
+        wait_text(&client, "#providers", |t| t.contains(&expected)).await?;
+        let enabled = wait_for(&client, "#provider-compatible")
+            .await?
+            .is_enabled()
+            .await?;
+        assert!(enabled);
+        Ok::<(), CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    remembered.expect("the server is remembered");
 }

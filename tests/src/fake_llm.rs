@@ -90,6 +90,8 @@ pub struct FakeLlm {
 
 /// The answer used when the script is empty.
 pub const DEFAULT_REPLY: &str = "Interesting. How would that hold up at ten times the traffic?";
+/// The models `GET /v1/models` lists.
+pub const MODELS: [&str; 2] = ["local-llama", "local-mistral"];
 /// The usage reported with [`DEFAULT_REPLY`].
 pub const DEFAULT_USAGE: (u32, u32) = (1200, 60);
 
@@ -144,6 +146,11 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
     let mut reader = BufReader::new(stream);
     let mut request_line = String::new();
     reader.read_line(&mut request_line).await?;
+    let method = request_line
+        .split_whitespace()
+        .next()
+        .unwrap_or("GET")
+        .to_string();
     let path = request_line
         .split_whitespace()
         .nth(1)
@@ -180,12 +187,30 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
             body,
             at: Instant::now(),
         });
-        state.script.pop_front().unwrap_or(Reply::Text {
-            content: DEFAULT_REPLY.to_string(),
-            usage: Some(DEFAULT_USAGE),
-        })
+        let listing = method == "GET" && path.ends_with("/models");
+        let scripted_failure = matches!(
+            state.script.front(),
+            Some(Reply::Status { .. } | Reply::Error { .. } | Reply::Hang(_))
+        );
+        if listing && !scripted_failure {
+            None
+        } else {
+            Some(state.script.pop_front().unwrap_or(Reply::Text {
+                content: DEFAULT_REPLY.to_string(),
+                usage: Some(DEFAULT_USAGE),
+            }))
+        }
     };
     let mut stream = reader.into_inner();
+    let Some(reply) = reply else {
+        // The model list, as OpenAI and compatible servers answer `GET /v1/models`.
+        let body = serde_json::json!({"object": "list", "data": MODELS.iter().map(|id| serde_json::json!({"id": id, "object": "model", "created": 1, "owned_by": "test"})).collect::<Vec<_>>()}).to_string();
+        let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body.as_bytes()).await?;
+        stream.flush().await?;
+        return Ok(());
+    };
     let anthropic = path.ends_with("/messages");
     match reply {
         Reply::Status { code, retry_after } => {

@@ -2,9 +2,9 @@
 //! (`window.__TAURI__.event.listen`). Every failure comes back as a readable message.
 
 use domain::ipc::{
-    AppInfo, ExportRequest, ListSessionsRequest, ProgressPoint, SaveBoardRequest, SendRequest,
-    SessionDetail, SessionPage, SessionRequest, SessionView, SetupInfo, SnapshotRequest,
-    StartRequest, TokenEvent, TurnView,
+    AppInfo, CompatibleRequest, CompatibleServerView, ExportRequest, ListSessionsRequest,
+    ProgressPoint, SaveBoardRequest, SendRequest, SessionDetail, SessionPage, SessionRequest,
+    SessionView, SetupInfo, SnapshotRequest, StartRequest, TokenEvent, TurnView, VideoRequest,
 };
 use domain::{EvaluationReport, MediaFile, ResumeData, Session, SessionId, Whiteboard};
 use serde::de::DeserializeOwned;
@@ -66,6 +66,18 @@ pub async fn app_info() -> Result<AppInfo, String> {
 /// Providers, saved resume and problems for the setup page.
 pub async fn setup_info() -> Result<SetupInfo, String> {
     call("setup_info", &NoArgs {}).await
+}
+
+/// Connects to an OpenAI-compatible server.
+pub async fn connect_compatible(
+    url: String,
+    model: Option<String>,
+) -> Result<CompatibleServerView, String> {
+    call(
+        "connect_compatible",
+        &request(CompatibleRequest { url, model }),
+    )
+    .await
 }
 
 /// The newest unfinished session, if any.
@@ -206,6 +218,23 @@ pub async fn start_screen_share(session_id: SessionId) -> Result<(), String> {
 /// Stops sharing the screen.
 pub async fn stop_screen_share() -> Result<(), String> {
     call("stop_screen_share", &NoArgs {}).await
+}
+
+/// Starts recording video (`camera` or `screen`) for a session.
+pub async fn start_video(session_id: SessionId, source: &str) -> Result<(), String> {
+    call(
+        "start_video",
+        &request(VideoRequest {
+            session_id,
+            source: source.into(),
+        }),
+    )
+    .await
+}
+
+/// Stops recording video and stores it with the session.
+pub async fn stop_video() -> Result<(), String> {
+    call("stop_video", &NoArgs {}).await
 }
 
 /// Turns the microphone off.

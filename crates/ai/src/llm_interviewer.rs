@@ -3,7 +3,7 @@
 //! memory. Sessions whose provider is `offline` (or unknown) go to the offline interviewer.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use domain::{
@@ -22,10 +22,11 @@ use crate::{OfflineInterviewer, RubricEvaluator};
 /// Messages kept verbatim in the prompt; older ones are replaced by the rubric notes.
 const MEMORY_MESSAGES: usize = 24;
 
-/// The configured providers, by name, with their pricing.
+/// The configured providers, by name, with their pricing. Clones share the provider list, so
+/// a provider added while the app runs (an OpenAI-compatible server) is seen everywhere.
 #[derive(Clone, Default)]
 pub struct Providers {
-    models: BTreeMap<&'static str, Arc<dyn ChatModel>>,
+    models: Arc<RwLock<BTreeMap<&'static str, Arc<dyn ChatModel>>>>,
     pricing: Pricing,
 }
 
@@ -33,20 +34,34 @@ impl Providers {
     /// No providers: everything runs offline.
     pub fn new(pricing: Pricing) -> Self {
         Self {
-            models: BTreeMap::new(),
+            models: Arc::default(),
             pricing,
         }
     }
 
     /// Adds a provider.
-    pub fn with(mut self, model: Arc<dyn ChatModel>) -> Self {
-        self.models.insert(model.provider(), model);
+    pub fn with(self, model: Arc<dyn ChatModel>) -> Self {
+        self.register(model);
         self
+    }
+
+    /// Adds or replaces a provider for every clone of this list.
+    pub fn register(&self, model: Arc<dyn ChatModel>) {
+        if let Ok(mut models) = self.models.write() {
+            models.insert(model.provider(), model);
+        }
     }
 
     /// Whether `provider` is configured.
     pub fn has(&self, provider: &str) -> bool {
-        self.models.contains_key(provider)
+        self.get(provider).is_some()
+    }
+
+    fn get(&self, provider: &str) -> Option<Arc<dyn ChatModel>> {
+        self.models
+            .read()
+            .ok()
+            .and_then(|models| models.get(provider).cloned())
     }
 
     /// Runs one call and prices it.
@@ -57,7 +72,7 @@ impl Providers {
         operation: TokenOperation,
         on_token: Option<interview_core::ports::TokenSink<'_>>,
     ) -> Result<(String, Usage), ProviderError> {
-        let Some(model) = self.models.get(provider) else {
+        let Some(model) = self.get(provider) else {
             return Err(ProviderError::new(
                 "mockint",
                 format!("provider '{provider}' is not configured"),

@@ -4,6 +4,7 @@
 //! then use the services it holds; neither builds adapters itself.
 
 pub mod backup;
+pub mod compatible;
 mod config;
 mod error;
 pub mod health;
@@ -116,12 +117,7 @@ impl Settings {
     /// The AI providers that can be used with the current configuration and keys.
     pub fn providers(&self) -> Providers {
         let ai = &self.config.ai;
-        let http = HttpSettings {
-            timeout: Duration::from_secs(ai.timeout_seconds),
-            retries: ai.max_retries as usize,
-            first_delay: Duration::from_secs_f64(ai.retry_delay_seconds),
-            ..HttpSettings::default()
-        };
+        let http = self.http_settings();
         let pricing = Pricing::new(ai.pricing.iter().flat_map(|(provider, models)| {
             models.iter().map(move |(model, price)| {
                 (provider.as_str(), model.as_str(), price.input, price.output)
@@ -144,6 +140,17 @@ impl Settings {
             )));
         }
         providers
+    }
+
+    /// Timeouts and retries for AI provider calls.
+    pub fn http_settings(&self) -> HttpSettings {
+        let ai = &self.config.ai;
+        HttpSettings {
+            timeout: Duration::from_secs(ai.timeout_seconds),
+            retries: ai.max_retries as usize,
+            first_delay: Duration::from_secs_f64(ai.retry_delay_seconds),
+            ..HttpSettings::default()
+        }
     }
 
     /// The token budget per session.
@@ -208,6 +215,8 @@ pub struct App {
     pub media: MediaService,
     /// Whiteboard autosave and snapshots.
     pub whiteboards: WhiteboardService,
+    /// The OpenAI-compatible server chosen in the app, if any.
+    compatible: std::sync::RwLock<Option<compatible::CompatibleServer>>,
 }
 
 impl App {
@@ -226,6 +235,13 @@ impl App {
         ));
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let providers = settings.providers();
+        let remembered = compatible::load(&settings.data_dir);
+        if let Some(server) = &remembered {
+            providers.register(Arc::new(OpenAiChat::compatible(
+                &server.url,
+                settings.http_settings(),
+            )));
+        }
         let sessions = SessionService::new(
             Arc::clone(&store),
             media_store.clone(),
@@ -252,6 +268,7 @@ impl App {
             WhiteboardService::new(Arc::clone(&store), media_store.clone(), media.clone());
         Ok(Self {
             whiteboards,
+            compatible: std::sync::RwLock::new(remembered),
             settings,
             providers,
             store,
@@ -313,11 +330,62 @@ impl App {
         Ok((session, opening, notices))
     }
 
+    /// The OpenAI-compatible server chosen in the app, if any.
+    pub fn compatible_server(&self) -> Option<compatible::CompatibleServer> {
+        self.compatible
+            .read()
+            .ok()
+            .and_then(|server| server.clone())
+    }
+
+    /// Connects to an OpenAI-compatible server: checks the URL, reads its model list, picks
+    /// `model` (or the first listed), makes it available as provider `compatible` and
+    /// remembers it. Returns the server and the models it lists.
+    pub async fn connect_compatible(
+        &self,
+        url: &str,
+        model: Option<&str>,
+    ) -> Result<(compatible::CompatibleServer, Vec<String>), AppError> {
+        let url = compatible::validate_url(url)?;
+        let models = compatible::list_models(&url).await?;
+        let model = match model.filter(|m| !m.trim().is_empty()) {
+            Some(typed) => compatible::validate_model(typed)?,
+            None => models.first().cloned().ok_or_else(|| {
+                AppError::Provider(
+                    "the server lists no models; type the name of the model to use".into(),
+                )
+            })?,
+        };
+        let server = compatible::CompatibleServer { url, model };
+        compatible::save(&self.settings.data_dir, &server)?;
+        self.providers.register(Arc::new(OpenAiChat::compatible(
+            &server.url,
+            self.settings.http_settings(),
+        )));
+        if let Ok(mut slot) = self.compatible.write() {
+            *slot = Some(server.clone());
+        }
+        tracing::info!(url = %server.url, model = %server.model, "OpenAI-compatible server connected");
+        Ok((server, models))
+    }
+
     /// The model to use with a provider, checking that the provider can be used.
     pub fn model_for(&self, provider: &str) -> Result<String, AppError> {
         let ai = &self.settings.config.ai;
         let (model, hint) = match provider {
             OFFLINE_PROVIDER => return Ok(OFFLINE_MODEL.to_string()),
+            ai::llm::COMPATIBLE_PROVIDER => {
+                return self
+                    .compatible_server()
+                    .filter(|_| self.providers.has(provider))
+                    .map(|server| server.model)
+                    .ok_or_else(|| {
+                        AppError::Provider(
+                        "connect to an OpenAI-compatible server first (its URL on the setup page)"
+                            .into(),
+                    )
+                    })
+            }
             "openai" => (
                 &ai.openai.model,
                 "OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)",
@@ -325,7 +393,7 @@ impl App {
             "anthropic" => (&ai.anthropic.model, "ANTHROPIC_API_KEY"),
             other => {
                 return Err(AppError::Provider(format!(
-                    "unknown provider '{other}': use offline, openai or anthropic"
+                    "unknown provider '{other}': use offline, openai, anthropic or compatible"
                 )))
             }
         };

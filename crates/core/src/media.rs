@@ -49,6 +49,37 @@ impl MediaService {
         Ok(file)
     }
 
+    /// A path where a long recording of `kind` can be written before [`MediaService::adopt`].
+    pub fn recording_path(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        extension: &str,
+    ) -> Result<std::path::PathBuf, CoreError> {
+        Ok(self.media.recording_path(session, kind, extension)?)
+    }
+
+    /// Stores a finished recording as the session's next file of `kind` and records it; the
+    /// recording is removed if it cannot be stored.
+    pub async fn adopt(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        recording: &std::path::Path,
+    ) -> Result<MediaFile, CoreError> {
+        let file = self
+            .media
+            .adopt(session, kind, recording, self.clock.now())
+            .await?;
+        if let Err(error) = self.store.save_media_reference(session, &file).await {
+            if let Err(discard) = self.media.discard(&file).await {
+                tracing::error!(%discard, path = %file.file_path, "could not remove orphaned media file");
+            }
+            return Err(error.into());
+        }
+        Ok(file)
+    }
+
     /// The session's media files, oldest first.
     pub async fn list(&self, session: SessionId) -> Result<Vec<MediaFile>, CoreError> {
         Ok(self.store.media_files(session).await?)

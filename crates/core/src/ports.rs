@@ -113,6 +113,23 @@ pub trait MediaStore: Send + Sync {
         bytes: &[u8],
         timestamp: DateTime<Utc>,
     ) -> Result<MediaFile, MediaError>;
+    /// A fresh hidden path in the session's `kind` folder where a long recording (video) can
+    /// be written by another program before [`MediaStore::adopt`] stores it.
+    fn recording_path(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        extension: &str,
+    ) -> Result<PathBuf, MediaError>;
+    /// Stores a finished recording written at a [`MediaStore::recording_path`] as the next
+    /// file of `kind` (the same limits as [`MediaStore::save`] apply) and describes it.
+    async fn adopt(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        recording: &std::path::Path,
+        timestamp: DateTime<Utc>,
+    ) -> Result<MediaFile, MediaError>;
     /// Deletes one stored file (used to undo a save whose row could not be written).
     async fn discard(&self, media: &MediaFile) -> Result<(), MediaError>;
     /// Reads a stored file's bytes.

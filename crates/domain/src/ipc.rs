@@ -89,7 +89,7 @@ impl std::fmt::Display for Notice {
 /// Whether an AI provider can be used, and with which model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderStatus {
-    /// offline, openai or anthropic.
+    /// offline, openai, anthropic or compatible (an OpenAI-compatible server).
     pub name: String,
     /// Whether it can be used now.
     pub available: bool,
@@ -110,6 +110,28 @@ pub struct SetupInfo {
     pub saved_resume: Option<crate::ResumeData>,
     /// Problems to pick from (titles).
     pub problems: Vec<String>,
+    /// The OpenAI-compatible server chosen earlier, if any.
+    pub compatible: Option<CompatibleServerView>,
+}
+
+/// Arguments of `connect_compatible`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompatibleRequest {
+    /// Base URL, e.g. `http://localhost:11434/v1`.
+    pub url: String,
+    /// The model to use; the first one the server lists when empty.
+    pub model: Option<String>,
+}
+
+/// An OpenAI-compatible server the app is connected to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompatibleServerView {
+    /// Base URL.
+    pub url: String,
+    /// The model in use.
+    pub model: String,
+    /// Models the server listed when connecting (empty when only remembered).
+    pub models: Vec<String>,
 }
 
 /// Arguments of `start_interview`.
@@ -117,7 +139,7 @@ pub struct SetupInfo {
 pub struct StartRequest {
     /// A problem to practise, or none to have one chosen.
     pub problem: Option<String>,
-    /// offline, openai or anthropic.
+    /// offline, openai, anthropic or compatible.
     pub provider: String,
     /// A model other than the provider's default.
     pub model: Option<String>,
@@ -178,6 +200,15 @@ pub struct TokenEvent {
 pub struct SessionRequest {
     /// The session.
     pub session_id: crate::SessionId,
+}
+
+/// Arguments of `start_video`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoRequest {
+    /// The session the video belongs to.
+    pub session_id: crate::SessionId,
+    /// `camera` or `screen`.
+    pub source: String,
 }
 
 /// Everything stored about a session (history and report pages).

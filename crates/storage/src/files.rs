@@ -83,6 +83,51 @@ impl FileMediaStore {
         }
     }
 
+    fn adopt_blocking(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        recording: &Path,
+        timestamp: DateTime<Utc>,
+    ) -> Result<MediaFile, MediaError> {
+        let dir = self.session_dir(session).join(kind.as_str());
+        if recording.parent() != Some(dir.as_path()) {
+            return Err(MediaError::OutsideDataDir(
+                recording.display().to_string().chars().take(200).collect(),
+            ));
+        }
+        let size = std::fs::metadata(recording)
+            .map_err(|error| io_error("read", recording, &error.to_string()))?
+            .len();
+        let limit = self.limits.for_kind(kind);
+        if size > limit {
+            let _ = std::fs::remove_file(recording);
+            return Err(MediaError::FileTooLarge { kind, size, limit });
+        }
+        let session_used = dir_size(&self.session_dir(session));
+        if session_used > self.limits.session_bytes {
+            let _ = std::fs::remove_file(recording);
+            return Err(MediaError::SessionFull {
+                used: session_used.saturating_sub(size),
+                incoming: size,
+                limit: self.limits.session_bytes,
+            });
+        }
+        std::fs::File::open(recording)
+            .and_then(|file| file.sync_all())
+            .map_err(|error| io_error("sync", recording, &error.to_string()))?;
+        let result = link_next_free(&dir, kind, recording);
+        let _ = std::fs::remove_file(recording);
+        let name = result?;
+        Ok(MediaFile {
+            file_type: kind,
+            file_path: format!("sessions/{session}/{}/{name}", kind.as_str()),
+            timestamp,
+            file_size_bytes: Some(size),
+            metadata: serde_json::Map::new(),
+        })
+    }
+
     fn save_blocking(
         &self,
         session: SessionId,
@@ -135,6 +180,38 @@ impl MediaStore for FileMediaStore {
         tokio::task::spawn_blocking(move || store.save_blocking(session, kind, &bytes, timestamp))
             .await
             .map_err(|error| io_error("write", &self.session_dir(session), &error.to_string()))?
+    }
+
+    fn recording_path(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        extension: &str,
+    ) -> Result<PathBuf, MediaError> {
+        let extension: String = extension
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(8)
+            .collect();
+        let dir = self.session_dir(session).join(kind.as_str());
+        create_private_dir(&dir)?;
+        Ok(dir.join(format!(".part-{}.{extension}", uuid::Uuid::new_v4())))
+    }
+
+    async fn adopt(
+        &self,
+        session: SessionId,
+        kind: MediaType,
+        recording: &Path,
+        timestamp: DateTime<Utc>,
+    ) -> Result<MediaFile, MediaError> {
+        let store = self.clone();
+        let recording = recording.to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            store.adopt_blocking(session, kind, &recording, timestamp)
+        })
+        .await
+        .map_err(|error| io_error("store", &self.session_dir(session), &error.to_string()))?
     }
 
     async fn discard(&self, media: &MediaFile) -> Result<(), MediaError> {
@@ -351,6 +428,61 @@ mod tests {
         assert_eq!(file_name(MediaType::Whiteboard, 12), "snapshot_012.png");
         assert_eq!(file_name(MediaType::Screen, 3), "capture_003.png");
         assert_eq!(file_name(MediaType::Video, 1), "interview.mp4");
+    }
+
+    #[tokio::test]
+    async fn finished_recordings_are_adopted_within_the_limits() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let limits = MediaLimits {
+            video_bytes: 10,
+            ..MediaLimits::default()
+        };
+        let store = FileMediaStore::new(dir.path(), limits);
+        let session = SessionId::from_uuid(uuid::Uuid::new_v4());
+        let now = Utc::now();
+        let first = store
+            .recording_path(session, MediaType::Video, "mp4")
+            .expect("path");
+        std::fs::write(&first, b"0123456789").expect("write");
+        let adopted = store
+            .adopt(session, MediaType::Video, &first, now)
+            .await
+            .expect("adopted");
+        assert_eq!(
+            adopted.file_path,
+            format!("sessions/{session}/video/interview.mp4")
+        );
+        assert_eq!(adopted.file_size_bytes, Some(10));
+        assert!(!first.exists(), "the temporary name is gone");
+        assert_eq!(
+            std::fs::read(store.absolute_path(&adopted)).expect("stored"),
+            b"0123456789"
+        );
+
+        let too_big = store
+            .recording_path(session, MediaType::Video, "mp4")
+            .expect("path");
+        std::fs::write(&too_big, [0u8; 11]).expect("write");
+        let refused = store.adopt(session, MediaType::Video, &too_big, now).await;
+        assert!(
+            matches!(refused, Err(MediaError::FileTooLarge { .. })),
+            "{refused:?}"
+        );
+        assert!(!too_big.exists(), "a refused recording is removed");
+
+        let elsewhere = dir.path().join("elsewhere.mp4");
+        std::fs::write(&elsewhere, b"x").expect("write");
+        let outside = store
+            .adopt(session, MediaType::Video, &elsewhere, now)
+            .await;
+        assert!(
+            matches!(outside, Err(MediaError::OutsideDataDir(_))),
+            "{outside:?}"
+        );
+        assert!(
+            elsewhere.exists(),
+            "files outside the session are never touched"
+        );
     }
 
     #[test]

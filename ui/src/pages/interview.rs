@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use domain::{Message, Role, Session, SessionId, SessionStatus, SessionTokenUsage, Whiteboard};
+use domain::{
+    CommunicationMode, Message, Role, Session, SessionId, SessionStatus, SessionTokenUsage,
+    Whiteboard,
+};
 use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -45,6 +48,9 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
     let voice_on = RwSignal::new(false);
     let screen_on = RwSignal::new(false);
     let voice_busy = RwSignal::new(false);
+    let video_on = RwSignal::new(false);
+    let video_busy = RwSignal::new(false);
+    let video_source = RwSignal::new("camera".to_string());
     let canvas = NodeRef::<Canvas>::new();
     let chat_list = NodeRef::<Div>::new();
 
@@ -98,7 +104,7 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
             }
         }
     });
-    let toggle_screen = move |_| {
+    let toggle_screen = move || {
         let on = screen_on.get_untracked();
         spawn_local(async move {
             let result = if on {
@@ -112,7 +118,29 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
             }
         });
     };
+    let toggle_video = move || {
+        video_busy.set(true);
+        let on = video_on.get_untracked();
+        let source = video_source.get_untracked();
+        spawn_local(async move {
+            let result = if on {
+                api::stop_video().await
+            } else {
+                api::start_video(session_id, &source).await
+            };
+            match result {
+                Ok(()) => video_on.set(!on),
+                Err(error) => ctx.error(format!("video: {error}")),
+            }
+            video_busy.set(false);
+        });
+    };
     on_cleanup(move || {
+        if video_on.get_untracked() {
+            spawn_local(async move {
+                let _ = api::stop_video().await;
+            });
+        }
         if screen_on.get_untracked() {
             spawn_local(async move {
                 let _ = api::stop_screen_share().await;
@@ -124,7 +152,7 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
             });
         }
     });
-    let toggle_voice = move |_| {
+    let toggle_voice = move || {
         voice_busy.set(true);
         let on = voice_on.get_untracked();
         spawn_local(async move {
@@ -140,6 +168,27 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
             voice_busy.set(false);
         });
     };
+
+    // A brand-new interview turns on the modes chosen in setup (once).
+    let autostarted = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(current) = session.get() else {
+            return;
+        };
+        let fresh = messages.with_untracked(|m| m.len() <= 1);
+        if autostarted.get_value() || current.status != SessionStatus::Active || !fresh {
+            return;
+        }
+        autostarted.set_value(true);
+        for mode in &current.config.enabled_modes {
+            match mode {
+                CommunicationMode::Audio => toggle_voice(),
+                CommunicationMode::ScreenShare => toggle_screen(),
+                CommunicationMode::Video => toggle_video(),
+                _ => {}
+            }
+        }
+    });
 
     // Keep the chat scrolled to the newest message.
     Effect::new(move |_| {
@@ -320,12 +369,22 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
                 </div>
             </div>
             <div class="control-bar" id="control-bar">
-                <button class="media-toggle" id="toggle-audio" class:live=move || voice_on.get() disabled=move || voice_busy.get() on:click=toggle_voice
+                <button class="media-toggle" id="toggle-audio" class:live=move || voice_on.get() disabled=move || voice_busy.get() on:click=move |_| toggle_voice()
                     title="Answer by voice: each pause ends an answer">
                     <span class="dot audio"></span>{move || if voice_on.get() { "Audio on" } else { "Audio" }}
                 </button>
-                <button class="media-toggle" id="toggle-video" disabled title="Video capture arrives with media support"><span class="icon video">"●"</span>"Video"</button>
-                <button class="media-toggle" id="toggle-screen" class:sharing=move || screen_on.get() on:click=toggle_screen
+                <span class="video-control">
+                    <button class="media-toggle" id="toggle-video" class:recording=move || video_on.get() disabled=move || video_busy.get() on:click=move |_| toggle_video()
+                        title="Record video of the interview (stored with the session)">
+                        <span class="icon video">"●"</span>{move || if video_on.get() { "Recording" } else { "Video" }}
+                    </button>
+                    <select id="video-source" title="What to record" disabled=move || video_on.get() || video_busy.get()
+                        on:change=move |ev| video_source.set(event_target_value(&ev))>
+                        <option value="camera" selected=true>"Camera"</option>
+                        <option value="screen">"Screen"</option>
+                    </select>
+                </span>
+                <button class="media-toggle" id="toggle-screen" class:sharing=move || screen_on.get() on:click=move |_| toggle_screen()
                     title="Share your screen: a snapshot every few seconds">
                     <span class="dot screen"></span>{move || if screen_on.get() { "Sharing" } else { "Screen" }}
                 </button>

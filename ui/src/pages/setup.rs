@@ -32,6 +32,12 @@ pub fn SetupPage() -> impl IntoView {
     let model = RwSignal::new(String::new());
     let duration = RwSignal::new(String::from("45"));
     let whiteboard = RwSignal::new(true);
+    let audio = RwSignal::new(false);
+    let video = RwSignal::new(false);
+    let screen = RwSignal::new(false);
+    let server_url = RwSignal::new(String::new());
+    let server_models: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
+    let connecting = RwSignal::new(false);
 
     let unfinished: RwSignal<Option<domain::Session>> = RwSignal::new(None);
     spawn_local(async move {
@@ -44,6 +50,9 @@ pub fn SetupPage() -> impl IntoView {
         match api::setup_info().await {
             Ok(loaded) => {
                 provider.set(loaded.default_provider.clone());
+                if let Some(server) = &loaded.compatible {
+                    server_url.set(server.url.clone());
+                }
                 resume.set(loaded.saved_resume.clone());
                 info.set(Some(loaded));
             }
@@ -80,13 +89,48 @@ pub fn SetupPage() -> impl IntoView {
         }
     };
 
+    let connect = move |_| {
+        connecting.set(true);
+        let url = server_url.get_untracked();
+        let typed = Some(model.get_untracked()).filter(|m| !m.trim().is_empty());
+        spawn_local(async move {
+            match api::connect_compatible(url, typed).await {
+                Ok(server) => {
+                    ctx.toast(
+                        ToastKind::Info,
+                        format!(
+                            "Connected to {}: {} model(s) listed, using {}.",
+                            server.url,
+                            server.models.len(),
+                            server.model
+                        ),
+                    );
+                    model.set(server.model.clone());
+                    server_models.set(server.models.clone());
+                    match api::setup_info().await {
+                        Ok(loaded) => info.set(Some(loaded)),
+                        Err(error) => ctx.error(format!("cannot reload the providers: {error}")),
+                    }
+                    provider.set("compatible".into());
+                }
+                Err(error) => ctx.error(format!("OpenAI-compatible server: {error}")),
+            }
+            connecting.set(false);
+        });
+    };
+
     let start = move |_| {
         starting.set(true);
-        let modes = if whiteboard.get_untracked() {
-            vec![CommunicationMode::Whiteboard]
-        } else {
-            Vec::new()
-        };
+        let modes = [
+            (whiteboard, CommunicationMode::Whiteboard),
+            (audio, CommunicationMode::Audio),
+            (video, CommunicationMode::Video),
+            (screen, CommunicationMode::ScreenShare),
+        ]
+        .into_iter()
+        .filter(|(on, _)| on.get_untracked())
+        .map(|(_, mode)| mode)
+        .collect::<Vec<_>>();
         let minutes = duration.get_untracked().trim().parse::<u32>().ok();
         let request = StartRequest {
             problem: Some(problem.get_untracked()).filter(|p| !p.trim().is_empty()),
@@ -188,16 +232,26 @@ pub fn SetupPage() -> impl IntoView {
                         }
                     }).collect_view())}
                 </div>
-                <label>"Model (optional) " <input id="model" placeholder="provider default" prop:value=move || model.get() on:input=move |ev| model.set(event_target_value(&ev))/></label>
-                <p class="muted small">"For a local OpenAI-compatible server (Ollama, llama.cpp), set OPENAI_BASE_URL before starting the app."</p>
+                <label>"Model (optional) " <input id="model" list="model-list" placeholder="provider default" prop:value=move || model.get() on:input=move |ev| model.set(event_target_value(&ev))/></label>
+                <datalist id="model-list">
+                    {move || server_models.get().into_iter().map(|m| view! { <option value=m.clone()></option> }).collect_view()}
+                </datalist>
+                <div class="compatible" id="compatible">
+                    <label>"OpenAI-compatible server URL " <input id="server-url" placeholder="http://localhost:11434/v1"
+                        prop:value=move || server_url.get() on:input=move |ev| server_url.set(event_target_value(&ev))/></label>
+                    <button id="connect-server" on:click=connect disabled=move || connecting.get()>
+                        {move || if connecting.get() { "Checking…" } else { "Connect" }}
+                    </button>
+                </div>
+                <p class="muted small">"Ollama, llama.cpp, vLLM and other local servers work offline; no key is sent to them."</p>
             </div>
             <div class="card">
                 <h3>"4. How you'll communicate"</h3>
                 <label><input type="checkbox" checked disabled/> " Text chat (always on)"</label>
                 <label><input type="checkbox" id="mode-whiteboard" prop:checked=move || whiteboard.get() on:change=move |ev| whiteboard.set(event_target_checked(&ev))/> " Whiteboard"</label>
-                <label class="unavailable" title="Voice, video and screen capture arrive with media support"><input type="checkbox" disabled/> " Audio (coming soon)"</label>
-                <label class="unavailable" title="Voice, video and screen capture arrive with media support"><input type="checkbox" disabled/> " Video (coming soon)"</label>
-                <label class="unavailable" title="Voice, video and screen capture arrive with media support"><input type="checkbox" disabled/> " Screen share (coming soon)"</label>
+                <label title="Answer by voice; turned on when the interview starts"><input type="checkbox" id="mode-audio" prop:checked=move || audio.get() on:change=move |ev| audio.set(event_target_checked(&ev))/> " Audio (microphone, transcribed on this machine)"</label>
+                <label title="Record the camera (or the screen) with the interview"><input type="checkbox" id="mode-video" prop:checked=move || video.get() on:change=move |ev| video.set(event_target_checked(&ev))/> " Video recording"</label>
+                <label title="A snapshot of your screen every few seconds"><input type="checkbox" id="mode-screen" prop:checked=move || screen.get() on:change=move |ev| screen.set(event_target_checked(&ev))/> " Screen share"</label>
                 <label>"Duration (minutes) " <input id="duration" type="number" min="5" max="240" prop:value=move || duration.get() on:input=move |ev| duration.set(event_target_value(&ev))/></label>
             </div>
             <button id="start" class="primary big" on:click=start disabled=move || starting.get()>

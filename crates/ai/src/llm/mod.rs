@@ -12,7 +12,7 @@ use interview_core::ports::TokenSink;
 use thiserror::Error;
 
 pub use anthropic::AnthropicChat;
-pub use openai::OpenAiChat;
+pub use openai::{OpenAiChat, COMPATIBLE_PROVIDER};
 pub use pricing::{count_tokens, Pricing};
 pub use transport::{HttpSettings, Transport};
 

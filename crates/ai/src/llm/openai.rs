@@ -20,9 +20,12 @@ use super::transport::{HttpSettings, Transport, WHOLE_BODY};
 use super::{finish, ChatModel, ChatRequest, ChatResponse, ChatRole, ProviderError};
 
 const PROVIDER: &str = "openai";
+/// The provider name of an OpenAI-compatible server chosen in the app (Ollama, llama.cpp, …).
+pub const COMPATIBLE_PROVIDER: &str = "compatible";
 
 /// A chat model served by OpenAI or an OpenAI-compatible server.
 pub struct OpenAiChat {
+    name: &'static str,
     base_url: String,
     api_key: Option<SecretString>,
     transport: Transport,
@@ -36,9 +39,21 @@ impl OpenAiChat {
             transport = transport.with_secret(key.expose_secret());
         }
         Self {
+            name: PROVIDER,
             base_url: base_url.trim_end_matches('/').to_string(),
             api_key,
             transport,
+        }
+    }
+
+    /// A keyless client for an OpenAI-compatible server the user chose, registered under
+    /// [`COMPATIBLE_PROVIDER`] (the OpenAI key is never sent to it).
+    pub fn compatible(base_url: &str, settings: HttpSettings) -> Self {
+        Self {
+            name: COMPATIBLE_PROVIDER,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            api_key: None,
+            transport: Transport::new(COMPATIBLE_PROVIDER, settings),
         }
     }
 
@@ -127,7 +142,7 @@ pub fn wire_request(request: &ChatRequest, stream: bool) -> CreateChatCompletion
 #[async_trait]
 impl ChatModel for OpenAiChat {
     fn provider(&self) -> &'static str {
-        PROVIDER
+        self.name
     }
 
     async fn chat(
@@ -135,14 +150,11 @@ impl ChatModel for OpenAiChat {
         request: &ChatRequest,
         on_token: Option<TokenSink<'_>>,
     ) -> Result<ChatResponse, ProviderError> {
+        let name = self.name;
         let url = format!("{}/chat/completions", self.base_url);
         let stream = on_token.is_some();
         let body = serde_json::to_value(wire_request(request, stream)).map_err(|error| {
-            ProviderError::new(
-                PROVIDER,
-                format!("cannot encode the request: {error}"),
-                false,
-            )
+            ProviderError::new(name, format!("cannot encode the request: {error}"), false)
         })?;
         let mut content = String::new();
         let mut usage = None;
@@ -150,7 +162,7 @@ impl ChatModel for OpenAiChat {
             if event == WHOLE_BODY {
                 let answer: CreateChatCompletionResponse =
                     serde_json::from_str(data).map_err(|error| {
-                        ProviderError::new(PROVIDER, format!("malformed answer: {error}"), false)
+                        ProviderError::new(name, format!("malformed answer: {error}"), false)
                     })?;
                 content = answer
                     .choices
@@ -166,7 +178,7 @@ impl ChatModel for OpenAiChat {
             }
             let chunk: CreateChatCompletionStreamResponse =
                 serde_json::from_str(data).map_err(|error| {
-                    ProviderError::new(PROVIDER, format!("malformed stream chunk: {error}"), false)
+                    ProviderError::new(name, format!("malformed stream chunk: {error}"), false)
                 })?;
             if let Some(u) = chunk.usage {
                 usage = Some((u.prompt_tokens, u.completion_tokens));
@@ -184,6 +196,6 @@ impl ChatModel for OpenAiChat {
         self.transport
             .stream(&url, self.headers()?, &body, &mut on_event)
             .await?;
-        finish(PROVIDER, request, content, usage)
+        finish(name, request, content, usage)
     }
 }
