@@ -234,18 +234,24 @@ fn disk(app: &App) -> Check {
 
 /// Where the whisper model is expected: a path given in config, or the provisioned file.
 pub fn whisper_model_path(app: &App) -> PathBuf {
-    let configured = app.settings.config.communication.whisper_model.trim();
+    whisper_model_file(&app.settings)
+}
+
+/// [`whisper_model_path`] from the settings alone: `WHISPER_MODEL`, a `.bin` path in config,
+/// or the model provisioned in the data directory.
+pub fn whisper_model_file(settings: &crate::Settings) -> PathBuf {
+    let configured = settings.config.communication.whisper_model.trim();
     let given = std::env::var("WHISPER_MODEL")
         .ok()
         .filter(|p| !p.trim().is_empty());
     match given {
         Some(path) => PathBuf::from(path),
         None if configured.ends_with(".bin") => PathBuf::from(configured),
-        None => app
-            .settings
+        None => settings
             .data_dir
             .join("models")
-            .join(format!("ggml-{configured}.bin")),
+            // The name `media::model::model_path` provisions (q8_0 weights).
+            .join(format!("ggml-{configured}-q8_0.bin")),
     }
 }
 

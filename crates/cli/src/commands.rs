@@ -9,7 +9,7 @@ use interview_core::export::{self, ReportFormat, TranscriptFormat};
 
 use crate::args::{
     CaptureWhat, Cli, Command, DbAction, InterviewArgs, ModelAction, RecordWhat, ReportFormatArg,
-    ResumeAction, TranscriptFormatArg, VideoSource,
+    ResumeAction, TranscriptFormatArg, VideoSource, WeightKind,
 };
 use crate::output::{self, out, outln};
 use crate::Failure;
@@ -65,9 +65,19 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Model {
-            action: ModelAction::Convert { source, output },
+            action:
+                ModelAction::Convert {
+                    source,
+                    output,
+                    weights,
+                },
         } => {
-            let tensors = blocking(move || media::model::convert_dir(&source, &output)).await?;
+            let weights = match weights {
+                WeightKind::F16 => media::ggml::WeightType::F16,
+                WeightKind::Q8_0 => media::ggml::WeightType::Q8_0,
+            };
+            let tensors =
+                blocking(move || media::model::convert_dir_with(&source, &output, weights)).await?;
             outln!("Converted {tensors} tensors.");
             Ok(())
         }
@@ -426,15 +436,7 @@ async fn sessions(
 }
 
 async fn transcribe(settings: &Settings, wav: &Path, json: bool) -> Result<(), Failure> {
-    let configured = settings.config.communication.whisper_model.clone();
-    let model = match std::env::var("WHISPER_MODEL")
-        .ok()
-        .filter(|p| !p.trim().is_empty())
-    {
-        Some(path) => std::path::PathBuf::from(path),
-        None if configured.ends_with(".bin") => std::path::PathBuf::from(configured),
-        None => media::model::model_path(&settings.data_dir, &configured),
-    };
+    let model = app::health::whisper_model_file(settings);
     let wav = wav.to_path_buf();
     let transcript = blocking(move || {
         let samples = media::transcribe::read_wav(&wav)?;

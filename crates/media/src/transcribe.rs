@@ -113,6 +113,7 @@ pub fn resample(samples: &[f32], rate: u32) -> Result<Vec<f32>, TranscribeError>
 pub struct Transcriber {
     context: WhisperContext,
     threads: i32,
+    trim_audio_context: bool,
 }
 
 impl Transcriber {
@@ -133,7 +134,25 @@ impl Transcriber {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().min(4) as i32)
             .unwrap_or(2);
-        Ok(Self { context, threads })
+        Ok(Self {
+            context,
+            threads,
+            trim_audio_context: true,
+        })
+    }
+
+    /// Uses `threads` CPU threads (at least 1).
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = i32::try_from(threads.max(1)).unwrap_or(1);
+        self
+    }
+
+    /// Encodes only as much audio context as the utterance needs instead of the full 30 s
+    /// window (the default): several times faster for short utterances, and no less accurate
+    /// on the benchmark clips. `false` encodes the full window.
+    pub fn with_trimmed_audio_context(mut self, trim: bool) -> Self {
+        self.trim_audio_context = trim;
+        self
     }
 
     /// Transcribes 16 kHz mono samples.
@@ -155,6 +174,12 @@ impl Transcriber {
         let mut audio = samples.to_vec();
         if audio.len() < SAMPLE_RATE as usize {
             audio.resize(SAMPLE_RATE as usize + SAMPLE_RATE as usize / 10, 0.0);
+        }
+        if self.trim_audio_context {
+            // 1500 frames cover 30 s; keep a margin of one second over the audio.
+            let seconds = audio.len() as f64 / f64::from(SAMPLE_RATE) + 1.0;
+            let frames = ((seconds / 30.0) * 1500.0).ceil().clamp(128.0, 1500.0);
+            params.set_audio_ctx(frames as i32);
         }
         state
             .full(params, &audio)
