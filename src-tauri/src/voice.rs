@@ -1,11 +1,14 @@
 //! Voice answers: microphone → VAD → whisper on a worker thread → a candidate turn, with the
-//! raw audio stored as `recording_NNN.wav`. Events: `capture-status`, `transcript-segment`,
-//! `voice-turn`, and the usual `interviewer-token`.
+//! raw audio stored as `recording_NNN.wav`. Events: `capture-status`, `transcript-draft`
+//! (the text so far, after a short pause), `transcript-segment`, `voice-turn`, and the usual
+//! `interviewer-token`.
 
 use std::sync::Arc;
 
-use domain::ipc::{SessionRequest, TokenEvent, TurnView};
+use domain::ipc::{SessionRequest, TokenEvent, TranscriptDraft, TurnView};
 use domain::{MediaType, SessionId};
+use media::audio::Heard;
+use media::transcribe::Transcript;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter as _, Manager as _, State};
 
@@ -46,19 +49,67 @@ async fn transcriber(state: &DesktopState) -> Result<Arc<media::transcribe::Tran
     Ok(loaded)
 }
 
+/// Draft transcripts by draft id (only the newest few are kept).
+type Drafts = Arc<std::sync::Mutex<std::collections::BTreeMap<u64, Transcript>>>;
+
+async fn transcribe(state: &DesktopState, samples: Vec<f32>) -> Result<Transcript, String> {
+    let whisper = transcriber(state).await?;
+    tauri::async_runtime::spawn_blocking(move || whisper.transcribe(&samples))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}
+
+/// Transcribes a draft early and shows its text; the final utterance reuses it.
+async fn handle_draft(
+    handle: AppHandle,
+    session_id: SessionId,
+    id: u64,
+    samples: Vec<f32>,
+    drafts: Drafts,
+) -> Result<(), String> {
+    let state = handle.state::<DesktopState>();
+    let transcript = transcribe(&state, samples).await?;
+    let text = transcript.text.trim().to_string();
+    if let Ok(mut kept) = drafts.lock() {
+        kept.insert(id, transcript);
+        while kept.len() > 4 {
+            kept.pop_first();
+        }
+    }
+    if !text.is_empty() && !text.starts_with('[') {
+        let _ = handle.emit("transcript-draft", TranscriptDraft { session_id, text });
+    }
+    Ok(())
+}
+
+/// The draft's transcript once it is ready (it may still be running), within 30 s.
+async fn draft_text(drafts: &Drafts, id: u64) -> Option<Transcript> {
+    for _ in 0..1500 {
+        if let Some(found) = drafts.lock().ok().and_then(|kept| kept.get(&id).cloned()) {
+            return Some(found);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    None
+}
+
 async fn handle_utterance(
     handle: AppHandle,
     session_id: SessionId,
     samples: Vec<f32>,
+    draft: Option<(u64, Drafts)>,
 ) -> Result<(), String> {
     let state = handle.state::<DesktopState>();
     let app = state.app()?;
-    let whisper = transcriber(&state).await?;
-    let audio = samples.clone();
-    let transcript = tauri::async_runtime::spawn_blocking(move || whisper.transcribe(&audio))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
+    let early = match &draft {
+        Some((id, drafts)) => draft_text(drafts, *id).await,
+        None => None,
+    };
+    let transcript = match early {
+        Some(transcript) => transcript,
+        None => transcribe(&state, samples.clone()).await?,
+    };
     let wav = media::audio::wav_bytes(&samples).map_err(|e| e.to_string())?;
     app.media
         .save(session_id, MediaType::Audio, &wav)
@@ -124,10 +175,24 @@ pub async fn start_voice(
     transcriber(&state).await?;
     let session_id = request.session_id;
     let callback_handle = handle.clone();
-    let capture = media::audio::LiveCapture::start(900, move |samples| {
+    let drafts: Drafts = Arc::default();
+    let capture = media::audio::LiveCapture::start(900, move |heard| {
         let handle = callback_handle.clone();
+        let drafts = Arc::clone(&drafts);
         tauri::async_runtime::spawn(async move {
-            if let Err(error) = handle_utterance(handle.clone(), session_id, samples).await {
+            let outcome = match heard {
+                Heard::Draft { id, samples } => {
+                    handle_draft(handle.clone(), session_id, id, samples, drafts).await
+                }
+                Heard::Utterance {
+                    samples,
+                    same_as_draft,
+                } => {
+                    let draft = same_as_draft.map(|id| (id, drafts));
+                    handle_utterance(handle.clone(), session_id, samples, draft).await
+                }
+            };
+            if let Err(error) = outcome {
                 tracing::warn!(%error, operation = "voice_turn", "a spoken answer could not be used");
                 let _ = handle.emit("notice", domain::ipc::Notice::ProviderFallback { provider: "voice".into(), reason: error });
             }

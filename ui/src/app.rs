@@ -54,6 +54,8 @@ pub struct Ctx {
     pub streaming: RwSignal<(Option<SessionId>, String)>,
     /// The latest turn made by voice (appended by the interview room).
     pub voice_turn: RwSignal<Option<domain::ipc::TurnView>>,
+    /// What the candidate has said so far in an answer not yet complete.
+    pub voice_draft: RwSignal<Option<domain::ipc::TranscriptDraft>>,
 }
 
 impl Ctx {
@@ -97,6 +99,7 @@ pub fn App() -> impl IntoView {
         next_toast: StoredValue::new(1),
         streaming: RwSignal::new((None, String::new())),
         voice_turn: RwSignal::new(None),
+        voice_draft: RwSignal::new(None),
     };
     provide_context(ctx);
     let streaming = ctx.streaming;
@@ -115,9 +118,16 @@ pub fn App() -> impl IntoView {
             ctx.error(format!("live updates are unavailable: {error}"));
         }
         let voice_turn = ctx.voice_turn;
+        let voice_draft = ctx.voice_draft;
         let _ = api::listen("voice-turn", move |turn: domain::ipc::TurnView| {
+            voice_draft.set(None);
             voice_turn.set(Some(turn))
         })
+        .await;
+        let _ = api::listen(
+            "transcript-draft",
+            move |draft: domain::ipc::TranscriptDraft| voice_draft.set(Some(draft)),
+        )
         .await;
         let _ = api::listen("notice", move |notice: domain::ipc::Notice| {
             ctx.toast(ToastKind::Notice, notice.to_string())

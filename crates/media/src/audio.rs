@@ -215,17 +215,43 @@ pub fn wav_bytes(samples: &[f32]) -> Result<Vec<u8>, AudioError> {
     Ok(cursor.into_inner())
 }
 
+/// After this much silence the utterance so far is handed over as a [`Heard::Draft`], so
+/// that its text can be ready by the time the pause is long enough to end the answer.
+pub const DRAFT_PAUSE_MS: u32 = 300;
+
+/// What live capture hands over (16 kHz mono samples).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Heard {
+    /// The speaker paused briefly: the utterance so far, to transcribe early. The speaker may
+    /// go on, in which case a later draft or the utterance supersedes it.
+    Draft {
+        /// Counts drafts from 1.
+        id: u64,
+        /// The audio so far.
+        samples: Vec<f32>,
+    },
+    /// The pause outlasted the hangover: the whole utterance.
+    Utterance {
+        /// The audio.
+        samples: Vec<f32>,
+        /// The draft holding the same speech (nothing was said after it), if any: its text
+        /// is this utterance's text.
+        same_as_draft: Option<u64>,
+    },
+}
+
 /// Continuous capture that hands over each finished utterance (16 kHz mono) as soon as the
-/// speaker pauses for longer than the hangover. Runs on its own thread; stops when dropped.
+/// speaker pauses for longer than the hangover, and a draft after a short pause. Runs on its
+/// own thread; stops when dropped.
 pub struct LiveCapture {
     _worker: crate::worker::Worker,
 }
 
 impl LiveCapture {
-    /// Starts capturing from the default input; `on_utterance` runs on the capture thread.
+    /// Starts capturing from the default input; `on_heard` runs on the capture thread.
     pub fn start(
         pause_ms: u32,
-        mut on_utterance: impl FnMut(Vec<f32>) + Send + 'static,
+        mut on_heard: impl FnMut(Heard) + Send + 'static,
     ) -> Result<Self, AudioError> {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), AudioError>>();
         let worker = crate::worker::Worker::spawn(move |flag| {
@@ -288,14 +314,35 @@ impl LiveCapture {
             let preroll_len = rate as usize * 3 / 10;
             let mut preroll: std::collections::VecDeque<f32> =
                 std::collections::VecDeque::with_capacity(preroll_len + frame);
+            let draft_after = (DRAFT_PAUSE_MS as usize / 30).clamp(1, hangover);
             let (mut quiet, mut floor) = (0usize, 0.002f32);
-            let mut finish = |speech: &mut Vec<f32>| {
-                if speech.len() >= rate as usize / 4 {
-                    if let Ok(resampled) = resample(speech, rate) {
-                        on_utterance(resampled);
+            // The last draft, while nothing has been said after it.
+            let mut current_draft: Option<u64> = None;
+            let mut drafts = 0u64;
+            let mut hand_over = |speech: &mut Vec<f32>, draft: bool, current: &mut Option<u64>| {
+                if speech.len() < rate as usize / 4 {
+                    if !draft {
+                        speech.clear();
                     }
+                    return;
                 }
-                speech.clear();
+                let Ok(resampled) = resample(speech, rate) else {
+                    return;
+                };
+                if draft {
+                    drafts += 1;
+                    *current = Some(drafts);
+                    on_heard(Heard::Draft {
+                        id: drafts,
+                        samples: resampled,
+                    });
+                } else {
+                    on_heard(Heard::Utterance {
+                        samples: resampled,
+                        same_as_draft: current.take(),
+                    });
+                    speech.clear();
+                }
             };
             while !flag.raised() {
                 let Ok(chunk) = receiver.recv_timeout(Duration::from_millis(100)) else {
@@ -308,6 +355,7 @@ impl LiveCapture {
                     let threshold = (floor * 3.0).max(0.01);
                     if energy > threshold {
                         quiet = 0;
+                        current_draft = None; // speech goes on: the draft is outdated
                         if speech.is_empty() {
                             speech.extend(preroll.drain(..));
                         }
@@ -322,8 +370,11 @@ impl LiveCapture {
                         } else {
                             quiet += 1;
                             speech.extend(piece);
+                            if quiet == draft_after && quiet < hangover {
+                                hand_over(&mut speech, true, &mut current_draft);
+                            }
                             if quiet >= hangover {
-                                finish(&mut speech);
+                                hand_over(&mut speech, false, &mut current_draft);
                                 quiet = 0;
                             }
                         }
@@ -331,7 +382,7 @@ impl LiveCapture {
                 }
             }
             drop(stream);
-            finish(&mut speech);
+            hand_over(&mut speech, false, &mut current_draft);
         });
         match ready_rx.recv_timeout(Duration::from_secs(10)) {
             Ok(Ok(())) => Ok(Self { _worker: worker }),

