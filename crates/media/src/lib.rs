@@ -8,6 +8,7 @@ pub mod ggml;
 mod mel;
 pub mod model;
 pub mod screen;
+pub mod speech;
 pub mod transcribe;
 pub mod video;
 mod worker;

@@ -1,0 +1,118 @@
+//! The interviewer's voice: replies spoken through the platform's speech service
+//! (speech-dispatcher on Linux, through the `tts` crate). The speech engine lives on its own
+//! thread and is driven by messages, so the rest of the app never touches it directly.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Longest text spoken at once (characters); longer replies are cut at a sentence end.
+pub const MAX_SPOKEN_CHARS: usize = 4000;
+
+/// Why nothing can be spoken.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SpeechError {
+    /// No speech service is running or installed.
+    #[error("no speech service available ({0}); on Linux install speech-dispatcher")]
+    Unavailable(String),
+    /// The speech thread has stopped.
+    #[error("the speech service stopped")]
+    Stopped,
+}
+
+enum Order {
+    Speak(String),
+    Stop,
+}
+
+/// A connection to the speech service.
+#[derive(Debug)]
+pub struct Speaker {
+    orders: mpsc::Sender<Order>,
+}
+
+/// Cuts `text` to at most [`MAX_SPOKEN_CHARS`], at the last sentence end when there is one.
+pub fn speakable(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect();
+    if clean.chars().count() <= MAX_SPOKEN_CHARS {
+        return clean.trim().to_string();
+    }
+    let cut: String = clean.chars().take(MAX_SPOKEN_CHARS).collect();
+    match cut.rfind(['.', '?', '!']) {
+        Some(end) if end > MAX_SPOKEN_CHARS / 2 => cut[..=end].trim().to_string(),
+        _ => cut.trim().to_string(),
+    }
+}
+
+impl Speaker {
+    /// Connects to the platform's speech service (within 5 s).
+    pub fn start() -> Result<Self, SpeechError> {
+        let (orders, inbox) = mpsc::channel::<Order>();
+        let (ready, started) = mpsc::channel::<Result<(), String>>();
+        std::thread::Builder::new()
+            .name("speech".into())
+            .spawn(move || {
+                let mut engine = match tts::Tts::default() {
+                    Ok(engine) => {
+                        let _ = ready.send(Ok(()));
+                        engine
+                    }
+                    Err(error) => {
+                        let _ = ready.send(Err(error.to_string()));
+                        return;
+                    }
+                };
+                for order in inbox {
+                    let outcome = match order {
+                        Order::Speak(text) => engine.speak(text, true).map(|_| ()),
+                        Order::Stop => engine.stop().map(|_| ()),
+                    };
+                    if let Err(error) = outcome {
+                        tracing::warn!(%error, operation = "speak", "the speech service refused a reply");
+                    }
+                }
+            })
+            .map_err(|error| SpeechError::Unavailable(error.to_string()))?;
+        match started.recv_timeout(Duration::from_secs(5)) {
+            Ok(Ok(())) => Ok(Self { orders }),
+            Ok(Err(cause)) => Err(SpeechError::Unavailable(cause)),
+            Err(_) => Err(SpeechError::Unavailable(
+                "the speech service did not answer within 5 s".into(),
+            )),
+        }
+    }
+
+    /// Speaks `text`, interrupting whatever is being said.
+    pub fn speak(&self, text: &str) -> Result<(), SpeechError> {
+        let text = speakable(text);
+        if text.is_empty() {
+            return Ok(());
+        }
+        self.orders
+            .send(Order::Speak(text))
+            .map_err(|_| SpeechError::Stopped)
+    }
+
+    /// Stops speaking.
+    pub fn stop(&self) -> Result<(), SpeechError> {
+        self.orders
+            .send(Order::Stop)
+            .map_err(|_| SpeechError::Stopped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_replies_are_cut_at_a_sentence_end_and_controls_dropped() {
+        assert_eq!(speakable(" Hello\u{7}there. "), "Hellothere.");
+        let long = "A sentence that ends here. ".repeat(300);
+        let spoken = speakable(&long);
+        assert!(spoken.chars().count() <= MAX_SPOKEN_CHARS);
+        assert!(spoken.ends_with('.'));
+    }
+}

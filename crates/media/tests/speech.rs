@@ -1,0 +1,46 @@
+//! The spoken interviewer for real: speech-dispatcher (started on demand) reads a reply into
+//! a PulseAudio null sink, the sink's monitor is recorded through cpal and whisper hears the
+//! words.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use media::model::{convert_dir_with, fetch_package, CATALOG};
+use media::speech::Speaker;
+use media::transcribe::Transcriber;
+
+#[test]
+fn a_reply_spoken_by_the_platform_voice_can_be_heard() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
+        .join(CATALOG[0].package);
+    let source = fetch_package(&CATALOG[0], &cache).expect("package");
+    let model = dir.path().join("ggml-tiny.en-q8_0.bin");
+    convert_dir_with(&source, &model, media::ggml::WeightType::Q8_0).expect("convert");
+    let pulse = testkit::audio::Pulse::start().expect("virtual speakers");
+    // The speech service and the recorder both find this PulseAudio through the variable.
+    std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
+
+    let speaker = Speaker::start().expect("speech-dispatcher (apt install speech-dispatcher)");
+    let recorder = std::thread::spawn(|| media::audio::record(8.0, None));
+    std::thread::sleep(Duration::from_millis(1500));
+    let reply = "Hello, my name is Alex and I am your interviewer today.";
+    speaker.speak(reply).expect("speak");
+    let samples = recorder.join().expect("recorder").expect("recorded audio");
+    let loudest = samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+    assert!(loudest > 0.05, "the reply was audible (peak {loudest})");
+    let utterances = media::audio::segment(&samples, 800);
+    assert!(!utterances.is_empty(), "speech was found");
+    let spoken = &samples[utterances[0].start..utterances[utterances.len() - 1].end];
+    let text = Transcriber::load(&model)
+        .expect("model")
+        .transcribe(spoken)
+        .expect("transcribe")
+        .text;
+    // espeak's robotic voice is hard for tiny.en (it hears "shard the database" as "short a day
+    // the base"): what matters is that the reply was spoken, so most words must come through.
+    let wer = testkit::speech::word_error_rate(&[(reply.to_string(), text.clone())]);
+    assert!(wer <= 0.5, "heard '{text}' (WER {wer:.2})");
+}
