@@ -12,9 +12,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
-  webkit2gtk-driver xvfb xauth dbus postgresql-client espeak-ng sox python3-pip ffmpeg
+  webkit2gtk-driver xvfb xauth dbus postgresql-client espeak-ng sox python3-pip python3-venv ffmpeg
   libxcb-randr0-dev libpipewire-0.3-dev libgbm-dev libegl-dev libwayland-dev x11-xserver-utils clang libclang-dev cmake
   libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils alsa-utils
+  libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng
 )
 TAURI_DRIVER_VERSION=2.1.0
 
@@ -58,6 +59,9 @@ install_test_tools() {
     log "installing tauri-driver $TAURI_DRIVER_VERSION"
     cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --force
   fi
+  # Natural test speech (Piper) and the faster-whisper comparison, from PyPI.
+  log "checking the speech tools (Python venv: piper-tts, faster-whisper)"
+  export MOCKINT_BENCH_VENV="$(bash scripts/bench/setup_venv.sh | tail -n 1)"
 }
 
 ensure_postgres() {
@@ -113,8 +117,19 @@ case "${1:-}" in
     mkdir -p "$MOCKINT_MODEL_CACHE"
     exec cargo xtask test
     ;;
+  bench)
+    # Not part of CI: measures every performance target and rewrites docs/benchmarks.md.
+    install_system_packages
+    install_rust_tools
+    install_test_tools
+    ensure_postgres
+    use_build_cache
+    export MOCKINT_MODEL_CACHE="${MOCKINT_MODEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mockint/models}"
+    mkdir -p "$MOCKINT_MODEL_CACHE"
+    exec cargo xtask bench
+    ;;
   *)
-    echo "usage: scripts/dev.sh run | test" >&2
+    echo "usage: scripts/dev.sh run | test | bench" >&2
     exit 2
     ;;
 esac

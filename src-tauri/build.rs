@@ -3,8 +3,11 @@
 //! window explains what to do.
 
 /// Every command the app exposes to its UI.
-const COMMANDS: [&str; 26] = [
+const COMMANDS: [&str; 29] = [
     "app_info",
+    "speech_status",
+    "speak",
+    "stop_speaking",
     "connect_compatible",
     "start_video",
     "stop_video",

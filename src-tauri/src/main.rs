@@ -5,6 +5,7 @@
 mod commands;
 mod dialogs;
 mod screen;
+mod speech;
 mod state;
 mod video;
 mod voice;
@@ -46,6 +47,9 @@ fn main() {
             screen::stop_screen_share,
             video::start_video,
             video::stop_video,
+            speech::speech_status,
+            speech::speak,
+            speech::stop_speaking,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -14,6 +14,8 @@ pub struct DesktopState {
     pub screen: std::sync::Mutex<Option<media::screen::ScreenShare>>,
     /// The video recording while video is on.
     pub video: std::sync::Mutex<Option<crate::video::ActiveVideo>>,
+    /// The speech service, connected on first use (or why it cannot be).
+    pub speaker: std::sync::Mutex<Option<Result<std::sync::Arc<media::speech::Speaker>, String>>>,
     /// The whisper model, loaded on first use.
     pub transcriber:
         std::sync::Arc<tokio::sync::Mutex<Option<std::sync::Arc<media::transcribe::Transcriber>>>>,
@@ -41,6 +43,7 @@ impl DesktopState {
                     voice: std::sync::Mutex::new(None),
                     screen: std::sync::Mutex::new(None),
                     video: std::sync::Mutex::new(None),
+                    speaker: std::sync::Mutex::new(None),
                     transcriber: std::sync::Arc::default(),
                 }
             }
@@ -52,6 +55,7 @@ impl DesktopState {
                     voice: std::sync::Mutex::new(None),
                     screen: std::sync::Mutex::new(None),
                     video: std::sync::Mutex::new(None),
+                    speaker: std::sync::Mutex::new(None),
                     transcriber: std::sync::Arc::default(),
                 }
             }

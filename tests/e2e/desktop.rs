@@ -522,6 +522,12 @@ async fn spoken_answers_become_turns_with_their_recordings() {
     let outcome = async {
         wait_for(&client, "#start").await?.click().await?;
         wait_for(&client, "#chat-input").await?;
+        // The interviewer's replies are read aloud by the platform voice (speech-dispatcher).
+        wait_for(&client, "#toggle-speech:not([disabled])")
+            .await?
+            .click()
+            .await?;
+        wait_for(&client, "#toggle-speech.speaking").await?;
         wait_for(&client, "#toggle-audio").await?.click().await?;
         wait_for(&client, "#toggle-audio.live").await?;
         tokio::time::sleep(Duration::from_millis(800)).await;

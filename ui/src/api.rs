@@ -4,7 +4,8 @@
 use domain::ipc::{
     AppInfo, CompatibleRequest, CompatibleServerView, ExportRequest, ListSessionsRequest,
     ProgressPoint, SaveBoardRequest, SendRequest, SessionDetail, SessionPage, SessionRequest,
-    SessionView, SetupInfo, SnapshotRequest, StartRequest, TokenEvent, TurnView, VideoRequest,
+    SessionView, SetupInfo, SnapshotRequest, SpeakRequest, SpeechStatus, StartRequest, TokenEvent,
+    TurnView, VideoRequest,
 };
 use domain::{EvaluationReport, MediaFile, ResumeData, Session, SessionId, Whiteboard};
 use serde::de::DeserializeOwned;
@@ -235,6 +236,21 @@ pub async fn start_video(session_id: SessionId, source: &str) -> Result<(), Stri
 /// Stops recording video and stores it with the session.
 pub async fn stop_video() -> Result<(), String> {
     call("stop_video", &NoArgs {}).await
+}
+
+/// Whether the interviewer's replies can be spoken here.
+pub async fn speech_status() -> Result<SpeechStatus, String> {
+    call("speech_status", &NoArgs {}).await
+}
+
+/// Reads text aloud.
+pub async fn speak(text: String) -> Result<(), String> {
+    call("speak", &request(SpeakRequest { text })).await
+}
+
+/// Stops reading aloud.
+pub async fn stop_speaking() -> Result<(), String> {
+    call("stop_speaking", &NoArgs {}).await
 }
 
 /// Turns the microphone off.

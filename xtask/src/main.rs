@@ -1,8 +1,10 @@
-//! Project tasks: `cargo xtask ui | run | test`.
+//! Project tasks: `cargo xtask ui | run | test | bench`.
 //!
 //! - `ui`: builds the Leptos UI to WebAssembly and lays out `ui/dist` (wasm-bindgen, static files).
 //! - `run`: builds the UI, then runs the desktop app.
 //! - `test`: builds the UI, the desktop app and the CLI, then runs the whole test suite.
+//! - `bench`: builds the UI, the desktop app and the benchmark in release mode and runs it,
+//!   which rewrites `docs/benchmarks.md`.
 //!
 //! System packages and tools are installed by `scripts/dev.sh`, which then calls this.
 
@@ -12,12 +14,15 @@ use std::process::{Command, ExitCode};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("ui") => build_ui(),
-        Some("run") => build_ui().and_then(|()| cargo(&["run", "-p", "mockint-desktop"])),
-        Some("test") => build_ui()
+        Some("ui") => build_ui(Profile::Debug),
+        Some("run") => {
+            build_ui(Profile::Debug).and_then(|()| cargo(&["run", "-p", "mockint-desktop"]))
+        }
+        Some("bench") => bench(),
+        Some("test") => build_ui(Profile::Debug)
             .and_then(|()| cargo(&["build", "-p", "mockint-desktop", "-p", "mockint-cli"]))
             .and_then(|()| test_workspace()),
-        _ => Err("usage: cargo xtask ui | run | test".to_string()),
+        _ => Err("usage: cargo xtask ui | run | test | bench".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -28,11 +33,47 @@ fn main() -> ExitCode {
     }
 }
 
+/// The workspace: the nearest directory upwards from here holding `xtask/` and a
+/// `Cargo.toml` (found at run time, so a build cache shared between checkouts cannot point
+/// this at another checkout), else where xtask was compiled.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
+    let here = std::env::current_dir().unwrap_or_default();
+    here.ancestors()
+        .find(|dir| dir.join("xtask").is_dir() && dir.join("Cargo.toml").is_file())
         .map(Path::to_path_buf)
+        .or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .map(Path::to_path_buf)
+        })
         .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Debug or release build.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Profile {
+    Debug,
+    Release,
+}
+
+/// Builds everything in release mode and runs the benchmark suite.
+fn bench() -> Result<(), String> {
+    build_ui(Profile::Release)?;
+    cargo(&[
+        "build",
+        "--release",
+        "-p",
+        "mockint-desktop",
+        "-p",
+        "mockint-bench",
+    ])?;
+    let release = target_dir().join("release");
+    let result = run(Command::new(release.join("mockint-bench"))
+        .arg("--desktop")
+        .arg(release.join("mockint-desktop")));
+    // Leave the debug UI in place for `run` and `test`.
+    build_ui(Profile::Debug)?;
+    result
 }
 
 fn target_dir() -> PathBuf {
@@ -103,15 +144,22 @@ fn count_before(text: &str, label: &str) -> u64 {
 }
 
 /// Builds the UI crate for wasm32 and generates its JavaScript glue into `ui/dist`.
-fn build_ui() -> Result<(), String> {
-    cargo(&[
+fn build_ui(profile: Profile) -> Result<(), String> {
+    let mut args = vec![
         "build",
         "-p",
         "mockint-ui",
         "--target",
         "wasm32-unknown-unknown",
-    ])?;
-    let wasm = target_dir().join("wasm32-unknown-unknown/debug/mockint_ui.wasm");
+    ];
+    if profile == Profile::Release {
+        args.push("--release");
+    }
+    cargo(&args)?;
+    let wasm = target_dir().join(match profile {
+        Profile::Debug => "wasm32-unknown-unknown/debug/mockint_ui.wasm",
+        Profile::Release => "wasm32-unknown-unknown/release/mockint_ui.wasm",
+    });
     let dist = root().join("ui/dist");
     let staging = root().join("ui/dist.part");
     let _ = std::fs::remove_dir_all(&staging);

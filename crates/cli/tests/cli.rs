@@ -1230,3 +1230,44 @@ fn transcribe_prints_text_segments_and_timings() {
         .expect("run");
     assert_one_line_error(&output, "not a readable WAV");
 }
+
+#[test]
+fn natural_speech_about_system_design_is_transcribed_with_at_most_ten_percent_wer() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let provision = mockint(dir.path())
+        .env(
+            "MOCKINT_MODEL_CACHE",
+            std::env::var_os("MOCKINT_MODEL_CACHE").unwrap_or_default(),
+        )
+        .args(["model", "provision"])
+        .output()
+        .expect("provision");
+    assert!(
+        provision.status.success(),
+        "{}",
+        String::from_utf8_lossy(&provision.stderr)
+    );
+    let venv = testkit::speech::venv().expect("the speech tools");
+    let clips_dir = dir.path().join("clips");
+    let clips = testkit::speech::synthesize(&venv, &testkit::speech::scripts(), &clips_dir)
+        .expect("Piper speech");
+    assert_eq!(clips.len(), 6);
+    let mut pairs = Vec::new();
+    for clip in &clips {
+        assert!((3000.0..=8000.0).contains(&clip.audio_ms), "{clip:?}");
+        let heard = stdout_json(
+            &mockint(dir.path())
+                .arg("transcribe")
+                .arg(clips_dir.join(&clip.file))
+                .arg("--json")
+                .output()
+                .expect("transcribe"),
+        );
+        pairs.push((
+            clip.text.clone(),
+            heard["text"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    let wer = testkit::speech::word_error_rate(&pairs);
+    assert!(wer <= 0.10, "word error rate {wer:.3}: {pairs:#?}");
+}

