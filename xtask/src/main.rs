@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         Some("run") => {
             build_ui(Profile::Debug).and_then(|()| cargo(&["run", "-p", "mockint-desktop"]))
         }
-        Some("bench") => bench(),
+        Some("bench") => bench(&args[1..]),
         Some("test") => build_ui(Profile::Debug)
             .and_then(|()| cargo(&["build", "-p", "mockint-desktop", "-p", "mockint-cli"]))
             .and_then(|()| test_workspace()),
@@ -56,8 +56,9 @@ enum Profile {
     Release,
 }
 
-/// Builds everything in release mode and runs the benchmark suite.
-fn bench() -> Result<(), String> {
+/// Builds everything in release mode and runs the benchmark suite (extra arguments go to
+/// it, e.g. `--only desktop --out /tmp/bench.md`).
+fn bench(extra: &[String]) -> Result<(), String> {
     build_ui(Profile::Release)?;
     cargo(&[
         "build",
@@ -70,7 +71,8 @@ fn bench() -> Result<(), String> {
     let release = target_dir().join("release");
     let result = run(Command::new(release.join("mockint-bench"))
         .arg("--desktop")
-        .arg(release.join("mockint-desktop")));
+        .arg(release.join("mockint-desktop"))
+        .args(extra));
     // Leave the debug UI in place for `run` and `test`.
     build_ui(Profile::Debug)?;
     result

@@ -1,7 +1,8 @@
 //! `mockint-bench` (run by `cargo xtask bench`): measures every performance target in one
 //! run, prints each figure beside its target and writes `docs/benchmarks.md`.
 //!
-//! Usage: `mockint-bench [--desktop PATH] [--out FILE]` from the workspace root.
+//! Usage: `mockint-bench [--desktop PATH] [--out FILE] [--only SECTION]` from the workspace
+//! root.
 
 mod desktop;
 mod interviewer;
@@ -19,17 +20,22 @@ use report::Figure;
 struct Options {
     desktop: Option<PathBuf>,
     out: PathBuf,
+    /// Only sections whose name contains this (for quick iterations; the report then holds
+    /// only those figures).
+    only: Option<String>,
 }
 
 fn options() -> Result<Options, String> {
     let mut options = Options {
         desktop: None,
         out: PathBuf::from("docs/benchmarks.md"),
+        only: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--desktop" => options.desktop = args.next().map(PathBuf::from),
+            "--only" => options.only = args.next().map(|s| s.to_lowercase()),
             "--out" => options.out = args.next().map(PathBuf::from).ok_or("--out needs a file")?,
             other => {
                 return Err(format!(
@@ -66,12 +72,18 @@ fn machine() -> String {
         .next()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0.0);
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_default();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut commit = git(&["rev-parse", "--short", "HEAD"]);
+    if !git(&["status", "--porcelain", "--untracked-files=no"]).is_empty() {
+        commit.push_str(" with local changes");
+    }
     format!(
         "- CPU: {} ({cores} cores available), no GPU\n- Memory: {:.0} GiB\n- OS: {}\n- Commit: `{commit}`, release build; measured {}\n- Display: Xvfb 1280×800 (software rendering); PostgreSQL 15 on 127.0.0.1; SQLite embedded",
         first_line("/proc/cpuinfo", "model name"),
@@ -100,33 +112,51 @@ async fn collect(options: &Options) -> (Vec<Figure>, Vec<String>) {
             failures.push(format!("{section}: {error}"));
         }
     };
-    keep("Stores (SQLite)", stores::run("SQLite", None).await);
-    let database = testkit::TestDatabase::create().await;
-    keep(
-        "Stores (PostgreSQL)",
-        stores::run("PostgreSQL", Some(database.url.clone())).await,
-    );
-    database.drop_database().await;
-    keep("Interviewer", interviewer::run().await);
-    match testkit::desktop::VirtualDisplay::start() {
-        Ok(display) => {
-            // Screen capture reads the display from the environment.
-            std::env::set_var("DISPLAY", &display.name);
-            keep("Screen share", screen::run(&display.name).await);
-            match &options.desktop {
-                Some(binary) => keep("Desktop", desktop::run(binary, &display).await),
-                None => keep("Desktop", Err("no --desktop binary given".into())),
-            }
-        }
-        Err(error) => keep("Screen share and desktop", Err(error)),
+    let wanted = |section: &str| {
+        options
+            .only
+            .as_deref()
+            .is_none_or(|only| section.to_lowercase().contains(only))
+    };
+    if wanted("stores") {
+        keep("Stores (SQLite)", stores::run("SQLite", None).await);
+        let database = testkit::TestDatabase::create().await;
+        keep(
+            "Stores (PostgreSQL)",
+            stores::run("PostgreSQL", Some(database.url.clone())).await,
+        );
+        database.drop_database().await;
     }
-    let root = std::env::current_dir().unwrap_or_default();
-    keep(
-        "Transcription",
-        tokio::task::spawn_blocking(move || transcription::run(&root))
-            .await
-            .unwrap_or_else(|e| Err(e.to_string())),
-    );
+    if wanted("interviewer") {
+        keep("Interviewer", interviewer::run().await);
+    }
+    if wanted("screen") || wanted("desktop") {
+        match testkit::desktop::VirtualDisplay::start() {
+            Ok(display) => {
+                // Screen capture reads the display from the environment.
+                std::env::set_var("DISPLAY", &display.name);
+                if wanted("screen") {
+                    keep("Screen share", screen::run(&display.name).await);
+                }
+                if wanted("desktop") {
+                    match &options.desktop {
+                        Some(binary) => keep("Desktop", desktop::run(binary, &display).await),
+                        None => keep("Desktop", Err("no --desktop binary given".into())),
+                    }
+                }
+            }
+            Err(error) => keep("Screen share and desktop", Err(error)),
+        }
+    }
+    if wanted("transcription") {
+        let root = std::env::current_dir().unwrap_or_default();
+        keep(
+            "Transcription",
+            tokio::task::spawn_blocking(move || transcription::run(&root))
+                .await
+                .unwrap_or_else(|e| Err(e.to_string())),
+        );
+    }
     (figures, failures)
 }
 

@@ -70,6 +70,18 @@ impl Figure {
         self
     }
 
+    /// Adds what was tried and what bounds the figure, when it misses its target.
+    pub fn if_missed(mut self, explanation: &str) -> Self {
+        if self.verdict() == "MISSED" {
+            if !self.note.is_empty() {
+                self.note.push_str(". ");
+            }
+            self.note.push_str("Missed: ");
+            self.note.push_str(explanation);
+        }
+        self
+    }
+
     fn target_text(&self) -> String {
         match self.target {
             Target::AtMost(ceiling) => format!("≤ {} {}", number(ceiling), self.unit),
@@ -119,24 +131,28 @@ pub fn markdown(figures: &[Figure], machine: &str, method: &str, reproduce: &str
     );
     let _ = writeln!(out, "## Machine\n\n{machine}\n");
     let _ = writeln!(out, "## Method\n\n{method}\n");
-    let mut section = "";
+    let mut sections: Vec<&str> = Vec::new();
     for figure in figures {
-        if figure.section != section {
-            section = figure.section;
-            let _ = writeln!(
-                out,
-                "\n## {section}\n\n| Figure | Value | Target | Verdict |\n|---|---:|---|---|"
-            );
+        if !sections.contains(&figure.section) {
+            sections.push(figure.section);
         }
+    }
+    for section in sections {
         let _ = writeln!(
             out,
-            "| {} | {} {} | {} | {} |",
-            figure.name,
-            number(figure.value),
-            figure.unit,
-            figure.target_text(),
-            figure.verdict()
+            "\n## {section}\n\n| Figure | Value | Target | Verdict |\n|---|---:|---|---|"
         );
+        for figure in figures.iter().filter(|f| f.section == section) {
+            let _ = writeln!(
+                out,
+                "| {} | {} {} | {} | {} |",
+                figure.name,
+                number(figure.value),
+                figure.unit,
+                figure.target_text(),
+                figure.verdict()
+            );
+        }
     }
     let notes: Vec<&Figure> = figures.iter().filter(|f| !f.note.is_empty()).collect();
     if !notes.is_empty() {
