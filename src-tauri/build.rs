@@ -3,8 +3,9 @@
 //! window explains what to do.
 
 /// Every command the app exposes to its UI.
-const COMMANDS: [&str; 29] = [
+const COMMANDS: [&str; 30] = [
     "app_info",
+    "audio_devices",
     "speech_status",
     "speak",
     "stop_speaking",

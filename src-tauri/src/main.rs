@@ -42,6 +42,7 @@ fn main() {
             commands::export_transcript,
             commands::export_report,
             voice::start_voice,
+            voice::audio_devices,
             voice::stop_voice,
             screen::start_screen_share,
             screen::stop_screen_share,

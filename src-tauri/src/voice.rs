@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use domain::ipc::{SessionRequest, TokenEvent, TranscriptDraft, TurnView};
+use domain::ipc::{TokenEvent, TranscriptDraft, TurnView, VoiceRequest};
 use domain::{MediaType, SessionId};
 use media::audio::Heard;
 use media::transcribe::Transcript;
@@ -169,14 +169,17 @@ async fn handle_utterance(
 pub async fn start_voice(
     handle: AppHandle,
     state: State<'_, DesktopState>,
-    request: SessionRequest,
+    request: VoiceRequest,
 ) -> Result<(), String> {
+    let device = request
+        .device
+        .filter(|name| !name.trim().is_empty() && name.len() <= 512);
     // Load the model first so that a missing model is reported before anything records.
     transcriber(&state).await?;
     let session_id = request.session_id;
     let callback_handle = handle.clone();
     let drafts: Drafts = Arc::default();
-    let capture = media::audio::LiveCapture::start(900, move |heard| {
+    let capture = media::audio::LiveCapture::start(device, 900, move |heard| {
         let handle = callback_handle.clone();
         let drafts = Arc::clone(&drafts);
         tauri::async_runtime::spawn(async move {
@@ -204,6 +207,14 @@ pub async fn start_voice(
     }
     let _ = handle.emit("capture-status", CaptureStatus { audio: true });
     Ok(())
+}
+
+/// The microphones the system offers, by name.
+#[tauri::command]
+pub async fn audio_devices() -> Result<Vec<String>, String> {
+    tauri::async_runtime::spawn_blocking(media::audio::input_devices)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// Turns the microphone off (a sentence in progress is still transcribed).

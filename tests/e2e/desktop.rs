@@ -528,6 +528,12 @@ async fn spoken_answers_become_turns_with_their_recordings() {
             .click()
             .await?;
         wait_for(&client, "#toggle-speech.speaking").await?;
+        // The microphone list offers the system's inputs besides the default.
+        let start = std::time::Instant::now();
+        while count(&client, "#microphone option").await < 2 {
+            assert!(start.elapsed() < WAIT, "no microphones listed");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         wait_for(&client, "#toggle-audio").await?.click().await?;
         wait_for(&client, "#toggle-audio.live").await?;
         tokio::time::sleep(Duration::from_millis(800)).await;

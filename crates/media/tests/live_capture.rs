@@ -33,7 +33,7 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     assert!(spoken.success());
 
     let (sender, heard) = mpsc::channel();
-    let capture = LiveCapture::start(900, move |event| {
+    let capture = LiveCapture::start(None, 900, move |event| {
         let _ = sender.send(event);
     })
     .expect("live capture");
@@ -48,6 +48,13 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
         }
     }
     drop(capture);
+    let missing = LiveCapture::start(Some("no such microphone".into()), 900, |_| {});
+    assert!(
+        missing.is_err_and(|e| e
+            .to_string()
+            .contains("no input device named 'no such microphone'")),
+        "an unknown device is named in the error"
+    );
     let last_draft = events.iter().rev().find_map(|e| match e {
         Heard::Draft { id, samples } => Some((*id, samples.clone())),
         Heard::Utterance { .. } => None,

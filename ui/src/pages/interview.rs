@@ -54,6 +54,8 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
     let video_busy = RwSignal::new(false);
     let video_source = RwSignal::new("camera".to_string());
     let speech: RwSignal<Option<SpeechStatus>> = RwSignal::new(None);
+    let microphones: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
+    let microphone = RwSignal::new(String::new());
     let speech_on = RwSignal::new(false);
     let canvas = NodeRef::<Canvas>::new();
     let chat_list = NodeRef::<Div>::new();
@@ -77,6 +79,12 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
         }
     });
 
+    // The microphones to choose from (empty choice: the system default).
+    spawn_local(async move {
+        if let Ok(found) = api::audio_devices().await {
+            microphones.set(found);
+        }
+    });
     // Whether the interviewer can speak here (the toggle says why not).
     spawn_local(async move {
         match api::speech_status().await {
@@ -198,7 +206,11 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
             let result = if on {
                 api::stop_voice().await
             } else {
-                api::start_voice(session_id).await
+                api::start_voice(
+                    session_id,
+                    Some(microphone.get_untracked()).filter(|d| !d.is_empty()),
+                )
+                .await
             };
             match result {
                 Ok(()) => voice_on.set(!on),
@@ -416,6 +428,11 @@ pub fn InterviewPage(session_id: SessionId) -> impl IntoView {
                     title="Answer by voice: each pause ends an answer">
                     <span class="dot audio"></span>{move || if voice_on.get() { "Audio on" } else { "Audio" }}
                 </button>
+                <select id="microphone" title="Microphone" disabled=move || voice_on.get() || voice_busy.get()
+                    on:change=move |ev| microphone.set(event_target_value(&ev))>
+                    <option value="" selected=true>"Default microphone"</option>
+                    {move || microphones.get().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                </select>
                 <span class="video-control">
                     <button class="media-toggle" id="toggle-video" class:recording=move || video_on.get() disabled=move || video_busy.get() on:click=move |_| toggle_video()
                         title="Record video of the interview (stored with the session)">
