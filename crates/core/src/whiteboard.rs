@@ -90,13 +90,14 @@ impl WhiteboardService {
         self.media.save(session, MediaType::Whiteboard, png).await
     }
 
-    /// The newest snapshot's bytes, for vision-capable models.
-    pub async fn latest_snapshot(&self, session: SessionId) -> Result<Option<Vec<u8>>, CoreError> {
+    /// The newest picture of the candidate's work, for vision-capable models: a whiteboard
+    /// snapshot or a screen-share capture, whichever was taken last.
+    pub async fn latest_picture(&self, session: SessionId) -> Result<Option<Vec<u8>>, CoreError> {
         let files = self.media.list(session).await?;
         match files
             .iter()
-            .rev()
-            .find(|f| f.file_type == MediaType::Whiteboard)
+            .filter(|f| matches!(f.file_type, MediaType::Whiteboard | MediaType::Screen))
+            .max_by_key(|f| f.timestamp)
         {
             Some(file) => Ok(Some(self.media_store.read(file).await?)),
             None => Ok(None),

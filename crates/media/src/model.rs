@@ -314,6 +314,15 @@ pub fn provision(
     )?;
     progress("converting CTranslate2 → ggml (q8_0)");
     let tensors = convert_dir_with(&source, &path, ggml::WeightType::Q8_0)?;
+    progress("checking the model with a test transcription");
+    let checked = crate::transcribe::Transcriber::load(&path)
+        .and_then(|model| model.transcribe(&vec![0.0; crate::transcribe::SAMPLE_RATE as usize]));
+    if let Err(error) = checked {
+        let _ = std::fs::remove_file(&path);
+        return Err(ModelError::Provision(format!(
+            "the converted model failed its test transcription: {error}"
+        )));
+    }
     let sha256 = sha256_file(&path)?;
     std::fs::write(&sum_path, &sha256).map_err(|e| ModelError::Io(e.to_string()))?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
