@@ -358,3 +358,74 @@ async fn vision_models_get_the_newest_snapshot_or_screen_capture() {
     let picture = app.whiteboards.latest_picture(session.id).await;
     assert_eq!(picture.expect("picture"), Some(snapshot));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_failing_turn_after_turn_leaves_the_session_offline() {
+    use testkit::fake_llm::{FakeLlm, Reply};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("fast-retries.yaml");
+    std::fs::write(&config, "ai:\n  retry_delay_seconds: 0.01\n").expect("config");
+    let app = App::start(&StartOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        database_url: Some(format!("sqlite://{}", dir.path().join("test.db").display())),
+        config_file: Some(config),
+    })
+    .await
+    .expect("app starts");
+    let server = FakeLlm::start().await;
+    app.connect_compatible(&server.openai_url(), Some("local-model"))
+        .await
+        .expect("connected");
+    let (session, _, _) = app
+        .start_interview(InterviewRequest {
+            provider: Some("compatible".into()),
+            problem: Some("Design a URL shortener".into()),
+            ..InterviewRequest::default()
+        })
+        .await
+        .expect("start");
+    server.script((0..200).map(|_| Reply::Status {
+        code: 503,
+        retry_after: None,
+    }));
+    let chats = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/chat/completions"))
+            .count()
+    };
+    let mut switched_at = None;
+    let mut calls_after_switch = Vec::new();
+    for turn in 1..=5 {
+        let outcome = app
+            .interviews
+            .candidate_turn(
+                session.id,
+                "We need short links and fast redirects.",
+                "text",
+            )
+            .await
+            .expect("the interview goes on");
+        assert!(!outcome.interviewer.content.is_empty());
+        if outcome
+            .notices
+            .iter()
+            .any(|n| matches!(n, domain::ipc::Notice::SwitchedOffline { failures: 3, .. }))
+        {
+            switched_at = Some(turn);
+        }
+        if switched_at.is_some() {
+            calls_after_switch.push(chats());
+        }
+    }
+    assert_eq!(
+        switched_at,
+        Some(3),
+        "the third failing turn switches the session"
+    );
+    assert!(
+        calls_after_switch.windows(2).all(|w| w[0] == w[1]),
+        "no provider calls once offline: {calls_after_switch:?}"
+    );
+}

@@ -58,6 +58,9 @@ impl Default for TokenBudget {
 
 /// How long to stop trying the database after it was found unreachable.
 const DEGRADED_PAUSE: Duration = Duration::from_secs(5);
+/// After this many consecutive turns on which the provider failed (each already retried),
+/// the session stays with the offline interviewer.
+pub const OFFLINE_AFTER_FAILURES: u32 = 3;
 
 /// Runs interviews: opens them with the problem and answers each candidate turn. Every
 /// message is journaled on local disk first; if the database is away the interview goes on
@@ -73,6 +76,7 @@ pub struct InterviewService {
     journal: Arc<dyn Journal>,
     known: Arc<Mutex<HashMap<SessionId, Session>>>,
     degraded_until: Arc<Mutex<Option<Instant>>>,
+    provider_failures: Arc<Mutex<HashMap<SessionId, u32>>>,
 }
 
 impl InterviewService {
@@ -97,6 +101,7 @@ impl InterviewService {
             journal,
             known: Arc::new(Mutex::new(HashMap::new())),
             degraded_until: Arc::new(Mutex::new(None)),
+            provider_failures: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -320,7 +325,18 @@ impl InterviewService {
         } else if f64::from(used) >= f64::from(limit) * self.budget.warning_threshold {
             notices.push(Notice::BudgetWarning { used, limit });
         }
-        let primary = if over_budget {
+        let failures = |update: &dyn Fn(&mut u32)| {
+            self.provider_failures
+                .lock()
+                .map(|mut all| {
+                    let count = all.entry(session.id).or_insert(0);
+                    update(count);
+                    *count
+                })
+                .unwrap_or(0)
+        };
+        let switched_offline = failures(&|_| {}) >= OFFLINE_AFTER_FAILURES;
+        let primary = if over_budget || switched_offline {
             &self.fallback
         } else {
             &self.interviewer
@@ -331,13 +347,26 @@ impl InterviewService {
             primary.respond(ctx).await
         };
         match answer {
-            Ok(reply) => Ok((reply, notices)),
+            Ok(reply) => {
+                if !over_budget && !switched_offline {
+                    failures(&|count| *count = 0);
+                }
+                Ok((reply, notices))
+            }
             Err(error) => {
                 tracing::warn!(session_id = %session.id, %error, "interviewer failed; using the offline interviewer");
                 notices.push(Notice::ProviderFallback {
                     provider: error.provider.clone(),
                     reason: error.message.clone(),
                 });
+                let in_a_row = failures(&|count| *count += 1);
+                if in_a_row == OFFLINE_AFTER_FAILURES {
+                    tracing::warn!(session_id = %session.id, provider = %error.provider, failures = in_a_row, "the provider keeps failing; the session stays offline");
+                    notices.push(Notice::SwitchedOffline {
+                        provider: error.provider.clone(),
+                        failures: in_a_row,
+                    });
+                }
                 let reply = if opening {
                     self.fallback.opening(ctx).await?
                 } else {

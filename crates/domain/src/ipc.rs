@@ -64,6 +64,13 @@ pub enum Notice {
         /// Why.
         reason: String,
     },
+    /// The AI provider failed several turns in a row: the rest of the interview is offline.
+    SwitchedOffline {
+        /// The provider that kept failing.
+        provider: String,
+        /// Consecutive failed turns.
+        failures: u32,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -81,6 +88,10 @@ impl std::fmt::Display for Notice {
             Self::ProviderFallback { provider, reason } => write!(
                 f,
                 "{provider} is unavailable ({reason}): continuing with the offline interviewer"
+            ),
+            Self::SwitchedOffline { provider, failures } => write!(
+                f,
+                "{provider} failed {failures} turns in a row: the rest of this interview uses the offline interviewer"
             ),
         }
     }
