@@ -154,8 +154,8 @@ pub enum CaptureWhat {
 pub enum RecordWhat {
     /// Audio from the microphone to a 16 kHz mono WAV.
     Audio {
-        /// Length in seconds.
-        #[arg(long)]
+        /// Length in seconds (more than 0, at most 3600).
+        #[arg(long, value_parser = audio_seconds)]
         seconds: f64,
         /// The WAV to write.
         #[arg(long, value_name = "FILE")]
@@ -163,8 +163,8 @@ pub enum RecordWhat {
     },
     /// A video of the camera, the screen or a test pattern.
     Video {
-        /// Length in seconds (at most 7200).
-        #[arg(long)]
+        /// Length in seconds (1 to 7200).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=7200))]
         seconds: u64,
         /// The MP4 to write.
         #[arg(long, value_name = "FILE")]
@@ -298,4 +298,16 @@ pub enum TranscriptFormatArg {
     Md,
     /// JSON.
     Json,
+}
+
+/// Parses an audio length: a number of seconds above 0 and at most an hour.
+fn audio_seconds(text: &str) -> Result<f64, String> {
+    let seconds: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number of seconds"))?;
+    if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 {
+        Ok(seconds)
+    } else {
+        Err(format!("{text} is outside 0 < seconds <= 3600"))
+    }
 }

@@ -111,8 +111,8 @@ pub fn convert_dir_with(
             ModelError::Io(format!("cannot read {}: {e}", source.join(name).display()))
         })
     };
-    let model = ct2::parse(&read("model.bin")?)?;
     let vocabulary = read_vocabulary(source)?;
+    let model = ct2::parse(&read("model.bin")?)?;
     let (bytes, tensors) = ggml::convert_with(&model, &vocabulary, weights)?;
     if let Some(parent) = output.parent() {
         std::fs::create_dir_all(parent)
