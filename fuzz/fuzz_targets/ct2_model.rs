@@ -1,0 +1,14 @@
+//! Any bytes given as a CTranslate2 `model.bin` must parse or fail with an error, and a parsed
+//! model must convert (f16 and q8_0) or fail with an error, without panicking.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|bytes: &[u8]| {
+    if let Ok(model) = media::ct2::parse(bytes) {
+        for weights in [media::ggml::WeightType::F16, media::ggml::WeightType::Q8_0] {
+            let _ = media::ggml::convert_with(&model, "!\n\"\n<|endoftext|>\n", weights);
+        }
+    }
+    let _ = media::ggml::vocabulary(&String::from_utf8_lossy(bytes));
+});
