@@ -111,8 +111,10 @@ pub fn convert_dir_with(
             ModelError::Io(format!("cannot read {}: {e}", source.join(name).display()))
         })
     };
+    let model_bytes = read("model.bin")?;
+    // A missing vocabulary is reported before a long parse of the model.
     let vocabulary = read_vocabulary(source)?;
-    let model = ct2::parse(&read("model.bin")?)?;
+    let model = ct2::parse(&model_bytes)?;
     let (bytes, tensors) = ggml::convert_with(&model, &vocabulary, weights)?;
     if let Some(parent) = output.parent() {
         std::fs::create_dir_all(parent)
