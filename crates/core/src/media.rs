@@ -40,6 +40,11 @@ impl MediaService {
             .media
             .save(session, kind, bytes, self.clock.now())
             .await?;
+        self.record(session, file).await
+    }
+
+    /// Writes the row of a stored file; if that fails the file is removed again.
+    async fn record(&self, session: SessionId, file: MediaFile) -> Result<MediaFile, CoreError> {
         if let Err(error) = self.store.save_media_reference(session, &file).await {
             if let Err(discard) = self.media.discard(&file).await {
                 tracing::error!(%discard, path = %file.file_path, "could not remove orphaned media file");
@@ -71,13 +76,7 @@ impl MediaService {
             .media
             .adopt(session, kind, recording, self.clock.now())
             .await?;
-        if let Err(error) = self.store.save_media_reference(session, &file).await {
-            if let Err(discard) = self.media.discard(&file).await {
-                tracing::error!(%discard, path = %file.file_path, "could not remove orphaned media file");
-            }
-            return Err(error.into());
-        }
-        Ok(file)
+        self.record(session, file).await
     }
 
     /// The session's media files, oldest first.
