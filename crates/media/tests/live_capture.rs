@@ -2,35 +2,25 @@
 //! picked up by `LiveCapture`, handed over first as a draft after a short pause and then as
 //! the finished utterance, which names that draft as holding the same speech.
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use media::audio::{Heard, LiveCapture};
-use media::model::{convert_dir_with, fetch_package, CATALOG};
 use media::transcribe::Transcriber;
+
+mod common;
 
 #[test]
 fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
-        .join(CATALOG[0].package);
-    let source = fetch_package(&CATALOG[0], &cache).expect("package");
-    let model = dir.path().join("ggml-tiny.en-q8_0.bin");
-    convert_dir_with(&source, &model, media::ggml::WeightType::Q8_0).expect("convert");
+    let model = common::tiny_en_model(dir.path(), media::ggml::WeightType::Q8_0);
     let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
     std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
     let speech = dir.path().join("speech.wav");
-    let spoken = Command::new("espeak-ng")
-        .args(["-s", "150", "-w"])
-        .arg(&speech)
-        .arg("Hello, my name is Alex and I am a software engineer.")
-        .status()
-        .expect("espeak-ng");
-    assert!(spoken.success());
+    common::speak(
+        "Hello, my name is Alex and I am a software engineer.",
+        &speech,
+    );
 
     let (sender, heard) = mpsc::channel();
     let capture = LiveCapture::start(None, 900, move |event| {

@@ -2,23 +2,17 @@
 //! a PulseAudio null sink, the sink's monitor is recorded through cpal and whisper hears the
 //! words.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
-use media::model::{convert_dir_with, fetch_package, CATALOG};
 use media::speech::Speaker;
 use media::transcribe::Transcriber;
+
+mod common;
 
 #[test]
 fn a_reply_spoken_by_the_platform_voice_can_be_heard() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
-        .join(CATALOG[0].package);
-    let source = fetch_package(&CATALOG[0], &cache).expect("package");
-    let model = dir.path().join("ggml-tiny.en-q8_0.bin");
-    convert_dir_with(&source, &model, media::ggml::WeightType::Q8_0).expect("convert");
+    let model = common::tiny_en_model(dir.path(), media::ggml::WeightType::Q8_0);
     let pulse = testkit::audio::Pulse::start().expect("virtual speakers");
     // The speech service and the recorder both find this PulseAudio through the variable.
     std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());

