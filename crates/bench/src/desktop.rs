@@ -5,12 +5,12 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use app::{App, InterviewRequest, StartOptions};
 use domain::{Point, Shape, ShapeKind, Whiteboard};
 use fantoccini::actions::{InputSource as _, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::{Client, ClientBuilder, Locator};
-use testkit::desktop::{wait_until, Driver, VirtualDisplay};
+use testkit::desktop::{app_pid, wait_until, Driver, VirtualDisplay};
 
+use crate::apps;
 use crate::report::Figure;
 use crate::stats::Samples;
 
@@ -129,47 +129,15 @@ fn tree_memory_mb(pid: u32) -> Vec<(String, f64)> {
         .collect()
 }
 
-fn app_pid(data: &Path) -> Option<u32> {
-    let needle = format!("DATA_DIR={}", data.display());
-    std::fs::read_dir("/proc")
-        .ok()?
-        .flatten()
-        .find_map(|entry| {
-            let pid: u32 = entry.file_name().to_string_lossy().parse().ok()?;
-            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
-            if !String::from_utf8_lossy(&cmdline).contains("mockint-desktop") {
-                return None;
-            }
-            let environ = std::fs::read(entry.path().join("environ")).ok()?;
-            environ
-                .split(|b| *b == 0)
-                .any(|var| var == needle.as_bytes())
-                .then_some(pid)
-        })
-}
-
 /// Measures the desktop app built at `binary`.
 pub async fn run(binary: &Path, display: &VirtualDisplay) -> Result<Vec<Figure>, String> {
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
     // An unfinished interview with 2,000 shapes on its board, to be resumed in the app.
     {
-        let app = App::start(&StartOptions {
-            data_dir: Some(data.path().to_path_buf()),
-            database_url: None,
-            config_file: None,
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-        let (session, _, _) = app
-            .start_interview(InterviewRequest {
-                provider: Some("offline".into()),
-                problem: Some("Design a URL shortener".into()),
-                ..InterviewRequest::default()
-            })
-            .await
-            .map_err(|e| e.to_string())?;
+        let app = apps::start(data.path(), None).await?;
+        let session = apps::url_shortener(&app, "offline").await?;
         app.whiteboards
-            .save_board(session.id, &busy_board(2000))
+            .save_board(session, &busy_board(2000))
             .await
             .map_err(|e| e.to_string())?;
     }

@@ -3,10 +3,11 @@
 
 use std::time::Instant;
 
-use app::{App, InterviewRequest, StartOptions};
+use app::App;
 use interview_core::TurnInput;
 use testkit::fake_llm::FakeLlm;
 
+use crate::apps;
 use crate::report::Figure;
 use crate::stats::Samples;
 
@@ -21,18 +22,6 @@ const ANSWERS: [&str; 6] = [
     "Codes come from a counter encoded in base62; each app server reserves ranges so there is no coordination per request.",
     "For failures, the cache is replicated, the store keeps three replicas, and we degrade to the store if the cache is down.",
 ];
-
-async fn start(app: &App, provider: &str) -> Result<domain::SessionId, String> {
-    let (session, _, _) = app
-        .start_interview(InterviewRequest {
-            provider: Some(provider.into()),
-            problem: Some("Design a URL shortener".into()),
-            ..InterviewRequest::default()
-        })
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(session.id)
-}
 
 async fn turn(app: &App, id: domain::SessionId, text: &str) -> Result<(), String> {
     let input = TurnInput {
@@ -51,16 +40,10 @@ async fn turn(app: &App, id: domain::SessionId, text: &str) -> Result<(), String
 /// Runs the interviewer benchmarks on the embedded store.
 pub async fn run() -> Result<Vec<Figure>, String> {
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let app = App::start(&StartOptions {
-        data_dir: Some(data.path().to_path_buf()),
-        database_url: None,
-        config_file: None,
-    })
-    .await
-    .map_err(|e| e.to_string())?;
+    let app = apps::start(data.path(), None).await?;
 
     // Offline turns: a 45-minute interview has about 45 candidate turns.
-    let id = start(&app, "offline").await?;
+    let id = apps::url_shortener(&app, "offline").await?;
     let mut offline = Samples::default();
     for n in 0..45 {
         let started = Instant::now();
@@ -77,7 +60,7 @@ pub async fn run() -> Result<Vec<Figure>, String> {
     app.connect_compatible(&server.openai_url(), Some("bench-model"))
         .await
         .map_err(|e| e.to_string())?;
-    let id = start(&app, "compatible").await?;
+    let id = apps::url_shortener(&app, "compatible").await?;
     let mut with_llm = Samples::default();
     for n in 0..30 {
         let started = Instant::now();

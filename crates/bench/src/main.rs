@@ -4,6 +4,7 @@
 //! Usage: `mockint-bench [--desktop PATH] [--out FILE] [--only SECTION]` from the workspace
 //! root.
 
+mod apps;
 mod desktop;
 mod interviewer;
 mod report;

@@ -5,8 +5,7 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::{App, InterviewRequest, StartOptions};
-
+use crate::apps;
 use crate::report::Figure;
 use crate::stats::Samples;
 
@@ -66,25 +65,13 @@ pub async fn run(display: &str) -> Result<Vec<Figure>, String> {
 
     // Saving a snapshot of that size with its row, as the Snapshot button does.
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let app = App::start(&StartOptions {
-        data_dir: Some(data.path().to_path_buf()),
-        database_url: None,
-        config_file: None,
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let (session, _, _) = app
-        .start_interview(InterviewRequest {
-            provider: Some("offline".into()),
-            ..InterviewRequest::default()
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    let app = apps::start(data.path(), None).await?;
+    let session = apps::url_shortener(&app, "offline").await?;
     let mut saves = Samples::default();
     for _ in 0..20 {
         let started = Instant::now();
         app.whiteboards
-            .save_snapshot(session.id, &png)
+            .save_snapshot(session, &png)
             .await
             .map_err(|e| e.to_string())?;
         saves.push(started.elapsed());

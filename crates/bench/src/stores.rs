@@ -3,10 +3,10 @@
 
 use std::time::Instant;
 
-use app::{App, InterviewRequest, StartOptions};
 use domain::{Message, Page, Role};
 use storage::DatabaseTarget;
 
+use crate::apps;
 use crate::report::Figure;
 use crate::stats::Samples;
 
@@ -66,21 +66,8 @@ async fn seed(target: &DatabaseTarget) -> Result<(), String> {
 /// Measures one store. `database_url` is `None` for the embedded SQLite store.
 pub async fn run(label: &'static str, database_url: Option<String>) -> Result<Vec<Figure>, String> {
     let data = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let app = App::start(&StartOptions {
-        data_dir: Some(data.path().to_path_buf()),
-        database_url,
-        config_file: None,
-    })
-    .await
-    .map_err(|e| e.to_string())?;
-    let (session, _, _) = app
-        .start_interview(InterviewRequest {
-            provider: Some("offline".into()),
-            problem: Some("Design a URL shortener".into()),
-            ..InterviewRequest::default()
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    let app = apps::start(data.path(), database_url).await?;
+    let session = apps::url_shortener(&app, "offline").await?;
     seed(&app.settings.database).await?;
     let total = app
         .store
@@ -101,7 +88,7 @@ pub async fn run(label: &'static str, database_url: Option<String>) -> Result<Ve
         let message = Message::new(role, &text, chrono::Utc::now()).map_err(|e| e.to_string())?;
         let started = Instant::now();
         app.store
-            .append_message(session.id, &message)
+            .append_message(session, &message)
             .await
             .map_err(|e| e.to_string())?;
         append.push(started.elapsed());
@@ -123,7 +110,7 @@ pub async fn run(label: &'static str, database_url: Option<String>) -> Result<Ve
         let started = Instant::now();
         loaded = app
             .store
-            .conversation(session.id)
+            .conversation(session)
             .await
             .map_err(|e| e.to_string())?
             .len();
