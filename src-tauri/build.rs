@@ -3,8 +3,9 @@
 //! window explains what to do.
 
 /// Every command the app exposes to its UI.
-const COMMANDS: [&str; 30] = [
+const COMMANDS: [&str; 31] = [
     "app_info",
+    "diagnostics",
     "audio_devices",
     "speech_status",
     "speak",

@@ -4,6 +4,7 @@
 
 mod commands;
 mod dialogs;
+mod monitor;
 mod screen;
 mod speech;
 mod state;
@@ -20,6 +21,10 @@ fn main() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        .setup(|app| {
+            monitor::start(app.handle());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::setup_info,
@@ -51,6 +56,7 @@ fn main() {
             speech::speech_status,
             speech::speak,
             speech::stop_speaking,
+            monitor::diagnostics,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -89,10 +89,13 @@ async fn transcribe(
     samples: Vec<f32>,
 ) -> Result<Transcript, String> {
     let whisper = transcriber(handle, state).await?;
-    tauri::async_runtime::spawn_blocking(move || whisper.transcribe(&samples))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())
+    interview_core::telemetry::timed("transcription", "whisper", async move {
+        tauri::async_runtime::spawn_blocking(move || whisper.transcribe(&samples))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())
+    })
+    .await
 }
 
 /// Transcribes a draft early and shows its text; the final utterance reuses it.

@@ -608,7 +608,18 @@ async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview() {
     let server = testkit::fake_llm::FakeLlm::start().await;
     let display = VirtualDisplay::start().expect("virtual display");
     {
-        let driver = Driver::start(&display, &[("DATA_DIR", data.path())]).expect("tauri-driver");
+        // Calls slower than 200 ms raise an alert (the seed's default is 10 s).
+        let driver = Driver::start(
+            &display,
+            &[
+                ("DATA_DIR", data.path()),
+                (
+                    "MOCKINT__MONITORING__ALERT_ON_RESPONSE_TIME_MS",
+                    Path::new("200"),
+                ),
+            ],
+        )
+        .expect("tauri-driver");
         let client = session(&driver, &binary).await;
         let outcome = async {
             let url = wait_for(&client, "#server-url").await?;
@@ -625,11 +636,34 @@ async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview() {
             assert_eq!(model.as_deref(), Some(testkit::fake_llm::MODELS[0]));
             wait_for(&client, "#start").await?.click().await?;
             wait_for(&client, "#chat-input").await?;
+            // A slow answer: the alert shows as a notice.
+            server.script([testkit::fake_llm::Reply::Slow(Duration::from_millis(600))]);
             send(&client, "I would start by agreeing on the requirements.").await?;
             wait_text(&client, "#chat-list", |t| {
                 t.contains(testkit::fake_llm::DEFAULT_REPLY)
             })
             .await?;
+            wait_text(&client, ".toasts", |t| {
+                t.contains("ai:compatible: completions took") && t.contains("alert above 0.20 s")
+            })
+            .await?;
+            // The diagnostics page: health, this run's calls, the store's figures, the alert.
+            wait_for(&client, "#nav-diagnostics").await?.click().await?;
+            let health = wait_text(&client, "#health-checks", |t| t.contains("database")).await?;
+            assert!(health.contains("ok"), "{health}");
+            let metrics = wait_text(&client, "#component-metrics", |t| {
+                t.contains("ai:compatible") && t.contains("database")
+            })
+            .await?;
+            assert!(metrics.contains("completions"), "{metrics}");
+            assert_eq!(text_of(&client, "#sessions-total").await?, "1");
+            assert!(text_of(&client, "#tokens-total").await? != "0");
+            let alerts = text_of(&client, "#alerts").await?;
+            assert!(
+                alerts.contains("ai:compatible: completions took"),
+                "{alerts}"
+            );
+            shot(&client, "diagnostics").await?;
             Ok::<(), CmdError>(())
         }
         .await;

@@ -35,6 +35,8 @@ pub enum Reply {
     },
     /// Accept the connection and answer nothing for this long (to trigger timeouts).
     Hang(Duration),
+    /// Answer normally, but only after this long (a slow provider).
+    Slow(Duration),
     /// Start a stream and cut it off mid-way.
     Truncated,
     /// A 200 answer whose body is not valid JSON.
@@ -212,7 +214,35 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
         return Ok(());
     };
     let anthropic = path.ends_with("/messages");
-    match reply {
+    let reply = match reply {
+        Reply::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            Ok((DEFAULT_REPLY.to_string(), Some(DEFAULT_USAGE)))
+        }
+        Reply::Text { content, usage } => Ok((content, usage)),
+        failure => Err(failure),
+    };
+    let failure = match reply {
+        Ok((content, usage)) => {
+            let text = if anthropic {
+                anthropic_answer(&content, usage, &model, stream_mode)
+            } else {
+                openai_answer(&content, usage, &model, stream_mode)
+            };
+            let kind = if stream_mode {
+                "text/event-stream"
+            } else {
+                "application/json"
+            };
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", text.len());
+            stream.write_all(head.as_bytes()).await?;
+            stream.write_all(text.as_bytes()).await?;
+            stream.flush().await?;
+            return Ok(());
+        }
+        Err(failure) => failure,
+    };
+    match failure {
         Reply::Status { code, retry_after } => {
             let extra = retry_after
                 .map(|s| format!("Retry-After: {s}\r\n"))
@@ -243,21 +273,7 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
             };
             stream.write_all(partial.as_bytes()).await?;
         }
-        Reply::Text { content, usage } => {
-            let text = if anthropic {
-                anthropic_answer(&content, usage, &model, stream_mode)
-            } else {
-                openai_answer(&content, usage, &model, stream_mode)
-            };
-            let kind = if stream_mode {
-                "text/event-stream"
-            } else {
-                "application/json"
-            };
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", text.len());
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(text.as_bytes()).await?;
-        }
+        Reply::Text { .. } | Reply::Slow(_) => {}
     }
     stream.flush().await?;
     Ok(())

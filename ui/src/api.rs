@@ -64,6 +64,11 @@ pub async fn app_info() -> Result<AppInfo, String> {
     call("app_info", &NoArgs {}).await
 }
 
+/// Health, metrics, store figures, disk use and alerts for the diagnostics page.
+pub async fn diagnostics() -> Result<domain::diagnostics::Diagnostics, String> {
+    call("diagnostics", &NoArgs {}).await
+}
+
 /// Providers, saved resume and problems for the setup page.
 pub async fn setup_info() -> Result<SetupInfo, String> {
     call("setup_info", &NoArgs {}).await

@@ -8,7 +8,8 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::pages::{
-    history::HistoryPage, interview::InterviewPage, report::ReportPage, setup::SetupPage,
+    diagnostics::DiagnosticsPage, history::HistoryPage, interview::InterviewPage,
+    report::ReportPage, setup::SetupPage,
 };
 
 /// Which page is shown.
@@ -22,6 +23,8 @@ pub enum Page {
     Report(SessionId),
     /// Past sessions; with a session id, that session read-only.
     History(Option<SessionId>),
+    /// Health, metrics and alerts.
+    Diagnostics,
 }
 
 /// `model-progress` event payload: a step of provisioning the speech model on first use.
@@ -149,7 +152,9 @@ pub fn App() -> impl IntoView {
         let active = move || {
             matches!(
                 (ctx.page.get(), page),
-                (Page::Setup, Page::Setup) | (Page::History(_), Page::History(_))
+                (Page::Setup, Page::Setup)
+                    | (Page::History(_), Page::History(_))
+                    | (Page::Diagnostics, Page::Diagnostics)
             )
         };
         view! {
@@ -162,6 +167,7 @@ pub fn App() -> impl IntoView {
             <nav>
                 {nav(Page::Setup, "New interview", "nav-setup")}
                 {nav(Page::History(None), "History", "nav-history")}
+                {nav(Page::Diagnostics, "Diagnostics", "nav-diagnostics")}
             </nav>
             <span class="status" id="status">
                 {move || match info.get() {
@@ -185,6 +191,7 @@ pub fn App() -> impl IntoView {
                 Page::Interview(id) => view! { <InterviewPage session_id=id/> }.into_any(),
                 Page::Report(id) => view! { <ReportPage session_id=id/> }.into_any(),
                 Page::History(selected) => view! { <HistoryPage selected=selected/> }.into_any(),
+                Page::Diagnostics => view! { <DiagnosticsPage/> }.into_any(),
             }}
         </main>
         <div class="toasts" id="toasts">

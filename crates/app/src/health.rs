@@ -4,8 +4,6 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
 use crate::App;
 
 /// Free disk space below which the app is unhealthy.
@@ -13,39 +11,7 @@ const DISK_ERROR_BYTES: u64 = 200 * 1024 * 1024;
 /// Free disk space below which a warning is raised.
 const DISK_WARNING_BYTES: u64 = 1024 * 1024 * 1024;
 
-/// How a component is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Working.
-    Ok,
-    /// Working with a limitation (optional feature unavailable, little space).
-    Warning,
-    /// Not working: the app cannot do its job.
-    Error,
-}
-
-/// One component's check.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Check {
-    /// What was checked, e.g. "database".
-    pub component: String,
-    /// The verdict.
-    pub status: Status,
-    /// What was found (never a secret).
-    pub detail: String,
-    /// How long the check took.
-    pub latency_ms: u64,
-}
-
-/// Every check and the overall verdict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HealthReport {
-    /// False when any check is an error.
-    pub healthy: bool,
-    /// The checks, in a fixed order.
-    pub checks: Vec<Check>,
-}
+pub use domain::diagnostics::{HealthCheck as Check, HealthReport, HealthStatus as Status};
 
 fn check(component: &str, started: Instant, status: Status, detail: impl Into<String>) -> Check {
     Check {
@@ -66,6 +32,15 @@ pub async fn run(app: &App) -> HealthReport {
     checks.push(disk(app));
     checks.push(whisper(app));
     checks.push(ffmpeg().await);
+    HealthReport {
+        healthy: checks.iter().all(|c| c.status != Status::Error),
+        checks,
+    }
+}
+
+/// The checks worth repeating in the background (no network): database, storage, disk.
+pub async fn run_essentials(app: &App) -> HealthReport {
+    let checks = vec![database(app).await, storage(app), disk(app)];
     HealthReport {
         healthy: checks.iter().all(|c| c.status != Status::Error),
         checks,
@@ -191,7 +166,8 @@ fn storage(app: &App) -> Check {
     )
 }
 
-fn dir_size(dir: &std::path::Path) -> u64 {
+/// Bytes of every file under `dir` (0 when it does not exist).
+pub fn dir_size(dir: &std::path::Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -205,22 +181,34 @@ fn dir_size(dir: &std::path::Path) -> u64 {
         .sum()
 }
 
+/// The verdict on `free` of `total` bytes: an error below 200 MB, a warning below 1 GB or
+/// below the seed's 10 % alert line.
+pub fn disk_status(free: u64, total: u64) -> Status {
+    if free < DISK_ERROR_BYTES {
+        Status::Error
+    } else if free < DISK_WARNING_BYTES || (total > 0 && free.saturating_mul(10) < total) {
+        Status::Warning
+    } else {
+        Status::Ok
+    }
+}
+
 fn disk(app: &App) -> Check {
     let started = Instant::now();
-    match fs4::available_space(&app.settings.data_dir) {
-        Ok(free) => {
-            let status = if free < DISK_ERROR_BYTES {
-                Status::Error
-            } else if free < DISK_WARNING_BYTES {
-                Status::Warning
+    let space = fs4::available_space(&app.settings.data_dir)
+        .and_then(|free| Ok((free, fs4::total_space(&app.settings.data_dir)?)));
+    match space {
+        Ok((free, total)) => {
+            let percent = if total > 0 {
+                free as f64 * 100.0 / total as f64
             } else {
-                Status::Ok
+                0.0
             };
             check(
                 "disk",
                 started,
-                status,
-                format!("{} MB free", free / (1024 * 1024)),
+                disk_status(free, total),
+                format!("{} MB free ({percent:.0} %)", free / (1024 * 1024)),
             )
         }
         Err(error) => check(
@@ -298,5 +286,21 @@ async fn ffmpeg() -> Check {
             Status::Warning,
             "not found on PATH: video recording is unavailable",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GB: u64 = 1024 * 1024 * 1024;
+
+    #[test]
+    fn disk_status_follows_absolute_and_relative_thresholds() {
+        assert_eq!(disk_status(100 * 1024 * 1024, 500 * GB), Status::Error);
+        assert_eq!(disk_status(GB / 2, 2 * GB), Status::Warning);
+        // 9 % free of a large disk is below the 10 % alert line.
+        assert_eq!(disk_status(9 * GB, 100 * GB), Status::Warning);
+        assert_eq!(disk_status(11 * GB, 100 * GB), Status::Ok);
     }
 }

@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod compatible;
 mod config;
+pub mod diagnostics;
 mod error;
 pub mod health;
 pub mod logging;
@@ -224,6 +225,7 @@ impl App {
     /// builds the services.
     pub async fn start(options: &StartOptions) -> Result<Self, AppError> {
         let settings = Settings::resolve(options)?;
+        interview_core::telemetry::global().configure(diagnostics::alert_policy(&settings));
         prepare_data_dir(&settings.data_dir)?;
         let store =
             storage::open_store(&settings.database, settings.pool(), RetryPolicy::default())

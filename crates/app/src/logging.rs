@@ -120,6 +120,7 @@ struct AuditLayer {
 #[derive(Default)]
 struct Fields {
     message: String,
+    component: Option<String>,
     operation: Option<String>,
     session_id: Option<String>,
     stack_trace: Option<String>,
@@ -135,6 +136,7 @@ impl Visit for Fields {
         match field.name() {
             "message" => self.message = value.to_string(),
             "operation" => self.operation = Some(value.to_string()),
+            "component" => self.component = Some(value.to_string()),
             "session_id" => self.session_id = Some(value.to_string()),
             "error" | "cause" => {
                 self.stack_trace = Some(value.to_string());
@@ -175,7 +177,9 @@ impl<S: Subscriber> Layer<S> for AuditLayer {
             } else {
                 LogLevel::Warning
             },
-            component: target.split("::").next().unwrap_or(target).to_string(),
+            component: fields
+                .component
+                .unwrap_or_else(|| target.split("::").next().unwrap_or(target).to_string()),
             operation: fields.operation.unwrap_or_else(|| target.to_string()),
             message: redact(&fields.message),
             session_id: fields
@@ -231,6 +235,16 @@ fn level_filter(level: &str) -> &'static str {
     }
 }
 
+/// Where the JSON log files go: `logging.directory`, or `logs` in the data directory.
+pub fn directory(settings: &Settings) -> PathBuf {
+    let configured = settings.config.logging.directory.trim();
+    if configured.is_empty() {
+        settings.data_dir.join("logs")
+    } else {
+        PathBuf::from(configured)
+    }
+}
+
 /// Installs the global subscriber: console (text), rotating JSON files, audit rows.
 pub fn init(
     settings: &Settings,
@@ -238,11 +252,7 @@ pub fn init(
     extra_secrets: &[&str],
 ) -> Result<LoggingGuard, AppError> {
     let logging = &settings.config.logging;
-    let directory = if logging.directory.trim().is_empty() {
-        settings.data_dir.join("logs")
-    } else {
-        PathBuf::from(logging.directory.trim())
-    };
+    let directory = directory(settings);
     prepare_log_dir(&directory)?;
     let rotation = match logging.rotation.as_str() {
         "hourly" => Rotation::HOURLY,

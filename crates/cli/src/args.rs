@@ -110,6 +110,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show figures across all sessions: counts, completion rate, average length, AI tokens
+    /// and cost, stored media, logged problems (last 24 h) and disk use.
+    Stats {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a session's AI token usage and estimated cost, per operation.
     Usage {
         /// The session id.

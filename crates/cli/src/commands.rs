@@ -45,6 +45,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Report { session_id, format } => report(&options, &session_id, format).await,
         Command::Usage { session_id, json } => usage(&options, &session_id, json).await,
         Command::Doctor { json } => doctor(&options, json).await,
+        Command::Stats { json } => stats(&options, json).await,
         Command::Model {
             action: ModelAction::Provision { name },
         } => {
@@ -487,6 +488,68 @@ async fn doctor(options: &StartOptions, json: bool) -> Result<(), Failure> {
             user_error: false,
         })
     }
+}
+
+async fn stats(options: &StartOptions, json: bool) -> Result<(), Failure> {
+    let app = open(options).await?;
+    let (statistics, storage) = app::diagnostics::statistics(&app).await?;
+    if json {
+        outln!(
+            "{}",
+            output::json(&serde_json::json!({ "store": statistics, "storage": storage }))
+        );
+        return Ok(());
+    }
+    let mb = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
+    outln!(
+        "sessions: {} ({} active, {} paused, {} completed; completion rate {:.0} %)",
+        statistics.sessions(),
+        statistics.active,
+        statistics.paused,
+        statistics.completed,
+        statistics.completion_rate() * 100.0
+    );
+    if let Some(seconds) = statistics.average_duration_seconds {
+        outln!("average completed session: {:.1} min", seconds / 60.0);
+    }
+    outln!(
+        "AI: {} tokens, estimated cost ${:.4}",
+        statistics.total_tokens(),
+        statistics.total_cost()
+    );
+    for usage in &statistics.usage {
+        outln!(
+            "  {:<22} {:>5} calls {:>8} tokens  ${:.4}",
+            usage.operation,
+            usage.calls,
+            usage.tokens,
+            usage.cost
+        );
+    }
+    for media in &statistics.media {
+        outln!(
+            "media {:<10} {:>5} files {:>9.1} MB",
+            media.file_type,
+            media.files,
+            mb(media.bytes)
+        );
+    }
+    for problem in &statistics.problems {
+        outln!(
+            "logged (24 h) {:<12} {} warnings, {} errors",
+            problem.component,
+            problem.warnings,
+            problem.errors
+        );
+    }
+    outln!(
+        "disk: {:.1} MB session media, {:.1} MB logs, {:.0} MB free of {:.0} MB",
+        mb(storage.session_media_bytes),
+        mb(storage.log_bytes),
+        mb(storage.free_bytes),
+        mb(storage.total_bytes)
+    );
+    Ok(())
 }
 
 async fn usage(options: &StartOptions, id: &str, json: bool) -> Result<(), Failure> {

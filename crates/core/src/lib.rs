@@ -13,6 +13,7 @@ pub mod media;
 pub mod ports;
 pub mod script;
 pub mod sessions;
+pub mod telemetry;
 pub mod whiteboard;
 
 pub use error::{CoreError, InterviewerError, MediaError, StoreError};

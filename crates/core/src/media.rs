@@ -33,14 +33,17 @@ impl MediaService {
         kind: MediaType,
         bytes: &[u8],
     ) -> Result<MediaFile, CoreError> {
-        if self.store.get_session(session).await?.is_none() {
-            return Err(CoreError::SessionNotFound(session));
-        }
-        let file = self
-            .media
-            .save(session, kind, bytes, self.clock.now())
-            .await?;
-        self.record(session, file).await
+        crate::telemetry::timed("media", "save", async {
+            if self.store.get_session(session).await?.is_none() {
+                return Err(CoreError::SessionNotFound(session));
+            }
+            let file = self
+                .media
+                .save(session, kind, bytes, self.clock.now())
+                .await?;
+            self.record(session, file).await
+        })
+        .await
     }
 
     /// Writes the row of a stored file; if that fails the file is removed again.
@@ -72,11 +75,14 @@ impl MediaService {
         kind: MediaType,
         recording: &std::path::Path,
     ) -> Result<MediaFile, CoreError> {
-        let file = self
-            .media
-            .adopt(session, kind, recording, self.clock.now())
-            .await?;
-        self.record(session, file).await
+        crate::telemetry::timed("media", "adopt", async {
+            let file = self
+                .media
+                .adopt(session, kind, recording, self.clock.now())
+                .await?;
+            self.record(session, file).await
+        })
+        .await
     }
 
     /// The session's media files, oldest first.

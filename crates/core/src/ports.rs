@@ -91,6 +91,14 @@ pub trait Store: Send + Sync {
     async fn append_audit_log(&self, entry: &LogEntry) -> Result<i64, StoreError>;
     /// Audit log entries, newest first.
     async fn audit_logs(&self, page: Page) -> Result<Vec<LogEntry>, StoreError>;
+
+    /// Figures across every session for the diagnostics page: sessions per status, recent
+    /// session length, token use per operation, media per type, and audit-log entries per
+    /// component since `problems_since`.
+    async fn statistics(
+        &self,
+        problems_since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<domain::diagnostics::StoreStatistics, StoreError>;
 }
 
 /// A removal of a session's files that has been prepared but can still be undone.

@@ -71,6 +71,13 @@ pub enum Notice {
         /// Consecutive failed turns.
         failures: u32,
     },
+    /// A monitored threshold was crossed (error rate, response time, disk space, health).
+    Alert {
+        /// The component concerned.
+        component: String,
+        /// What happened, with the figures and the threshold.
+        message: String,
+    },
 }
 
 impl std::fmt::Display for Notice {
@@ -93,6 +100,7 @@ impl std::fmt::Display for Notice {
                 f,
                 "{provider} failed {failures} turns in a row: the rest of this interview uses the offline interviewer"
             ),
+            Self::Alert { component, message } => write!(f, "{component}: {message}"),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! levels, non-empty messages, session ids) are validated where they are built, so a value of
 //! one of these types is always valid.
 
+pub mod diagnostics;
 mod error;
 mod evaluation;
 pub mod ipc;

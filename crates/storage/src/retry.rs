@@ -40,14 +40,27 @@ impl RetryPolicy {
             .with_factor(2.0)
             .with_max_times(self.retries)
             .without_max_delay();
-        operation
+        let started = std::time::Instant::now();
+        let result = operation
             .retry(backoff)
             .when(is_transient)
             .notify(|error, delay| {
                 tracing::warn!(operation = name, %error, ?delay, "transient database error, retrying");
             })
-            .await
+            .await;
+        // A missing row or a refused constraint is an answer, not a database failure.
+        let ok = result
+            .as_ref()
+            .map_or_else(|error| !is_failure(error), |_| true);
+        interview_core::telemetry::record("database", name, started.elapsed(), ok);
+        result
     }
+}
+
+/// Whether an error means the database could not do its job (rather than a refused
+/// value, such as a constraint violation, which is the caller's to handle).
+fn is_failure(error: &sqlx::Error) -> bool {
+    !matches!(error, sqlx::Error::RowNotFound | sqlx::Error::Database(_)) || is_transient(error)
 }
 
 /// Whether an error is worth retrying: lost connections, pool exhaustion, server shutdown,

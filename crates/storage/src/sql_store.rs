@@ -29,6 +29,12 @@ pub(crate) mod sql {
     pub const INSERT_TOKEN_USAGE: &str = "INSERT INTO token_usage (session_id, timestamp, operation, provider, model, input_tokens, output_tokens, total_tokens, estimated_cost) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
     pub const SELECT_TOKEN_USAGE: &str = "SELECT timestamp, operation, provider, model, input_tokens, output_tokens, total_tokens, CAST(estimated_cost AS DOUBLE PRECISION) AS estimated_cost FROM token_usage WHERE session_id = $1 ORDER BY id";
     pub const INSERT_AUDIT_LOG: &str = "INSERT INTO audit_logs (timestamp, level, component, operation, session_id, user_id, message, stack_trace, metadata) VALUES ($1, $2, $3, $4, (SELECT id FROM sessions WHERE id = $5), $6, $7, $8, $9) RETURNING id";
+    pub const SESSIONS_BY_STATUS: &str =
+        "SELECT status, COUNT(*) AS n FROM sessions GROUP BY status";
+    pub const RECENT_COMPLETED_SPANS: &str = "SELECT created_at, ended_at FROM sessions WHERE status = 'completed' AND ended_at IS NOT NULL ORDER BY created_at DESC LIMIT 1000";
+    pub const USAGE_BY_OPERATION: &str = "SELECT operation, COUNT(*) AS calls, CAST(COALESCE(SUM(total_tokens), 0) AS BIGINT) AS tokens, CAST(COALESCE(SUM(estimated_cost), 0) AS DOUBLE PRECISION) AS cost FROM token_usage GROUP BY operation ORDER BY operation";
+    pub const MEDIA_BY_TYPE: &str = "SELECT file_type, COUNT(*) AS files, CAST(COALESCE(SUM(file_size_bytes), 0) AS BIGINT) AS bytes FROM media_files GROUP BY file_type ORDER BY file_type";
+    pub const PROBLEMS_BY_COMPONENT: &str = "SELECT component, level, COUNT(*) AS n FROM audit_logs WHERE timestamp >= $1 GROUP BY component, level ORDER BY component";
     pub const SELECT_AUDIT_LOGS: &str = "SELECT timestamp, level, component, operation, session_id, user_id, message, stack_trace, metadata FROM audit_logs ORDER BY timestamp DESC, id DESC LIMIT $1 OFFSET $2";
 }
 
@@ -722,6 +728,111 @@ macro_rules! impl_sql_store {
                     })
                     .collect::<Result<Vec<_>, _>>()
                     .map_err($crate::error::store_error)
+            }
+
+            async fn statistics(
+                &self,
+                problems_since: chrono::DateTime<chrono::Utc>,
+            ) -> Result<domain::diagnostics::StoreStatistics, interview_core::StoreError> {
+                use sqlx::Row as _;
+                let all = |name: &'static str, sql: &'static str| {
+                    self.retry
+                        .run(name, move || sqlx::query(sql).fetch_all(&self.pool))
+                };
+                let statuses = all("statistics", $crate::sql_store::sql::SESSIONS_BY_STATUS)
+                    .await
+                    .map_err($crate::error::store_error)?;
+                let spans = all("statistics", $crate::sql_store::sql::RECENT_COMPLETED_SPANS)
+                    .await
+                    .map_err($crate::error::store_error)?;
+                let usage = all("statistics", $crate::sql_store::sql::USAGE_BY_OPERATION)
+                    .await
+                    .map_err($crate::error::store_error)?;
+                let media = all("statistics", $crate::sql_store::sql::MEDIA_BY_TYPE)
+                    .await
+                    .map_err($crate::error::store_error)?;
+                let problems = self
+                    .retry
+                    .run("statistics", || {
+                        sqlx::query($crate::sql_store::sql::PROBLEMS_BY_COMPONENT)
+                            .bind(problems_since)
+                            .fetch_all(&self.pool)
+                    })
+                    .await
+                    .map_err($crate::error::store_error)?;
+                let count = |row: &Row, column: &str| -> Result<u64, sqlx::Error> {
+                    let value: i64 = row.try_get(column)?;
+                    Ok(u64::try_from(value).unwrap_or_default())
+                };
+                let decode = || -> Result<domain::diagnostics::StoreStatistics, sqlx::Error> {
+                    let mut stats = domain::diagnostics::StoreStatistics {
+                        active: 0,
+                        paused: 0,
+                        completed: 0,
+                        average_duration_seconds: None,
+                        usage: Vec::with_capacity(usage.len()),
+                        media: Vec::with_capacity(media.len()),
+                        problems: Vec::new(),
+                        problems_since,
+                    };
+                    for row in &statuses {
+                        let status: String = row.try_get("status")?;
+                        let n = count(row, "n")?;
+                        match decode_word::<domain::SessionStatus>("status", &status)? {
+                            domain::SessionStatus::Active => stats.active += n,
+                            domain::SessionStatus::Paused => stats.paused += n,
+                            domain::SessionStatus::Completed => stats.completed += n,
+                        }
+                    }
+                    let mut seconds = Vec::with_capacity(spans.len());
+                    for row in &spans {
+                        let created: chrono::DateTime<chrono::Utc> = row.try_get("created_at")?;
+                        let ended: chrono::DateTime<chrono::Utc> = row.try_get("ended_at")?;
+                        seconds.push((ended - created).num_milliseconds().max(0) as f64 / 1000.0);
+                    }
+                    if !seconds.is_empty() {
+                        stats.average_duration_seconds =
+                            Some(seconds.iter().sum::<f64>() / seconds.len() as f64);
+                    }
+                    for row in &usage {
+                        stats.usage.push(domain::diagnostics::OperationUsage {
+                            operation: row.try_get("operation")?,
+                            calls: count(row, "calls")?,
+                            tokens: count(row, "tokens")?,
+                            cost: row.try_get("cost")?,
+                        });
+                    }
+                    for row in &media {
+                        stats.media.push(domain::diagnostics::MediaUsage {
+                            file_type: row.try_get("file_type")?,
+                            files: count(row, "files")?,
+                            bytes: count(row, "bytes")?,
+                        });
+                    }
+                    let mut by_component = std::collections::BTreeMap::<String, (u64, u64)>::new();
+                    for row in &problems {
+                        let level: String = row.try_get("level")?;
+                        let n = count(row, "n")?;
+                        let entry = by_component.entry(row.try_get("component")?).or_default();
+                        if level == "WARNING" {
+                            entry.0 += n;
+                        } else {
+                            entry.1 += n;
+                        }
+                    }
+                    stats.problems = by_component
+                        .into_iter()
+                        .map(|(component, (warnings, errors))| {
+                            domain::diagnostics::LoggedProblems {
+                                component,
+                                warnings,
+                                errors,
+                            }
+                        })
+                        .collect();
+                    Ok(stats)
+                };
+                decode().map_err($crate::error::store_error)
             }
         }
 

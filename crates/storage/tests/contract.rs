@@ -525,6 +525,126 @@ async fn audit_logs_round_trip_newest_first(store: Arc<dyn Store>) {
     );
 }
 
+async fn statistics_count_sessions_usage_media_and_logged_problems(store: Arc<dyn Store>) {
+    let empty = store.statistics(at(0)).await.expect("statistics");
+    assert_eq!(
+        (empty.sessions(), empty.average_duration_seconds),
+        (0, None)
+    );
+    assert!(empty.usage.is_empty() && empty.media.is_empty() && empty.problems.is_empty());
+
+    let sessions: Vec<Session> = (0..4).map(|i| session("local", at(i * 10), None)).collect();
+    for s in &sessions {
+        create(&*store, s).await;
+    }
+    store
+        .set_session_status(sessions[1].id, SessionStatus::Paused)
+        .await
+        .expect("pause");
+    // Two completed sessions lasting 30 and 90 minutes.
+    store
+        .complete_session(sessions[2].id, at(20 + 1800), &report(sessions[2].id, 70.0))
+        .await
+        .expect("complete");
+    store
+        .complete_session(sessions[3].id, at(30 + 5400), &report(sessions[3].id, 80.0))
+        .await
+        .expect("complete");
+    for (operation, input, output, cost) in [
+        (TokenOperation::QuestionGeneration, 1000, 200, 0.5),
+        (TokenOperation::QuestionGeneration, 2000, 300, 0.25),
+        (TokenOperation::Evaluation, 4000, 1000, 1.0),
+    ] {
+        let record = TokenUsageRecord {
+            session_id: sessions[0].id,
+            timestamp: at(5),
+            operation,
+            usage: TokenUsage::new("openai", "gpt-4o", input, output, cost),
+        };
+        store.record_token_usage(&record).await.expect("record");
+    }
+    for (kind, name, bytes) in [
+        (MediaType::Audio, "a.wav", 1_000),
+        (MediaType::Audio, "b.wav", 2_500),
+        (MediaType::Video, "v.mp4", 5_000_000_000),
+    ] {
+        let file = MediaFile {
+            file_type: kind,
+            file_path: format!("sessions/{}/{}", sessions[0].id, name),
+            timestamp: at(6),
+            file_size_bytes: Some(bytes),
+            metadata: serde_json::Map::new(),
+        };
+        store
+            .save_media_reference(sessions[0].id, &file)
+            .await
+            .expect("media");
+    }
+    for (level, component, t) in [
+        (LogLevel::Warning, "storage", 100),
+        (LogLevel::Error, "storage", 200),
+        (LogLevel::Error, "ai", 300),
+        // Before the window: not counted.
+        (LogLevel::Error, "ai", 1),
+    ] {
+        let entry = LogEntry {
+            timestamp: at(t),
+            level,
+            component: component.into(),
+            operation: "op".into(),
+            message: "problem".into(),
+            session_id: None,
+            user_id: None,
+            metadata: serde_json::Map::new(),
+            stack_trace: None,
+        };
+        store.append_audit_log(&entry).await.expect("log");
+    }
+
+    let stats = store.statistics(at(50)).await.expect("statistics");
+    assert_eq!((stats.active, stats.paused, stats.completed), (1, 1, 2));
+    assert_eq!(stats.completion_rate(), 0.5);
+    assert_eq!(stats.average_duration_seconds, Some(3600.0));
+    let usage: Vec<(String, u64, u64)> = stats
+        .usage
+        .iter()
+        .map(|u| (u.operation.clone(), u.calls, u.tokens))
+        .collect();
+    assert_eq!(
+        usage,
+        vec![
+            ("evaluation".to_string(), 1, 5000),
+            ("question_generation".to_string(), 2, 3500),
+        ]
+    );
+    assert!(
+        (stats.total_cost() - 1.75).abs() < 1e-9,
+        "{}",
+        stats.total_cost()
+    );
+    let media: Vec<(String, u64, u64)> = stats
+        .media
+        .iter()
+        .map(|m| (m.file_type.clone(), m.files, m.bytes))
+        .collect();
+    assert_eq!(
+        media,
+        vec![
+            ("audio".to_string(), 2, 3_500),
+            ("video".to_string(), 1, 5_000_000_000),
+        ]
+    );
+    let problems: Vec<(String, u64, u64)> = stats
+        .problems
+        .iter()
+        .map(|p| (p.component.clone(), p.warnings, p.errors))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![("ai".to_string(), 0, 1), ("storage".to_string(), 1, 1)]
+    );
+}
+
 async fn deleting_a_session_cascades(store: Arc<dyn Store>) {
     let s = session("local", at(0), None);
     let other = session("local", at(1), None);
@@ -671,6 +791,7 @@ contract!(
     media_references_round_trip_and_delete,
     token_usage_round_trips_and_sums,
     audit_logs_round_trip_newest_first,
+    statistics_count_sessions_usage_media_and_logged_problems,
     deleting_a_session_cascades,
     deleting_a_resume_cascades_to_its_sessions,
     ping_answers,

@@ -1,5 +1,6 @@
 //! The app's pages.
 
+pub mod diagnostics;
 pub mod history;
 pub mod interview;
 pub mod report;

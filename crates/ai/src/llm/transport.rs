@@ -130,7 +130,11 @@ impl Transport {
         body: &serde_json::Value,
         on_event: EventSink<'_>,
     ) -> Result<(), ProviderError> {
+        let started = std::time::Instant::now();
+        let operation = url.rsplit('/').next().unwrap_or("call");
+        let component = format!("ai:{}", self.provider);
         if !self.breaker.is_call_permitted() {
+            interview_core::telemetry::record(&component, operation, started.elapsed(), false);
             return Err(ProviderError::new(
                 self.provider,
                 "circuit breaker open after repeated failures; try again shortly",
@@ -138,6 +142,7 @@ impl Transport {
             ));
         }
         let result = self.attempts(url, headers, body, on_event).await;
+        interview_core::telemetry::record(&component, operation, started.elapsed(), result.is_ok());
         match &result {
             Ok(()) => self.breaker.on_success(),
             Err(_) => self.breaker.on_error(),
