@@ -2,6 +2,10 @@
 # One entry point for a fresh machine (Debian/Ubuntu): installs whatever is missing, then
 #   scripts/dev.sh run    builds the UI and starts the desktop app
 #   scripts/dev.sh test   builds everything and runs the whole test suite
+# and, outside the two set-up commands:
+#   scripts/dev.sh bench                     measures the performance targets
+#   scripts/dev.sh release [--throwaway-key] builds the signed .deb and checks it
+#   scripts/dev.sh signing-key FILE          makes an updater signing key pair
 # Every install step is skipped when its tool is already present at the right version.
 set -euo pipefail
 
@@ -18,6 +22,8 @@ APT_PACKAGES=(
   libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng
 )
 TAURI_DRIVER_VERSION=2.1.0
+# The Tauri CLI for bundling (prebuilt from npm: building it with cargo takes ~25 minutes).
+TAURI_CLI_VERSION=2.12.5
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -62,6 +68,22 @@ install_test_tools() {
   # Natural test speech (Piper) and the faster-whisper comparison, from PyPI.
   log "checking the speech tools (Python venv: piper-tts, faster-whisper)"
   export MOCKINT_BENCH_VENV="$(bash scripts/bench/setup_venv.sh | tail -n 1)"
+}
+
+install_tauri_cli() {
+  local dir="${XDG_CACHE_HOME:-$HOME/.cache}/mockint/tauri-cli-$TAURI_CLI_VERSION"
+  local cli="$dir/node_modules/.bin/tauri"
+  if [ ! -x "$cli" ]; then
+    if ! command -v npm >/dev/null; then
+      log "installing Node.js and npm (for the prebuilt Tauri CLI)"
+      as_root apt-get update -q -o DPkg::Lock::Timeout=600
+      DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q -o DPkg::Lock::Timeout=600 nodejs npm
+    fi
+    log "installing the Tauri CLI $TAURI_CLI_VERSION (npm, prebuilt)"
+    mkdir -p "$dir"
+    npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "@tauri-apps/cli@$TAURI_CLI_VERSION" >&2
+  fi
+  export MOCKINT_TAURI_CLI="$cli"
 }
 
 ensure_postgres() {
@@ -128,8 +150,26 @@ case "${1:-}" in
     mkdir -p "$MOCKINT_MODEL_CACHE"
     exec cargo xtask bench
     ;;
+  release)
+    # Not part of CI: a release build bundled by the Tauri CLI, signed for the updater.
+    install_system_packages
+    install_rust_tools
+    install_tauri_cli
+    use_build_cache
+    shift
+    exec cargo xtask release "$@"
+    ;;
+  signing-key)
+    # A new updater key pair: FILE (private; keep it secret, never commit it) and FILE.pub.
+    if [ -z "${2:-}" ]; then
+      echo "usage: scripts/dev.sh signing-key FILE" >&2
+      exit 2
+    fi
+    install_tauri_cli
+    exec "$MOCKINT_TAURI_CLI" signer generate --write-keys "$2"
+    ;;
   *)
-    echo "usage: scripts/dev.sh run | test | bench" >&2
+    echo "usage: scripts/dev.sh run | test | bench | release [--throwaway-key] | signing-key FILE" >&2
     exit 2
     ;;
 esac

@@ -1,12 +1,16 @@
-//! Project tasks: `cargo xtask ui | run | test | bench`.
+//! Project tasks: `cargo xtask ui | run | test | bench | release`.
 //!
 //! - `ui`: builds the Leptos UI to WebAssembly and lays out `ui/dist` (wasm-bindgen, static files).
 //! - `run`: builds the UI, then runs the desktop app.
 //! - `test`: builds the UI, the desktop app and the CLI, then runs the whole test suite.
 //! - `bench`: builds the UI, the desktop app and the benchmark in release mode and runs it,
 //!   which rewrites `docs/benchmarks.md`.
+//! - `release [--throwaway-key]`: builds the signed Linux `.deb` and checks it (see
+//!   [`release`]; not part of the tests: the Tauri CLI and a release build are slow).
 //!
 //! System packages and tools are installed by `scripts/dev.sh`, which then calls this.
+
+mod release;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -19,10 +23,13 @@ fn main() -> ExitCode {
             build_ui(Profile::Debug).and_then(|()| cargo(&["run", "-p", "mockint-desktop"]))
         }
         Some("bench") => bench(&args[1..]),
+        Some("release") => release::release(&args[1..]),
         Some("test") => build_ui(Profile::Debug)
             .and_then(|()| cargo(&["build", "-p", "mockint-desktop", "-p", "mockint-cli"]))
             .and_then(|()| test_workspace()),
-        _ => Err("usage: cargo xtask ui | run | test | bench".to_string()),
+        _ => Err(
+            "usage: cargo xtask ui | run | test | bench | release [--throwaway-key]".to_string(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

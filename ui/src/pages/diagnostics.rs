@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::app::ctx;
 
-const REFRESH: Duration = Duration::from_secs(5);
+const REFRESH: Duration = Duration::from_secs(15);
 
 fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
