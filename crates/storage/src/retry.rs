@@ -57,10 +57,15 @@ impl RetryPolicy {
     }
 }
 
-/// Whether an error means the database could not do its job (rather than a refused
-/// value, such as a constraint violation, which is the caller's to handle).
+/// Whether an error means the database could not do its job, rather than a refused value
+/// (a unique, foreign-key, not-null or check violation) or a missing row, which are answers
+/// for the caller to handle.
 fn is_failure(error: &sqlx::Error) -> bool {
-    !matches!(error, sqlx::Error::RowNotFound | sqlx::Error::Database(_)) || is_transient(error)
+    match error {
+        sqlx::Error::RowNotFound => false,
+        sqlx::Error::Database(db) => matches!(db.kind(), sqlx::error::ErrorKind::Other),
+        _ => true,
+    }
 }
 
 /// Whether an error is worth retrying: lost connections, pool exhaustion, server shutdown,
@@ -92,6 +97,34 @@ mod tests {
             retries: 3,
             first_delay: Duration::from_millis(1),
         }
+    }
+
+    #[tokio::test]
+    async fn refused_values_are_answers_and_broken_queries_are_failures() {
+        use sqlx::Connection as _;
+        let mut db = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("in-memory SQLite");
+        sqlx::query("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+            .execute(&mut db)
+            .await
+            .expect("table");
+        sqlx::query("INSERT INTO t (id) VALUES (1)")
+            .execute(&mut db)
+            .await
+            .expect("row");
+        let duplicate = sqlx::query("INSERT INTO t (id) VALUES (1)")
+            .execute(&mut db)
+            .await
+            .expect_err("unique violation");
+        assert!(!is_failure(&duplicate), "{duplicate}");
+        let missing = sqlx::query("SELECT * FROM no_such_table")
+            .execute(&mut db)
+            .await
+            .expect_err("no table");
+        assert!(is_failure(&missing), "{missing}");
+        assert!(!is_failure(&sqlx::Error::RowNotFound));
+        assert!(is_failure(&sqlx::Error::PoolTimedOut));
     }
 
     #[tokio::test]
