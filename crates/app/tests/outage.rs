@@ -7,6 +7,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use app::{App, InterviewRequest, StartOptions};
+use domain::diagnostics::AlertKind;
 use domain::ipc::Notice;
 use domain::Role;
 
@@ -96,6 +97,15 @@ async fn postgres_restarted_mid_interview_loses_no_turn() {
         }
         assert!(degraded_notices >= 3, "every turn during the outage says it is degraded");
         assert!(app.interviews.degraded());
+        // Monitoring sees it too: the diagnostics say unhealthy, the store's figures cannot be
+        // read, and the failed writes and the failed check raised alerts.
+        let diagnostics = app::diagnostics::gather(&app).await;
+        assert!(!diagnostics.health.healthy);
+        assert!(diagnostics.store.is_err(), "{:?}", diagnostics.store);
+        let database_alerts: Vec<AlertKind> = diagnostics.alerts.iter().filter(|a| a.component == "database").map(|a| a.kind).collect();
+        assert!(database_alerts.contains(&AlertKind::ErrorRate), "{database_alerts:?}");
+        let raised = interview_core::telemetry::global().alerts();
+        assert!(raised.iter().any(|a| a.component == "database" && a.kind == AlertKind::Unhealthy), "{raised:?}");
 
         cluster.ctl("start");
         cluster.wait(true);
