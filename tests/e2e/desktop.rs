@@ -657,6 +657,7 @@ async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview() {
             .await?;
             assert!(metrics.contains("completions"), "{metrics}");
             assert_eq!(text_of(&client, "#sessions-total").await?, "1");
+            assert!(text_of(&client, "#pool-status").await?.ends_with("of 10"));
             assert!(text_of(&client, "#tokens-total").await? != "0");
             let alerts = text_of(&client, "#alerts").await?;
             assert!(

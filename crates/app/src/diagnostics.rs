@@ -43,6 +43,7 @@ pub async fn gather(app: &App) -> Diagnostics {
         health,
         components: collector.components(),
         store,
+        pool: app.store.pool_status(),
         storage: storage_use(&app.settings),
         alerts: collector.alerts(),
         alert_error_rate: policy.error_rate,

@@ -139,6 +139,11 @@ async fn slow_and_failing_calls_raise_alerts_that_reach_the_user_the_log_and_the
         (0.05, 150)
     );
     assert!(diagnostics.storage.database_bytes.is_some_and(|b| b > 0));
+    let pool = diagnostics.pool;
+    assert!(
+        pool.open >= 1 && pool.idle <= pool.open && pool.max >= pool.open,
+        "{pool:?}"
+    );
 
     // A disk short of space is an alert too.
     app::diagnostics::raise_health_alerts(&HealthReport {

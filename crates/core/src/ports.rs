@@ -23,6 +23,9 @@ pub trait Store: Send + Sync {
     /// Checks that the database answers.
     async fn ping(&self) -> Result<(), StoreError>;
 
+    /// The connection pool now: open, idle and maximum connections.
+    fn pool_status(&self) -> domain::diagnostics::PoolStatus;
+
     /// Inserts or replaces the resume of `resume.user_id`.
     async fn save_resume(&self, resume: &ResumeData) -> Result<(), StoreError>;
     /// The resume of a user, if stored.

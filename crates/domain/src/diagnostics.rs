@@ -186,6 +186,17 @@ pub struct StorageUse {
     pub total_bytes: u64,
 }
 
+/// The database connection pool at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolStatus {
+    /// Open connections (in use or idle).
+    pub open: u32,
+    /// Idle connections among them.
+    pub idle: u32,
+    /// The most the pool opens (`database.pool_size`).
+    pub max: u32,
+}
+
 /// Everything the diagnostics page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Diagnostics {
@@ -199,6 +210,8 @@ pub struct Diagnostics {
     pub components: Vec<ComponentMetrics>,
     /// Figures from the store, or why they could not be read.
     pub store: Result<StoreStatistics, String>,
+    /// The database connection pool.
+    pub pool: PoolStatus,
     /// Disk use.
     pub storage: StorageUse,
     /// Alerts raised in this run, newest first.

@@ -185,6 +185,14 @@ macro_rules! impl_sql_store {
                 $backend
             }
 
+            fn pool_status(&self) -> domain::diagnostics::PoolStatus {
+                domain::diagnostics::PoolStatus {
+                    open: self.pool.size(),
+                    idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+                    max: self.pool.options().get_max_connections(),
+                }
+            }
+
             async fn ping(&self) -> Result<(), interview_core::StoreError> {
                 self.retry
                     .run("ping", || sqlx::query("SELECT 1").execute(&self.pool))

@@ -729,6 +729,9 @@ async fn deleting_a_resume_cascades_to_its_sessions(store: Arc<dyn Store>) {
 
 async fn ping_answers(store: Arc<dyn Store>) {
     store.ping().await.expect("ping");
+    let pool = store.pool_status();
+    assert_eq!(pool.max, PoolSettings::default().max_connections);
+    assert!(pool.open >= 1 && pool.idle <= pool.open, "{pool:?}");
 }
 
 // ---------------------------------------------------------------- backends

@@ -51,8 +51,7 @@ pub fn DiagnosticsPage() -> impl IntoView {
     });
     view! {
         <section class="diagnostics" id="diagnostics">
-            <h2>"Diagnostics"</h2>
-            <button id="refresh-diagnostics" on:click=move |_| load()>"Refresh"</button>
+            <h2>"Diagnostics" " " <button id="refresh-diagnostics" class="small" on:click=move |_| load()>"Refresh"</button></h2>
             {move || match data.get() {
                 None => view! { <p class="muted">"Checking…"</p> }.into_any(),
                 Some(d) => view! { <DiagnosticsView data=d/> }.into_any(),
@@ -137,6 +136,7 @@ fn DiagnosticsView(data: Diagnostics) -> impl IntoView {
                     <tr><td>"Data directory"</td><td><code>{data.storage.data_dir}</code></td></tr>
                     <tr><td>"Session media"</td><td id="media-bytes">{megabytes(data.storage.session_media_bytes)}</td></tr>
                     <tr><td>"Database"</td><td>{data.storage.database_bytes.map(megabytes).unwrap_or_else(|| "PostgreSQL server".into())}</td></tr>
+                    <tr><td>"Connections"</td><td id="pool-status">{format!("{} open ({} idle) of {}", data.pool.open, data.pool.idle, data.pool.max)}</td></tr>
                     <tr><td>"Logs"</td><td>{megabytes(data.storage.log_bytes)}</td></tr>
                     <tr><td>"Free disk"</td><td>{format!("{} of {}", megabytes(data.storage.free_bytes), megabytes(data.storage.total_bytes))}</td></tr>
                 </tbody>
