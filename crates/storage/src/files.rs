@@ -116,16 +116,7 @@ impl FileMediaStore {
         std::fs::File::open(recording)
             .and_then(|file| file.sync_all())
             .map_err(|error| io_error("sync", recording, &error.to_string()))?;
-        let result = link_next_free(&dir, kind, recording);
-        let _ = std::fs::remove_file(recording);
-        let name = result?;
-        Ok(MediaFile {
-            file_type: kind,
-            file_path: format!("sessions/{session}/{}/{name}", kind.as_str()),
-            timestamp,
-            file_size_bytes: Some(size),
-            metadata: serde_json::Map::new(),
-        })
+        place(session, kind, &dir, recording, size, timestamp)
     }
 
     fn save_blocking(
@@ -153,17 +144,30 @@ impl FileMediaStore {
         create_private_dir(&dir)?;
         let temp = dir.join(format!(".part-{}", uuid::Uuid::new_v4()));
         write_synced(&temp, bytes)?;
-        let result = link_next_free(&dir, kind, &temp);
-        let _ = std::fs::remove_file(&temp);
-        let name = result?;
-        Ok(MediaFile {
-            file_type: kind,
-            file_path: format!("sessions/{session}/{}/{name}", kind.as_str()),
-            timestamp,
-            file_size_bytes: Some(size),
-            metadata: serde_json::Map::new(),
-        })
+        place(session, kind, &dir, &temp, size, timestamp)
     }
+}
+
+/// Links a synced staged file in `dir` to the next free name of `kind`, removes the staged
+/// name, and describes the stored file.
+fn place(
+    session: SessionId,
+    kind: MediaType,
+    dir: &Path,
+    staged: &Path,
+    size: u64,
+    timestamp: DateTime<Utc>,
+) -> Result<MediaFile, MediaError> {
+    let result = link_next_free(dir, kind, staged);
+    let _ = std::fs::remove_file(staged);
+    let name = result?;
+    Ok(MediaFile {
+        file_type: kind,
+        file_path: format!("sessions/{session}/{}/{name}", kind.as_str()),
+        timestamp,
+        file_size_bytes: Some(size),
+        metadata: serde_json::Map::new(),
+    })
 }
 
 #[async_trait]
