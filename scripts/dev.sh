@@ -114,6 +114,18 @@ use_build_cache() {
   fi
 }
 
+# What the tests and the benchmarks both need: every tool, PostgreSQL, the build cache and
+# the whisper weights' cache (downloaded once and reused by later runs).
+prepare_measurements() {
+  install_system_packages
+  install_rust_tools
+  install_test_tools
+  ensure_postgres
+  use_build_cache
+  export MOCKINT_MODEL_CACHE="${MOCKINT_MODEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mockint/models}"
+  mkdir -p "$MOCKINT_MODEL_CACHE"
+}
+
 case "${1:-}" in
   run)
     install_system_packages
@@ -129,25 +141,12 @@ case "${1:-}" in
     exec cargo xtask run
     ;;
   test)
-    install_system_packages
-    install_rust_tools
-    install_test_tools
-    ensure_postgres
-    use_build_cache
-    # The whisper weights are downloaded once and reused by later runs.
-    export MOCKINT_MODEL_CACHE="${MOCKINT_MODEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mockint/models}"
-    mkdir -p "$MOCKINT_MODEL_CACHE"
+    prepare_measurements
     exec cargo xtask test
     ;;
   bench)
     # Not part of CI: measures every performance target and rewrites docs/benchmarks.md.
-    install_system_packages
-    install_rust_tools
-    install_test_tools
-    ensure_postgres
-    use_build_cache
-    export MOCKINT_MODEL_CACHE="${MOCKINT_MODEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mockint/models}"
-    mkdir -p "$MOCKINT_MODEL_CACHE"
+    prepare_measurements
     exec cargo xtask bench
     ;;
   release)
