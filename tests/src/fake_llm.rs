@@ -214,35 +214,7 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
         return Ok(());
     };
     let anthropic = path.ends_with("/messages");
-    let reply = match reply {
-        Reply::Slow(delay) => {
-            tokio::time::sleep(delay).await;
-            Ok((DEFAULT_REPLY.to_string(), Some(DEFAULT_USAGE)))
-        }
-        Reply::Text { content, usage } => Ok((content, usage)),
-        failure => Err(failure),
-    };
-    let failure = match reply {
-        Ok((content, usage)) => {
-            let text = if anthropic {
-                anthropic_answer(&content, usage, &model, stream_mode)
-            } else {
-                openai_answer(&content, usage, &model, stream_mode)
-            };
-            let kind = if stream_mode {
-                "text/event-stream"
-            } else {
-                "application/json"
-            };
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", text.len());
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(text.as_bytes()).await?;
-            stream.flush().await?;
-            return Ok(());
-        }
-        Err(failure) => failure,
-    };
-    match failure {
+    match reply {
         Reply::Status { code, retry_after } => {
             let extra = retry_after
                 .map(|s| format!("Retry-After: {s}\r\n"))
@@ -273,10 +245,49 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
             };
             stream.write_all(partial.as_bytes()).await?;
         }
-        Reply::Text { .. } | Reply::Slow(_) => {}
+        Reply::Text { content, usage } => {
+            write_answer(&mut stream, &content, usage, anthropic, &model, stream_mode).await?;
+        }
+        Reply::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            let usage = Some(DEFAULT_USAGE);
+            write_answer(
+                &mut stream,
+                DEFAULT_REPLY,
+                usage,
+                anthropic,
+                &model,
+                stream_mode,
+            )
+            .await?;
+        }
     }
     stream.flush().await?;
     Ok(())
+}
+
+/// Writes a 200 answer in the provider's format: an SSE stream or one JSON body.
+async fn write_answer(
+    stream: &mut TcpStream,
+    content: &str,
+    usage: Option<(u32, u32)>,
+    anthropic: bool,
+    model: &str,
+    stream_mode: bool,
+) -> std::io::Result<()> {
+    let text = if anthropic {
+        anthropic_answer(content, usage, model, stream_mode)
+    } else {
+        openai_answer(content, usage, model, stream_mode)
+    };
+    let kind = if stream_mode {
+        "text/event-stream"
+    } else {
+        "application/json"
+    };
+    let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", text.len());
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(text.as_bytes()).await
 }
 
 /// Splits text into small streamed pieces (words with their spaces).
