@@ -5,28 +5,23 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app::{App, InterviewRequest, StartOptions};
+mod common;
+
+use app::App;
 use domain::diagnostics::{AlertKind, HealthCheck, HealthReport, HealthStatus};
 use domain::Page;
 use interview_core::telemetry;
-use testkit::fake_llm::{FakeLlm, Reply};
+use testkit::fake_llm::Reply;
 
 const COMPONENT: &str = "ai:compatible";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_and_failing_calls_raise_alerts_that_reach_the_user_the_log_and_the_store() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = dir.path().join("alerts.yaml");
-    std::fs::write(
-        &config,
+    let options = common::options(
+        &dir,
         "ai:\n  retry_delay_seconds: 0.01\nmonitoring:\n  alert_on_response_time_ms: 150\n  alert_on_error_rate: 0.05\n",
-    )
-    .expect("config");
-    let options = StartOptions {
-        data_dir: Some(dir.path().to_path_buf()),
-        database_url: Some(format!("sqlite://{}", dir.path().join("test.db").display())),
-        config_file: Some(config),
-    };
+    );
     let settings = app::Settings::resolve(&options).expect("settings");
     let _logs = app::logging::init(&settings, app::logging::Console::Quiet, &[]).expect("logging");
     let app = App::start(&options).await.expect("app starts");
@@ -39,18 +34,7 @@ async fn slow_and_failing_calls_raise_alerts_that_reach_the_user_the_log_and_the
         }
     }));
 
-    let server = FakeLlm::start().await;
-    app.connect_compatible(&server.openai_url(), Some("local-model"))
-        .await
-        .expect("connected");
-    let (session, _, _) = app
-        .start_interview(InterviewRequest {
-            provider: Some("compatible".into()),
-            problem: Some("Design a URL shortener".into()),
-            ..InterviewRequest::default()
-        })
-        .await
-        .expect("start");
+    let (server, session) = common::compatible_session(&app).await;
 
     // A slow but successful answer: a response-time alert, no error-rate alert.
     server.script([Reply::Slow(Duration::from_millis(400))]);

@@ -1,6 +1,8 @@
 //! Session lifecycle, the interview loop and media storage, through the assembled app on a
 //! real SQLite store and a real data directory.
 
+mod common;
+
 use app::{App, InterviewRequest, StartOptions};
 use domain::{MediaType, Page, SessionStatus};
 use interview_core::{CoreError, MediaError};
@@ -361,29 +363,11 @@ async fn vision_models_get_the_newest_snapshot_or_screen_capture() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_failing_turn_after_turn_leaves_the_session_offline() {
-    use testkit::fake_llm::{FakeLlm, Reply};
+    use testkit::fake_llm::Reply;
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = dir.path().join("fast-retries.yaml");
-    std::fs::write(&config, "ai:\n  retry_delay_seconds: 0.01\n").expect("config");
-    let app = App::start(&StartOptions {
-        data_dir: Some(dir.path().to_path_buf()),
-        database_url: Some(format!("sqlite://{}", dir.path().join("test.db").display())),
-        config_file: Some(config),
-    })
-    .await
-    .expect("app starts");
-    let server = FakeLlm::start().await;
-    app.connect_compatible(&server.openai_url(), Some("local-model"))
-        .await
-        .expect("connected");
-    let (session, _, _) = app
-        .start_interview(InterviewRequest {
-            provider: Some("compatible".into()),
-            problem: Some("Design a URL shortener".into()),
-            ..InterviewRequest::default()
-        })
-        .await
-        .expect("start");
+    let options = common::options(&dir, "ai:\n  retry_delay_seconds: 0.01\n");
+    let app = App::start(&options).await.expect("app starts");
+    let (server, session) = common::compatible_session(&app).await;
     server.script((0..200).map(|_| Reply::Status {
         code: 503,
         retry_after: None,

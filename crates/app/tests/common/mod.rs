@@ -1,0 +1,34 @@
+//! Set-up shared by the app's test binaries.
+
+use app::{App, InterviewRequest, StartOptions};
+use domain::Session;
+use testkit::fake_llm::FakeLlm;
+
+/// Start options for an app on SQLite in `dir`, with `config_yaml` as its config file.
+pub fn options(dir: &tempfile::TempDir, config_yaml: &str) -> StartOptions {
+    let config = dir.path().join("test-config.yaml");
+    std::fs::write(&config, config_yaml).expect("config");
+    StartOptions {
+        data_dir: Some(dir.path().to_path_buf()),
+        database_url: Some(format!("sqlite://{}", dir.path().join("test.db").display())),
+        config_file: Some(config),
+    }
+}
+
+/// A protocol server connected as the app's OpenAI-compatible provider, and a URL-shortener
+/// interview started with it.
+pub async fn compatible_session(app: &App) -> (FakeLlm, Session) {
+    let server = FakeLlm::start().await;
+    app.connect_compatible(&server.openai_url(), Some("local-model"))
+        .await
+        .expect("connected");
+    let (session, _, _) = app
+        .start_interview(InterviewRequest {
+            provider: Some("compatible".into()),
+            problem: Some("Design a URL shortener".into()),
+            ..InterviewRequest::default()
+        })
+        .await
+        .expect("start");
+    (server, session)
+}
