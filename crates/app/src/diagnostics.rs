@@ -24,17 +24,21 @@ pub fn alert_policy(settings: &Settings) -> AlertPolicy {
     }
 }
 
+/// The start of the window in which logged problems are counted.
+fn problems_since() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now() - chrono::Duration::hours(PROBLEM_WINDOW_HOURS)
+}
+
 /// Everything the diagnostics page shows, gathered now.
 pub async fn gather(app: &App) -> Diagnostics {
     let health = health::run(app).await;
     raise_health_alerts(&health);
-    let since = chrono::Utc::now() - chrono::Duration::hours(PROBLEM_WINDOW_HOURS);
-    let store =
-        match tokio::time::timeout(Duration::from_secs(10), app.store.statistics(since)).await {
-            Ok(Ok(statistics)) => Ok(statistics),
-            Ok(Err(error)) => Err(error.to_string()),
-            Err(_) => Err("the database did not answer within 10 s".to_string()),
-        };
+    let statistics = app.store.statistics(problems_since());
+    let store = match tokio::time::timeout(Duration::from_secs(10), statistics).await {
+        Ok(Ok(statistics)) => Ok(statistics),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(_) => Err("the database did not answer within 10 s".to_string()),
+    };
     let collector = telemetry::global();
     let policy = collector.policy();
     Diagnostics {
@@ -53,10 +57,9 @@ pub async fn gather(app: &App) -> Diagnostics {
 
 /// Figures from the store (logged problems of the last 24 hours) and disk use.
 pub async fn statistics(app: &App) -> Result<(StoreStatistics, StorageUse), AppError> {
-    let since = chrono::Utc::now() - chrono::Duration::hours(PROBLEM_WINDOW_HOURS);
     let statistics = app
         .store
-        .statistics(since)
+        .statistics(problems_since())
         .await
         .map_err(interview_core::CoreError::from)?;
     Ok((statistics, storage_use(&app.settings)))
