@@ -12,13 +12,7 @@ mod common;
 fn speech_played_into_a_virtual_device_is_captured_segmented_and_transcribed() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model = common::tiny_en_model(dir.path(), media::ggml::WeightType::F16);
-    let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
-    std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
-    let speech = dir.path().join("speech.wav");
-    common::speak(
-        "Hello, my name is Alex and I am a software engineer.",
-        &speech,
-    );
+    let (pulse, speech) = common::microphone_and_speech(dir.path());
 
     let recorder = std::thread::spawn(|| media::audio::record(7.0, None));
     std::thread::sleep(Duration::from_millis(1500));

@@ -14,13 +14,7 @@ mod common;
 fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model = common::tiny_en_model(dir.path(), media::ggml::WeightType::Q8_0);
-    let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
-    std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
-    let speech = dir.path().join("speech.wav");
-    common::speak(
-        "Hello, my name is Alex and I am a software engineer.",
-        &speech,
-    );
+    let (pulse, speech) = common::microphone_and_speech(dir.path());
 
     let (sender, heard) = mpsc::channel();
     let capture = LiveCapture::start(None, 900, move |event| {

@@ -34,3 +34,16 @@ pub fn speak(text: &str, path: &Path) {
         .expect("espeak-ng (apt install espeak-ng)");
     assert!(status.success());
 }
+
+/// The sentence both live-capture tests speak.
+pub const INTRODUCTION: &str = "Hello, my name is Alex and I am a software engineer.";
+
+/// A virtual microphone (a PulseAudio null sink, made the process's audio server) and
+/// [`INTRODUCTION`] spoken into `dir/speech.wav`, ready to be played into it.
+pub fn microphone_and_speech(dir: &Path) -> (testkit::audio::Pulse, PathBuf) {
+    let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
+    std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
+    let speech = dir.join("speech.wav");
+    speak(INTRODUCTION, &speech);
+    (pulse, speech)
+}
