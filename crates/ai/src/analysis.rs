@@ -165,20 +165,31 @@ pub fn concept_name(concept: &'static str) -> &'static str {
 /// "rapid" while the stem "idempot" matches "idempotent"). Short needles (three characters
 /// or fewer, like "slo" or "cdn") must be whole words, so "slo" does not match "slow".
 pub(crate) fn starts_a_word(haystack: &str, needle: &str) -> bool {
+    occurrences(haystack, needle).next().is_some()
+}
+
+/// Byte offsets where `needle` occurs as [`starts_a_word`] reads it.
+pub(crate) fn occurrences<'a>(
+    haystack: &'a str,
+    needle: &'a str,
+) -> impl Iterator<Item = usize> + 'a {
     let whole_word = needle.trim().chars().count() <= 3;
-    haystack.match_indices(needle).any(|(i, _)| {
-        let starts = needle.starts_with(' ')
-            || !haystack[..i]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
-        let ends = !whole_word
-            || !haystack[i + needle.len()..]
-                .chars()
-                .next()
-                .is_some_and(char::is_alphanumeric);
-        starts && ends
-    })
+    haystack
+        .match_indices(needle)
+        .map(|(at, _)| at)
+        .filter(move |&at| {
+            let starts = needle.starts_with(' ')
+                || !haystack[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric);
+            let ends = !whole_word
+                || !haystack[at + needle.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric);
+            starts && ends
+        })
 }
 
 /// Splits text into sentences, returning verbatim slices (trimmed of surrounding spaces).

@@ -5,8 +5,13 @@
 //! - [`problems`]: the problem bank and problem selection.
 
 pub mod analysis;
+pub mod answers;
 mod competencies;
+pub mod curveballs;
+pub mod decision_library;
+pub mod decisions;
 mod evaluator;
+pub mod guard;
 pub mod llm;
 mod llm_interviewer;
 mod offline;

@@ -25,6 +25,10 @@ pub struct Problem {
     pub deep_dives: &'static [&'static str],
     /// Mistakes candidates commonly make on it.
     pub pitfalls: &'static [&'static str],
+    /// Features the statement asks for: (label, cues in the decision-library grammar, several
+    /// separated by ` | `). A requirements answer that names none of a feature's cues left it
+    /// out.
+    pub features: &'static [(&'static str, &'static str)],
 }
 
 /// The built-in problems.
@@ -45,6 +49,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How exactly do you generate short codes so that two servers never hand out the same one?", "A celebrity tweets one link and it gets 1 million redirects a minute. What happens in your design?"],
         pitfalls: &["Hashing the long URL and truncating without handling collisions", "Ignoring the read/write ratio when choosing storage and caching"],
+        features: &[("creating a short link", "shorten | short + link / url / code"), ("the redirect to the long URL", "redirect")],
     },
     Problem {
         title: "Design a chat system",
@@ -62,6 +67,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How do you guarantee messages in a conversation are shown in the same order on every device?", "How does a message reach a user who is connected to a different chat server?"],
         pitfalls: &["Using plain HTTP polling for real-time delivery at this scale", "Forgetting offline users and multi-device sync"],
+        features: &[("group conversations", "group / channel"), ("online presence", "presence / online / last seen / status"), ("message history across devices", "history / sync / devices / device / offline")],
     },
     Problem {
         title: "Design a news feed",
@@ -79,6 +85,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["A user with 50 million followers posts. Walk me through what your system does.", "How would you change the design to rank posts instead of showing them by time?"],
         pitfalls: &["Fan-out on write for every user, including celebrities", "No pagination or cursor for the feed"],
+        features: &[("following other users", "follow"), ("ranking the feed", "rank / ranked / ranking / relevan | order + feed / posts")],
     },
     Problem {
         title: "Design a rate limiter",
@@ -95,6 +102,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["Two gateway nodes check the same user's counter at the same instant. How do you avoid letting both through?", "Your Redis cluster goes down. Do requests fail open or closed, and why?"],
         pitfalls: &["Counting in each gateway's local memory so limits multiply with the node count", "Not saying which algorithm and what it costs in memory"],
+        features: &[("per-user limits", "user / client / api key / tenant / customer"), ("per-endpoint limits", "endpoint / route / path")],
     },
     Problem {
         title: "Design a distributed key-value store",
@@ -112,6 +120,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["Walk me through a write with N=3, W=2 when one replica is down.", "How do you detect and repair replicas that diverged?"],
         pitfalls: &["Modulo hashing that reshuffles every key when a node joins", "Claiming strong consistency and full availability during partitions"],
+        features: &[("tunable consistency", "consisten / quorum"), ("no single point of failure", "replica / replicat / single point / failover")],
     },
     Problem {
         title: "Design a video streaming platform",
@@ -129,6 +138,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How does the player switch quality when the viewer's bandwidth drops?", "How do you make uploads of 10 GB files reliable?"],
         pitfalls: &["Serving video bytes from application servers", "Ignoring transcoding cost and queueing"],
+        features: &[("uploads", "upload"), ("transcoding", "transcod / encod"), ("adaptive bitrate streaming", "adaptive / bitrate / quality / resolution")],
     },
     Problem {
         title: "Design an autocomplete service",
@@ -145,6 +155,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How do you keep the suggestions fresh as new queries become popular?", "How does the browser avoid sending a request on every keystroke?"],
         pitfalls: &["Querying the main database with LIKE 'prefix%' on every keystroke", "Ignoring the 100 ms budget end to end"],
+        features: &[("the top 10 completions", "top + 10 / k / ten | suggestion / completion"), ("keeping suggestions fresh as popular queries change", "popular / trending / fresh / update / frequen")],
     },
     Problem {
         title: "Design a payment system",
@@ -162,6 +173,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["The provider times out after charging the card. What does your system do?", "How do you find and fix a mismatch between your ledger and the provider's report?"],
         pitfalls: &["Retrying charges without an idempotency key", "Storing balances as mutable fields without a ledger"],
+        features: &[("never charging twice", "twice / double / duplicate / idempot / exactly once"), ("the ledger", "ledger / accounting"), ("daily reconciliation with the providers", "reconcil")],
     },
     Problem {
         title: "Design a web crawler",
@@ -178,6 +190,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How do you avoid hammering one website while keeping all workers busy?", "How do you detect that two URLs serve the same content?"],
         pitfalls: &["No politeness per host", "Keeping the seen-set in a single machine's memory"],
+        features: &[("politeness", "polite / robots / per-host / per host / crawl delay"), ("not fetching a page twice", "twice / duplicate / dedup / seen / already")],
     },
     Problem {
         title: "Design a notification service",
@@ -195,6 +208,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["The SMS provider is down for 20 minutes. What happens to queued messages?", "How do you make sure a user never receives the same notification twice?"],
         pitfalls: &["Sending synchronously from the caller's request", "No handling of provider failures"],
+        features: &[("push, SMS and email", "sms / email / channel"), ("user preferences", "preference / opt / settings / unsubscribe"), ("never sending twice", "twice / duplicate / dedup / idempot / exactly once")],
     },
     Problem {
         title: "Design a ride-sharing service",
@@ -211,6 +225,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How do you find the five nearest available drivers in under 100 ms?", "Two riders are offered the same driver at once. How do you resolve it?"],
         pitfalls: &["Storing driver locations in a relational table scanned on every request", "Ignoring the write rate of location updates"],
+        features: &[("matching nearby drivers", "match / nearby / nearest / closest / dispatch"), ("live locations", "location / gps / track")],
     },
     Problem {
         title: "Design a cloud file storage service",
@@ -228,6 +243,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["A user edits the same file offline on two laptops. What happens when both come online?", "How do you upload only the changed part of a 2 GB file?"],
         pitfalls: &["Re-uploading whole files on every change", "Keeping file bytes in the metadata database"],
+        features: &[("sync across devices", "sync / devices"), ("sharing folders", "share / sharing / permission")],
     },
     Problem {
         title: "Design a pastebin",
@@ -244,6 +260,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How do expired pastes get removed without slowing down reads?", "Where do you store a 10 MB paste?"],
         pitfalls: &["Putting large paste bodies in the relational database", "No plan for expiry"],
+        features: &[("sharing a link to a paste", "link / url / share"), ("expiry", "expir / ttl")],
     },
     Problem {
         title: "Design a ticket booking system",
@@ -260,6 +277,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["Two users click the same seat in the same millisecond. Who gets it and how?", "How do you protect the system when a million users arrive at 10:00?"],
         pitfalls: &["Holding seats forever when payment is abandoned", "No admission control at sale start"],
+        features: &[("never selling a seat twice", "twice / double / oversell / overbook / same seat / one buyer / two people / two users | seat + lock / hold / reserv"), ("the rush when sales open", "rush / spike / burst / surge / million / waiting room / flash")],
     },
     Problem {
         title: "Design a metrics monitoring system",
@@ -276,6 +294,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How do you store a year of data cheaply while keeping recent data fast?", "What happens when a team adds a label with a user id in it?"],
         pitfalls: &["Using a general-purpose relational table per data point", "Ignoring high-cardinality labels"],
+        features: &[("ingesting data points", "ingest / collect / scrape / agent"), ("alert rules", "alert")],
     },
     Problem {
         title: "Design a distributed message queue",
@@ -293,6 +312,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["The leader of a partition crashes right after acknowledging a write. Is the message lost?", "How does a consumer group rebalance when a consumer dies?"],
         pitfalls: &["Promising global ordering across partitions", "Acknowledging before replication"],
+        features: &[("consumer groups reading in order", "order / consumer group / offset"), ("never losing an acknowledged message", "durab / replicat / lost / lose / ack")],
     },
     Problem {
         title: "Design product search for an online store",
@@ -309,6 +329,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["A product's price changes. How long until search shows it, and how does it get there?", "How do you rank results for the query 'red shoes'?"],
         pitfalls: &["Running search queries against the transactional database", "No plan for keeping the index in sync"],
+        features: &[("filters and facets", "filter / facet"), ("relevance", "relevan / rank / keyword")],
     },
     Problem {
         title: "Design a collaborative document editor",
@@ -325,6 +346,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["Two users type at the same position at the same time. What does each see?", "How do you load a document with 100,000 edits quickly?"],
         pitfalls: &["Last-write-wins on the whole document", "Sending the full document on every keystroke"],
+        features: &[("concurrent edits", "concurren / simultaneous / same time / conflict / at once"), ("seeing each other's cursors", "cursor / presence")],
     },
     Problem {
         title: "Design a photo sharing app",
@@ -341,6 +363,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How does the app stay fast on a 3G connection?", "Walk me through an upload from the phone to the first viewer."],
         pitfalls: &["Serving original-size images to every device", "Uploading through application servers"],
+        features: &[("uploads", "upload"), ("the feed", "feed / timeline"), ("slow networks", "slow / 3g / bandwidth / compress / thumbnail")],
     },
     Problem {
         title: "Design a gaming leaderboard",
@@ -356,6 +379,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How do you find the rank of a player in 10 million in a few milliseconds?", "What if the leaderboard no longer fits on one Redis node?"],
         pitfalls: &["Sorting the whole table on every read", "Losing scores when the cache restarts"],
+        features: &[("the global top 100", "top + 100 / n / k | top-100"), ("any player's rank", "rank")],
     },
     Problem {
         title: "Design a distributed job scheduler",
@@ -372,6 +396,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["A worker dies halfway through a job. Who notices and what happens?", "How do you avoid every scheduler node picking up the same due job?"],
         pitfalls: &["Polling the whole jobs table every second", "No handling of worker crashes"],
+        features: &[("recurring jobs", "recurr / cron / periodic"), ("running each job exactly once", "once / twice / duplicate / exactly")],
     },
     Problem {
         title: "Design a food delivery platform",
@@ -388,6 +413,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["How do you pick which courier gets an order?", "How does the order move through its states, and who can change it?"],
         pitfalls: &["Ignoring the order state machine", "Scanning all couriers for every order"],
+        features: &[("courier assignment", "assign / dispatch | courier / driver + match"), ("live tracking", "track / live / location")],
     },
     Problem {
         title: "Design a content delivery network",
@@ -404,6 +430,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["A customer purges one file. How does every edge know within a minute?", "How does a user get routed to the nearest healthy edge?"],
         pitfalls: &["Invalidating by walking every edge synchronously", "No origin protection"],
+        features: &[("edge locations", "edge / pop / point of presence"), ("invalidation within a minute", "invalidat / purge")],
     },
     Problem {
         title: "Design an ad click aggregation pipeline",
@@ -421,6 +448,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["Click events arrive up to ten minutes late. How are they counted?", "How do you make sure a click is billed exactly once?"],
         pitfalls: &["Counting in a relational table with UPDATE per click", "Ignoring late and duplicate events"],
+        features: &[("per-minute counts", "minute / window / aggregat"), ("accuracy for billing", "accura / exact / dedup / billing / once")],
     },
     Problem {
         title: "Design a real-time dashboard frontend",
@@ -437,6 +465,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["The tab freezes when 50 charts update at once. What do you change?", "How do you recover when the connection drops for 30 seconds?"],
         pitfalls: &["Re-rendering the whole page on every message", "Polling the backend from every widget"],
+        features: &[("50 live charts updating every second", "chart / live / real-time / real time / update"), ("not freezing the browser", "freez / jank / smooth / responsive / main thread / fps")],
     },
     Problem {
         title: "Design a unique ID generator",
@@ -452,6 +481,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["What happens to your IDs if a machine's clock jumps backwards?", "How many bits do you give the timestamp, and how long does that last?"],
         pitfalls: &["A single auto-increment database as the generator", "Ignoring clock skew"],
+        features: &[("rough time ordering", "time / order / sortable / monoton"), ("64-bit IDs", "64")],
     },
 ];
 
