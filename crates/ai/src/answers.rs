@@ -6,7 +6,7 @@
 //! rules is smaller and more predictable here than a general natural-language parser.
 
 use crate::analysis::{sentences, starts_a_word};
-use crate::decisions::cue_matches;
+use crate::decisions::cue_mentions;
 
 /// Words after which an answer counts as long.
 pub const LONG_ANSWER_WORDS: usize = 220;
@@ -165,8 +165,88 @@ fn far_apart(said: f64, expected: f64) -> bool {
 pub fn estimate_slip(answer: &str) -> Option<EstimateSlip> {
     sentences(answer)
         .into_iter()
-        .find_map(product_slip)
+        .find_map(|s| product_slip(s).or_else(|| per_item_slip(s)))
         .or_else(|| rate_slip(answer))
+}
+
+/// A size said per item ("100 bytes per key") with counts ("10 million keys") and a total
+/// ("comes to roughly 1 TB") that no product of the counts and the size explains.
+fn per_item_slip(sentence: &str) -> Option<EstimateSlip> {
+    let lower = sentence.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let mut amounts: Vec<(usize, f64, bool, usize)> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        match amount(&words[i..], true) {
+            Some(((value, bytes), used)) => {
+                amounts.push((i, value, bytes, used));
+                i += used;
+            }
+            None => i += 1,
+        }
+    }
+    let (result_at, total) = amounts
+        .iter()
+        .rev()
+        .find(|(at, _, bytes, _)| {
+            *bytes
+                && words[at.saturating_sub(3)..*at]
+                    .iter()
+                    .any(|w| is_result_marker(w))
+        })
+        .map(|(at, value, _, _)| (*at, *value))?;
+    let size = amounts.iter().find(|(at, _, bytes, used)| {
+        *bytes
+            && *at < result_at
+            && matches!(
+                words.get(at + used).copied(),
+                Some("per" | "each" | "a" | "an")
+            )
+    })?;
+    let counts: Vec<f64> = amounts
+        .iter()
+        .filter(|(at, _, bytes, used)| {
+            !bytes
+                && *at < result_at
+                && !words[*at].ends_with('%')
+                && !matches!(words.get(at + used).copied(), Some("%" | "percent"))
+        })
+        .map(|(_, value, _, _)| *value)
+        .collect();
+    if counts.is_empty() || counts.len() > 4 {
+        return None;
+    }
+    let explained = (0..1usize << counts.len()).any(|mask| {
+        let product: f64 = counts
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| mask & (1 << k) != 0)
+            .map(|(_, v)| v)
+            .product();
+        !far_apart(total, size.1 * product)
+    });
+    if explained {
+        return None;
+    }
+    let expected = size.1 * counts.iter().product::<f64>();
+    let shown: Vec<String> = counts.iter().map(|v| say_number(*v)).collect();
+    Some(EstimateSlip {
+        quote: sentence.to_string(),
+        said: total,
+        expected,
+        question: format!(
+            "Let's sanity-check that arithmetic: {} at {} each — how much is that in total?",
+            shown.join(" times "),
+            say_bytes(size.1)
+        ),
+        correction: format!(
+            "{} × {} is about {}, not {}",
+            shown.join(" × "),
+            say_bytes(size.1),
+            say_bytes(expected),
+            say_bytes(total)
+        ),
+    })
 }
 
 /// A per-second figure that does not follow from the figure it was derived from: in the same
@@ -202,10 +282,12 @@ fn rate_slip(answer: &str) -> Option<EstimateSlip> {
                     std::iter::once(base).chain(ratios.iter().map(move |r| base * r))
                 })
                 .collect();
-            let worst = per_second
+            // A sentence often gives several rates (writes, then reads at peak): it is wrong
+            // only when none of them follows from where it started.
+            let consistent = per_second
                 .iter()
-                .copied()
-                .find(|said| expected.iter().all(|e| far_apart(*said, *e)));
+                .any(|said| expected.iter().any(|e| !far_apart(*said, *e)));
+            let worst = per_second.first().copied().filter(|_| !consistent);
             if let (Some(said), Some(from)) = (worst, sources.first()) {
                 let expected = from.value / from.period.seconds();
                 return Some(EstimateSlip {
@@ -235,9 +317,7 @@ fn rate_slip(answer: &str) -> Option<EstimateSlip> {
 /// A product whose stated result is far from the product of its factors, with byte units
 /// ("16 B", "2.4 PB") understood.
 fn product_slip(sentence: &str) -> Option<EstimateSlip> {
-    let lower = sentence
-        .to_lowercase()
-        .replace(['×', '*'], " × ");
+    let lower = sentence.to_lowercase().replace(['×', '*'], " × ");
     let bytes_said = lower.split_whitespace().any(|w| {
         byte_unit(w.trim_matches(|c: char| !c.is_alphanumeric())).is_some_and(|u| u > 1.0)
     });
@@ -523,7 +603,7 @@ fn number_in(text: &str, bytes: bool) -> Option<f64> {
 fn period_after(words: &[&str]) -> Option<Period> {
     let window: Vec<String> = words
         .iter()
-        .take(5)
+        .take(7)
         .map(|w| {
             w.trim_matches(|c: char| matches!(c, ',' | '.' | ';' | ':'))
                 .to_string()
@@ -542,7 +622,7 @@ fn period_after(words: &[&str]) -> Option<Period> {
         if compact.is_some() {
             return compact;
         }
-        if matches!(word.as_str(), "per" | "a" | "an" | "each" | "every") {
+        if matches!(word.as_str(), "per" | "a" | "an" | "each" | "every" | "one") {
             let unit = window.get(i + 1).map(String::as_str).unwrap_or_default();
             let period = match unit.trim_end_matches('s') {
                 "second" | "sec" => Some(Period::Second),
@@ -643,10 +723,12 @@ pub fn requirement_gaps(
     text: &str,
     features: &[(&'static str, &'static str)],
 ) -> Vec<RequirementGap> {
+    // Requirements are often said as negations ("we can't charge twice"), so they are
+    // matched without the negation window.
     let said = |cues: &[&str]| {
         sentences(text).into_iter().any(|s| {
             let lower = s.to_lowercase();
-            cues.iter().any(|cue| cue_matches(&lower, cue))
+            cues.iter().any(|cue| cue_mentions(&lower, cue))
         })
     };
     let mut gaps = Vec::new();
@@ -687,6 +769,13 @@ mod tests {
         );
         assert_eq!(figures("peak 10k qps")[0].value, 10_000.0);
         assert_eq!(figures("a billion requests per day")[0].value, 1e9);
+        assert_eq!(
+            figures("if a million people want tickets in an hour")[0],
+            Figure {
+                value: 1e6,
+                period: Period::Hour
+            }
+        );
         assert_eq!(figures("about 4,000 redirects/s")[0].value, 4_000.0);
         assert!(figures("we have 3 servers").is_empty());
     }
@@ -726,6 +815,26 @@ mod tests {
         let slip = estimate_slip("Keys: 10 million x 100 bytes = 1 TB.").expect("caught");
         assert!((slip.factor() - 1000.0).abs() < 1.0, "{}", slip.factor());
         assert_eq!(estimate_slip("10 million x 100 bytes = 1 GB."), None);
+    }
+
+    #[test]
+    fn a_total_that_no_product_of_its_counts_explains_is_caught() {
+        let slip = estimate_slip(
+            "At about 100 bytes per key, 10 million keys comes to roughly 1 TB of state.",
+        )
+        .expect("caught");
+        assert_eq!(
+            slip.correction,
+            "10 million × 100 bytes is about 1 GB, not 1 TB"
+        );
+        assert!(estimate_slip("Keeping 500 entries for each of 300 million users at 16 bytes per entry is about 2.4 PB.").is_some());
+        for sound in [
+            "At roughly 200 bytes per message with metadata, that's 400 GB a day.",
+            "2 billion messages a day at 200 bytes per message is about 400 GB a day.",
+            "Keeping 500 entries for each of 300 million users at 16 bytes per entry is about 2.4 TB.",
+        ] {
+            assert_eq!(estimate_slip(sound), None, "{sound}");
+        }
     }
 
     #[test]

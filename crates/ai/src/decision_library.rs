@@ -281,7 +281,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
             "Consumers fall an hour behind at peak. How do you notice, and what do you do about it?",
         ],
         why: "a partitioned log gives replay and high throughput, but ordering holds only per partition and consumers must handle redelivery and lag",
-        conflicts: &["global / total + order / ordering / ordered"],
+        conflicts: &[],
         fixes: &[],
         alternative: "a simple work queue such as SQS or RabbitMQ",
         examples: &[
@@ -379,7 +379,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
         ],
         stance: Flawed,
         probes: &[
-            "If the acknowledgement of a delivered message is lost on the network, how does the sender know not to send it again?",
+            "Exactly-once holds only inside the broker — if the consumer writes to the database and crashes before its offset is committed, what happens when the event is read again?",
             "A consumer processes a message and crashes before acknowledging it. What stops the work from happening twice?",
             "Where in your pipeline is a duplicate finally caught, if one ever slips through?",
         ],
@@ -1063,7 +1063,9 @@ pub const LIBRARY: &[DecisionPattern] = &[
             "At your peak rate, how many allocations a second does that one sequence serve?",
         ],
         why: "a database sequence is simple and ordered, but it is a single point of contention and failure, leaks volume and breaks under sharding",
-        conflicts: &["shard", "multi-region / multiple regions / several regions"],
+        conflicts: &[
+            "multi-region / multiple regions / several regions",
+        ],
         fixes: &[],
         alternative: "a Snowflake-style distributed id generator",
         examples: &[
@@ -2308,10 +2310,11 @@ pub const LIBRARY: &[DecisionPattern] = &[
         cues: &[
             "never collid / never clash / won't collid / can't collid / cannot collid / will not collid / collisions are impossible / collision is impossible / no collisions / collision-free / collision free / zero collisions + md5 / sha / hash / hashes / hashing / truncat / digest",
             "md5 / sha / hash / hashes + always unique / is unique / are unique / guarantees uniqueness / guarantee uniqueness",
+            "md5 / sha / hash / hashes + never repeat / never repeats / never produce the same / never gives the same / never give the same / no duplicates",
         ],
         stance: Flawed,
         probes: &[
-            "With 7 characters of a hash and billions of links, how likely is it that two URLs share a code?",
+            "With only six or seven characters of the hash and billions of links, how likely is a collision — two URLs getting the same code?",
             "If two URLs do share a code, what does the second user's link point to?",
             "How would you even notice that a collision had happened?",
         ],
@@ -5056,5 +5059,185 @@ pub const LIBRARY: &[DecisionPattern] = &[
             "We remember the last timestamp and refuse to issue ids until the clock catches up.",
         ],
         near_misses: &["Clocks are kept in sync by NTP."],
+    },
+    // ---- Added after the first panel run: common failure-handling and claim mistakes. ----
+    DecisionPattern {
+        id: "single_instance_spof",
+        problems: &[],
+        competency: "scalability_reliability",
+        label: "running a critical component as a single instance",
+        cues: &[
+            "single / one / lone + instance / node / server / machine / host / box + postgres / mysql / redis / database / db / allocator / scheduler / coordinator / counter / cron / worker / service / holds / holding / runs / handles",
+            "just one / only one + instance / node / server / machine / host / box",
+            "one small + postgres / mysql / database / instance / server / machine",
+        ],
+        stance: Flawed,
+        probes: &[
+            "That runs as a single instance — what happens when it goes down, and what stops working while it is down?",
+            "How do you replace it without losing its state or handing out the same thing twice?",
+            "How quickly would you notice it had failed, and who gets paged?",
+        ],
+        why: "a single instance is a single point of failure: when it dies everything that depends on it stops, and its state can be lost with its disk",
+        conflicts: &[],
+        fixes: &[
+            "replica / replicas / replicated / replication / standby / failover / fail over / redundant / redundancy / multi-az / quorum",
+            "second / another / backup + instance / node / server / machine / zone",
+            "cluster / clustered + postgres / mysql / redis / database / db",
+        ],
+        alternative: "a replicated pair with automatic failover",
+        examples: &[
+            "The range allocator is one small Postgres instance holding a single counter row.",
+            "All pending jobs sit on a single server that runs the scheduler.",
+            "There's just one instance of the chat server for now.",
+        ],
+        near_misses: &[
+            "Each shard has one leader and two replicas.",
+            "We run one process per core.",
+        ],
+    },
+    DecisionPattern {
+        id: "tcp_delivery_claim",
+        problems: &["chat", "notification", "collaborative", "dashboard"],
+        competency: "deep_dive",
+        label: "treating a write to the socket as delivery",
+        cues: &[
+            "tcp / socket / websocket + guarantee / guarantees / guaranteed / ensures / means + deliver / delivered / delivery / reach / reaches / arrive / arrives / received",
+            "written / writes / write + socket + delivered / mark",
+        ],
+        stance: Flawed,
+        probes: &[
+            "TCP only tells you the bytes left your server — if the phone loses signal right after the write, was the message delivered?",
+            "Without an acknowledgement from the client, how does the sender's 'delivered' tick stay honest?",
+            "When the device reconnects, how does it tell you which messages it actually has?",
+        ],
+        why: "a successful socket write only means the bytes left the server: the connection can die before the app reads them, so delivery needs an acknowledgement from the client and a resend on reconnect",
+        conflicts: &[],
+        fixes: &[
+            "client / device / app + ack / acks / acknowledg / confirm / confirms",
+            "resend / redeliver / re-deliver / replay + reconnect / reconnects / not acknowledged / unacknowledged",
+        ],
+        alternative: "a client acknowledgement per message",
+        examples: &[
+            "WebSocket runs over TCP, so once we've written the frame the message is guaranteed to reach the device.",
+            "The socket write means it was delivered, so we mark it delivered there.",
+        ],
+        near_misses: &[
+            "The device acknowledges each message and we resend anything not acknowledged.",
+            "TCP keeps the bytes in order on one connection.",
+        ],
+    },
+    DecisionPattern {
+        id: "fixed_window_exact_claim",
+        problems: &["rate limiter"],
+        competency: "deep_dive",
+        label: "calling a fixed window counter exact",
+        cues: &[
+            "fixed window / fixed-window / window counter / per minute counter + exact / precise / accurate / perfectly / never more / never exceed / never get more / guarantees",
+        ],
+        stance: Flawed,
+        probes: &[
+            "With a fixed one-minute window, a client sends the full limit at 0:59 and again at 1:00 — how many requests got through in those two seconds?",
+            "What would you change so that no 60-second period allows more than the limit?",
+        ],
+        why: "a fixed window resets at its boundary, so a client can send the whole limit just before and again just after it — twice the limit within a few seconds",
+        conflicts: &[],
+        fixes: &["sliding / rolling / token bucket / leaky bucket", "boundary / boundaries / burst / bursts / twice the limit / double the limit"],
+        alternative: "a sliding window counter or a token bucket",
+        examples: &[
+            "A fixed window counter is exact, a client can never get more than the limit through in any minute.",
+            "The per minute counter is precise, so nobody exceeds the limit.",
+        ],
+        near_misses: &[
+            "A fixed window lets a client burst at the boundary, so I'd use a sliding window.",
+            "We keep a fixed window counter in Redis.",
+        ],
+    },
+    DecisionPattern {
+        id: "celebrity_fanout_cheap_claim",
+        problems: &["news feed", "photo sharing"],
+        competency: "deep_dive",
+        label: "claiming fan-out on write is cheap for celebrities",
+        cues: &[
+            "celebrit / famous / million followers / millions of followers / big accounts / popular accounts + fine / cheap / no problem / nothing special / just one / single command / one command / easy / trivial / works",
+            "fan-out / fanout / fan out / push + one redis command / one command / single command / one call + million / millions",
+        ],
+        stance: Flawed,
+        probes: &[
+            "An account with 10 million followers posts — how many writes is that, and how long until the last follower sees it?",
+            "While that fan-out runs, what happens to posts from everyone else queued behind it?",
+            "What would you do differently for accounts above some follower count?",
+        ],
+        why: "one post from an account with millions of followers becomes millions of feed writes, which takes minutes and delays everyone else's posts; large accounts need fan-out on read",
+        conflicts: &[],
+        fixes: &["fan-out on read / fan out on read / pull / hybrid / merge at read / merged at read / at read time", "threshold + follower / followers"],
+        alternative: "pulling celebrity posts at read time",
+        examples: &[
+            "Fan-out on write also works fine for celebrities, since pushing a post to 10 million feeds is just one Redis command.",
+            "Celebrities are no problem, we just push to all their followers.",
+        ],
+        near_misses: &[
+            "Celebrity posts are pulled at read time instead of fanned out.",
+            "We fan out on write to each follower's feed.",
+        ],
+    },
+    DecisionPattern {
+        id: "charge_then_record",
+        problems: &["payment", "ticket", "booking", "food delivery", "ride-sharing"],
+        competency: "deep_dive",
+        label: "charging the card before anything records the payment",
+        cues: &[
+            "charge / charges / charging + card / cards / customer + then / after / afterwards / once + insert / inserts / write / writes / record / records / save / saves / update / updates / mark / marks",
+            "after + stripe / provider / processor + ok / okay / succeeds / success / says / returns + insert / write / record / save / update / mark",
+        ],
+        stance: Flawed,
+        probes: &[
+            "The charge succeeds and your service crashes before the row is written — what does the customer see, and who ever finds that charge?",
+            "How would you record the payment so that a crash at any step can be picked up again?",
+            "How does the nightly reconciliation catch a charge you have no row for?",
+        ],
+        why: "if the process dies between the charge and the write, the customer is charged with no record of it: nothing retries, nothing refunds, and support cannot see it",
+        conflicts: &[],
+        fixes: &[
+            "pending / intent / created + before + charge / charging / provider / stripe",
+            "reconcil / outbox",
+        ],
+        alternative: "writing a pending payment with an idempotency key before calling the provider",
+        examples: &[
+            "The payment service calls Stripe to charge the card, and after Stripe says OK we insert the payment row.",
+            "We charge the card first and then write the order to the database.",
+        ],
+        near_misses: &[
+            "We write a pending payment with an idempotency key, then call the provider.",
+            "The provider charges the card.",
+        ],
+    },
+    DecisionPattern {
+        id: "webhook_flips_state",
+        problems: &["ticket", "booking", "payment", "food delivery"],
+        competency: "deep_dive",
+        label: "letting the payment webhook mark the order paid with no guard",
+        cues: &[
+            "webhook / webhooks / callback + flips / flip / marks / mark / sets / set / moves / updates / confirms + sold / paid / confirmed / complete / completed / booked",
+        ],
+        stance: Flawed,
+        probes: &[
+            "The webhook says paid, but the seat hold expired a minute ago and someone else has it — what happens to the money and the seat?",
+            "The provider delivers the same webhook twice, or an hour late — what does your booking service do?",
+            "If the webhook never arrives, what eventually notices the customer was charged?",
+        ],
+        why: "webhooks arrive late, twice or never: flipping state on arrival without checking that the hold is still valid and the event is new can sell a seat twice or charge for nothing",
+        conflicts: &[],
+        fixes: &[
+            "expired / expire / late / twice / duplicate / duplicates / dedup / refund / refunds / still valid / still held / still holds",
+        ],
+        alternative: "checking the hold and the event id before changing state, with a refund path",
+        examples: &[
+            "When the payment provider's webhook says the charge succeeded, the booking service flips the held seats to SOLD.",
+            "The callback from Stripe marks the order as paid.",
+        ],
+        near_misses: &[
+            "The webhook tells us when the refund was processed.",
+            "We register a webhook with the provider.",
+        ],
     },
 ];

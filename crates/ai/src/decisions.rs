@@ -71,6 +71,18 @@ impl DecisionPattern {
         self.cues.iter().any(|cue| cue_matches(&lower, cue))
     }
 
+    /// Whether any sentence of a whole answer states the decision.
+    pub fn matches_any(&self, text: &str) -> bool {
+        self.sentence_in(text).is_some()
+    }
+
+    /// The first sentence of `text` that states the decision, verbatim.
+    pub fn sentence_in<'t>(&self, text: &'t str) -> Option<&'t str> {
+        sentences(text)
+            .into_iter()
+            .find(|sentence| self.matches(sentence))
+    }
+
     /// Whether any of `cues` matches a sentence of `text`.
     fn any_sentence(cues: &[&str], text: &str) -> bool {
         sentences(text).into_iter().any(|sentence| {
@@ -93,9 +105,17 @@ pub struct Decision {
 
 impl Decision {
     /// The stance once the whole conversation is known: a choice that conflicts with what
-    /// the candidate asked for elsewhere is a flaw.
+    /// the candidate asked for elsewhere is a flaw; a flaw mitigated in the very answer that
+    /// states it (a single instance "with a standby replica") is only a choice.
     pub fn stance_in(&self, answers: &[&str]) -> Stance {
         match self.pattern.stance {
+            Stance::Flawed
+                if answers
+                    .get(self.answer)
+                    .is_some_and(|a| DecisionPattern::any_sentence(self.pattern.fixes, a)) =>
+            {
+                Stance::Choice
+            }
             Stance::Choice
                 if answers
                     .iter()
@@ -222,8 +242,10 @@ pub fn extract(problem: &str, answer: &str, index: usize) -> Vec<Decision> {
 const NEGATIONS: &[&str] = &["not", "no", "never", "without", "avoid", "avoiding"];
 /// Two-word negations.
 const NEGATION_PHRASES: &[&str] = &["instead of", "rather than"];
+/// Verbs that make a following "over" mean "rather than".
+const PREFERENCES: &[&str] = &["pick", "chose", "choose", "prefer", "favo"];
 /// How many words before a term a negation reaches.
-const NEGATION_WINDOW: usize = 3;
+const NEGATION_WINDOW: usize = 4;
 
 /// Whether a cue matches a lower-case sentence: every ` + ` term occurs in it, and the first
 /// term occurs at least once without a negation just before it (unless the cue itself says
@@ -237,9 +259,21 @@ pub fn cue_matches(sentence: &str, cue: &str) -> bool {
     if !terms.all(|term| term_occurs(sentence, term)) {
         return false;
     }
-    let stated = alternatives(first)
-        .any(|alt| occurrences(sentence, alt).any(|at| !negated(&sentence[..at], &cue)));
-    stated
+    // Every mention of the first term must be free of negation: a sentence that rejects an
+    // option ("302 over 301", "not a 301") and then reasons about it is not choosing it.
+    let positions: Vec<usize> = alternatives(first)
+        .flat_map(|alt| occurrences(sentence, alt).collect::<Vec<_>>())
+        .collect();
+    !positions.is_empty() && positions.iter().all(|at| !negated(&sentence[..*at], &cue))
+}
+
+/// Whether a cue matches a lower-case sentence whatever negation precedes it ("we can't
+/// charge twice" states the requirement of charging once).
+pub fn cue_mentions(sentence: &str, cue: &str) -> bool {
+    let cue = cue.to_lowercase();
+    cue.split(" + ")
+        .map(str::trim)
+        .all(|term| term_occurs(sentence, term))
 }
 
 fn alternatives(term: &str) -> impl Iterator<Item = &str> {
@@ -254,7 +288,11 @@ fn term_occurs(sentence: &str, term: &str) -> bool {
 
 /// Whether the text just before a term negates it, and the cue does not say so itself.
 fn negated(before: &str, cue: &str) -> bool {
-    let words: Vec<&str> = before
+    // A negation reaches no further back than the start of the clause.
+    let clause = before
+        .rfind([',', ';', ':', '—', '('])
+        .map_or(before, |at| &before[at + 1..]);
+    let words: Vec<&str> = clause
         .split(|c: char| c.is_whitespace() || matches!(c, ',' | '(' | ':' | '—' | '-'))
         .filter(|w| !w.is_empty())
         .collect();
@@ -264,8 +302,14 @@ fn negated(before: &str, cue: &str) -> bool {
         (NEGATIONS.contains(&word) && !cue_says(cue, word))
             || ((word.ends_with("n't") || word.ends_with("n’t")) && !cue.contains("n't"))
     });
+    // "pick X over Y": the term is the option passed over.
+    let preferred_over = words.last().is_some_and(|w| *w == "over")
+        && window
+            .iter()
+            .any(|w| PREFERENCES.iter().any(|p| w.starts_with(p)));
     let joined = window.join(" ");
-    single
+    preferred_over
+        || single
         || NEGATION_PHRASES
             .iter()
             .any(|phrase| joined.contains(phrase) && !cue.contains(phrase))

@@ -277,7 +277,7 @@ pub const BANK: &[Problem] = &[
         ],
         deep_dives: &["Two users click the same seat in the same millisecond. Who gets it and how?", "How do you protect the system when a million users arrive at 10:00?"],
         pitfalls: &["Holding seats forever when payment is abandoned", "No admission control at sale start"],
-        features: &[("never selling a seat twice", "twice / double / oversell / overbook / same seat / one buyer / two people / two users | seat + lock / hold / reserv"), ("the rush when sales open", "rush / spike / burst / surge / million / waiting room / flash")],
+        features: &[("never selling the same seat twice", "twice / double / oversell / overbook / same seat / one buyer / two people / two users | seat + lock / hold / reserv"), ("the rush when sales open", "rush / spike / burst / surge / million / waiting room / flash")],
     },
     Problem {
         title: "Design a metrics monitoring system",

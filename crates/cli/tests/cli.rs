@@ -547,7 +547,10 @@ fn strong_and_weak_answers_get_clearly_different_grounded_reports() {
             .iter()
             .filter_map(Value::as_str)
             .collect();
-        assert_eq!(areas.len(), steps.len(), "one step per priority area");
+        assert!(
+            steps.len() >= areas.len(),
+            "a step for every priority area, after steps for the mistakes"
+        );
     }
     let weak_areas: Vec<&str> = weak["improvement_plan"]["priority_areas"]
         .as_array()
