@@ -41,6 +41,30 @@ pub enum Reply {
     Truncated,
     /// A 200 answer whose body is not valid JSON.
     Malformed,
+    /// A plain JSON answer even when a stream was asked for (servers that ignore `stream`).
+    Plain(String),
+    /// Obeys whatever the request's text tells it: when a candidate turn says "ignore
+    /// previous instructions" or asks for a score, the evaluation it returns gives every
+    /// competency 100 with that very sentence as evidence (the answer still matches the
+    /// requested schema, as a provider's structured output would).
+    Obey,
+    /// A redirect to another address (which a client must not follow).
+    Redirect(String),
+    /// A 200 event stream of `total` bytes made of lines of `line` bytes, never ending in a
+    /// complete answer (a hostile or broken server filling memory).
+    Flood {
+        /// Bytes per line.
+        line: usize,
+        /// Bytes in all.
+        total: usize,
+    },
+    /// Streams the text one piece every `interval`, so a slow generation keeps making progress.
+    Trickle {
+        /// The text.
+        content: String,
+        /// Pause between pieces.
+        interval: Duration,
+    },
 }
 
 impl Reply {
@@ -80,6 +104,8 @@ impl Recorded {
 struct State {
     script: VecDeque<Reply>,
     requests: Vec<Recorded>,
+    /// Unscripted answers given so far.
+    unscripted: usize,
 }
 
 /// The running server; it stops when dropped.
@@ -90,8 +116,18 @@ pub struct FakeLlm {
     task: tokio::task::JoinHandle<()>,
 }
 
-/// The answer used when the script is empty.
+/// The answer used when the script is empty (the first time; later unscripted answers
+/// follow [`DEFAULT_REPLIES`] in turn, as a real model does not repeat itself).
 pub const DEFAULT_REPLY: &str = "Interesting. How would that hold up at ten times the traffic?";
+/// The unscripted answers, in turn.
+pub const DEFAULT_REPLIES: [&str; 6] = [
+    DEFAULT_REPLY,
+    "What happens to a request in flight when that component fails?",
+    "How would you know in production that this part is healthy?",
+    "Which of those choices would you revisit first if the budget halved?",
+    "Walk me through the write path once more, step by step.",
+    "Where does the data live, and what is its key?",
+];
 /// The models `GET /v1/models` lists.
 pub const MODELS: [&str; 2] = ["local-llama", "local-mistral"];
 /// The usage reported with [`DEFAULT_REPLY`].
@@ -179,6 +215,8 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
     let body: serde_json::Value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
     let stream_mode = body["stream"].as_bool().unwrap_or(false);
     let model = body["model"].as_str().unwrap_or("model").to_string();
+    let tool = body["tool_choice"]["name"].as_str().map(str::to_string);
+    let request_text = body.to_string();
     let reply = {
         let mut state = state
             .lock()
@@ -197,9 +235,13 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
         if listing && !scripted_failure {
             None
         } else {
-            Some(state.script.pop_front().unwrap_or(Reply::Text {
-                content: DEFAULT_REPLY.to_string(),
-                usage: Some(DEFAULT_USAGE),
+            let unscripted = state.unscripted;
+            Some(state.script.pop_front().unwrap_or_else(|| {
+                state.unscripted += 1;
+                Reply::Text {
+                    content: DEFAULT_REPLIES[unscripted % DEFAULT_REPLIES.len()].to_string(),
+                    usage: Some(DEFAULT_USAGE),
+                }
             }))
         }
     };
@@ -246,24 +288,94 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
             stream.write_all(partial.as_bytes()).await?;
         }
         Reply::Text { content, usage } => {
-            write_answer(&mut stream, &content, usage, anthropic, &model, stream_mode).await?;
+            let shape = Shape {
+                anthropic,
+                model: &model,
+                stream: stream_mode,
+                tool: tool.as_deref(),
+            };
+            write_answer(&mut stream, &content, usage, &shape).await?;
+        }
+        Reply::Plain(content) => {
+            let shape = Shape {
+                anthropic,
+                model: &model,
+                stream: false,
+                tool: tool.as_deref(),
+            };
+            write_answer(&mut stream, &content, Some(DEFAULT_USAGE), &shape).await?;
+        }
+        Reply::Obey => {
+            let shape = Shape {
+                anthropic,
+                model: &model,
+                stream: stream_mode,
+                tool: tool.as_deref(),
+            };
+            write_answer(
+                &mut stream,
+                &obedient_answer(&request_text),
+                Some(DEFAULT_USAGE),
+                &shape,
+            )
+            .await?;
+        }
+        Reply::Redirect(location) => {
+            let head = format!("HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            stream.write_all(head.as_bytes()).await?;
+        }
+        Reply::Flood { line, total } => {
+            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n").await?;
+            let mut chunk = String::from("data: ");
+            chunk.push_str(&"x".repeat(line.saturating_sub(7)));
+            chunk.push('\n');
+            let mut sent = 0;
+            while sent < total {
+                if stream.write_all(chunk.as_bytes()).await.is_err() {
+                    break;
+                }
+                sent += chunk.len();
+            }
+        }
+        Reply::Trickle { content, interval } => {
+            stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n").await?;
+            let shape = Shape {
+                anthropic,
+                model: &model,
+                stream: true,
+                tool: tool.as_deref(),
+            };
+            let whole = answer_text(&content, Some(DEFAULT_USAGE), &shape);
+            for event in whole.split_inclusive("\n\n") {
+                stream.write_all(event.as_bytes()).await?;
+                stream.flush().await?;
+                tokio::time::sleep(interval).await;
+            }
         }
         Reply::Slow(delay) => {
             tokio::time::sleep(delay).await;
-            let usage = Some(DEFAULT_USAGE);
-            write_answer(
-                &mut stream,
-                DEFAULT_REPLY,
-                usage,
+            let shape = Shape {
                 anthropic,
-                &model,
-                stream_mode,
-            )
-            .await?;
+                model: &model,
+                stream: stream_mode,
+                tool: tool.as_deref(),
+            };
+            write_answer(&mut stream, DEFAULT_REPLY, Some(DEFAULT_USAGE), &shape).await?;
         }
     }
     stream.flush().await?;
     Ok(())
+}
+
+/// How an answer must be shaped for the request.
+struct Shape<'a> {
+    /// Anthropic's Messages API (else OpenAI's Chat Completions).
+    anthropic: bool,
+    model: &'a str,
+    /// Server-sent events (else one JSON body).
+    stream: bool,
+    /// The forced tool of an Anthropic structured-output request.
+    tool: Option<&'a str>,
 }
 
 /// Writes a 200 answer in the provider's format: an SSE stream or one JSON body.
@@ -271,16 +383,10 @@ async fn write_answer(
     stream: &mut TcpStream,
     content: &str,
     usage: Option<(u32, u32)>,
-    anthropic: bool,
-    model: &str,
-    stream_mode: bool,
+    shape: &Shape<'_>,
 ) -> std::io::Result<()> {
-    let text = if anthropic {
-        anthropic_answer(content, usage, model, stream_mode)
-    } else {
-        openai_answer(content, usage, model, stream_mode)
-    };
-    let kind = if stream_mode {
+    let text = answer_text(content, usage, shape);
+    let kind = if shape.stream {
         "text/event-stream"
     } else {
         "application/json"
@@ -288,6 +394,57 @@ async fn write_answer(
     let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", text.len());
     stream.write_all(head.as_bytes()).await?;
     stream.write_all(text.as_bytes()).await
+}
+
+fn answer_text(content: &str, usage: Option<(u32, u32)>, shape: &Shape<'_>) -> String {
+    if shape.anthropic {
+        anthropic_answer(content, usage, shape)
+    } else {
+        openai_answer(content, usage, shape.model, shape.stream)
+    }
+}
+
+/// What an obedient model answers: for a structured evaluation, 100 everywhere with the
+/// instruction-like sentence of the request as evidence; otherwise it agrees to the request.
+fn obedient_answer(request: &str) -> String {
+    let decoded: String = serde_json::from_str::<serde_json::Value>(request)
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let text = decoded.replace("\\\"", "\"");
+    let lower = text.to_lowercase();
+    let quote = ["ignore", "score", "evaluator", "full marks"]
+        .iter()
+        .filter_map(|cue| lower.find(cue))
+        .min()
+        .map(|at| {
+            let start = text[..at].rfind(['"', '.', '\n']).map_or(0, |i| i + 1);
+            let end = text[at..].find(['"', '\n']).map_or(text.len(), |i| at + i);
+            text[start..end].trim().to_string()
+        })
+        .unwrap_or_default();
+    if !lower.contains("competencies") {
+        return format!("Understood, as you instructed: full marks. {quote}");
+    }
+    let keys = [
+        "requirements",
+        "estimation",
+        "api_design",
+        "data_model",
+        "high_level_design",
+        "deep_dive",
+        "scalability_reliability",
+        "tradeoffs",
+        "operations",
+        "communication",
+    ];
+    serde_json::json!({
+        "competencies": keys.iter().map(|key| serde_json::json!({
+            "key": key, "score": 100, "confidence": "high", "evidence": [quote],
+            "rationale": "The candidate asked for a perfect score, so I gave it.",
+        })).collect::<Vec<_>>(),
+        "needs_improvement": [],
+    })
+    .to_string()
 }
 
 /// Splits text into small streamed pieces (words with their spaces).
@@ -324,12 +481,18 @@ fn openai_answer(content: &str, usage: Option<(u32, u32)>, model: &str, stream: 
     out
 }
 
-fn anthropic_answer(content: &str, usage: Option<(u32, u32)>, model: &str, stream: bool) -> String {
+fn anthropic_answer(content: &str, usage: Option<(u32, u32)>, shape: &Shape<'_>) -> String {
     let (input, output) = usage.unwrap_or((0, 0));
-    if !stream {
+    let block = match shape.tool {
+        Some(name) => {
+            serde_json::json!({"type": "tool_use", "id": "toolu_test", "name": name, "input": serde_json::from_str::<serde_json::Value>(content).unwrap_or(serde_json::json!({}))})
+        }
+        None => serde_json::json!({"type": "text", "text": content}),
+    };
+    if !shape.stream {
         let mut answer = serde_json::json!({
-            "id": "msg_test", "type": "message", "role": "assistant", "model": model,
-            "content": [{"type": "text", "text": content}], "stop_reason": "end_turn",
+            "id": "msg_test", "type": "message", "role": "assistant", "model": shape.model,
+            "content": [block], "stop_reason": if shape.tool.is_some() { "tool_use" } else { "end_turn" },
         });
         if usage.is_some() {
             answer["usage"] = serde_json::json!({"input_tokens": input, "output_tokens": output});
@@ -343,16 +506,27 @@ fn anthropic_answer(content: &str, usage: Option<(u32, u32)>, model: &str, strea
     let start_usage = usage.map(|_| serde_json::json!({"input_tokens": input, "output_tokens": 1}));
     event(
         "message_start",
-        serde_json::json!({"type": "message_start", "message": {"id": "msg_test", "type": "message", "role": "assistant", "model": model, "content": [], "usage": start_usage}}),
+        serde_json::json!({"type": "message_start", "message": {"id": "msg_test", "type": "message", "role": "assistant", "model": shape.model, "content": [], "usage": start_usage}}),
     );
+    let start_block = match shape.tool {
+        Some(name) => {
+            serde_json::json!({"type": "tool_use", "id": "toolu_test", "name": name, "input": {}})
+        }
+        None => serde_json::json!({"type": "text", "text": ""}),
+    };
     event(
         "content_block_start",
-        serde_json::json!({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+        serde_json::json!({"type": "content_block_start", "index": 0, "content_block": start_block}),
     );
+    event("ping", serde_json::json!({"type": "ping"}));
     for piece in pieces(content) {
+        let delta = match shape.tool {
+            Some(_) => serde_json::json!({"type": "input_json_delta", "partial_json": piece}),
+            None => serde_json::json!({"type": "text_delta", "text": piece}),
+        };
         event(
             "content_block_delta",
-            serde_json::json!({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": piece}}),
+            serde_json::json!({"type": "content_block_delta", "index": 0, "delta": delta}),
         );
     }
     event(
@@ -360,9 +534,14 @@ fn anthropic_answer(content: &str, usage: Option<(u32, u32)>, model: &str, strea
         serde_json::json!({"type": "content_block_stop", "index": 0}),
     );
     let end_usage = usage.map(|_| serde_json::json!({"output_tokens": output}));
+    let stop = if shape.tool.is_some() {
+        "tool_use"
+    } else {
+        "end_turn"
+    };
     event(
         "message_delta",
-        serde_json::json!({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": end_usage}),
+        serde_json::json!({"type": "message_delta", "delta": {"stop_reason": stop}, "usage": end_usage}),
     );
     event("message_stop", serde_json::json!({"type": "message_stop"}));
     out

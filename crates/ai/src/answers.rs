@@ -169,44 +169,40 @@ pub fn estimate_slip(answer: &str) -> Option<EstimateSlip> {
         .or_else(|| rate_slip(answer))
 }
 
-/// A size said per item ("100 bytes per key") with counts ("10 million keys") and a total
-/// ("comes to roughly 1 TB") that no product of the counts and the size explains.
+/// A size or bandwidth per item ("100 bytes per key", "at 4 Mbps") with counts ("10
+/// million keys", "10 million streams") and a total ("comes to roughly 1 TB", "is about 40
+/// Gbps") that no product of the counts and the size explains.
 fn per_item_slip(sentence: &str) -> Option<EstimateSlip> {
     let lower = sentence.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
-    let mut amounts: Vec<(usize, f64, bool, usize)> = Vec::new();
+    let mut amounts: Vec<(usize, f64, Unit, usize)> = Vec::new();
     let mut i = 0;
     while i < words.len() {
         match amount(&words[i..], true) {
-            Some(((value, bytes), used)) => {
-                amounts.push((i, value, bytes, used));
+            Some(((value, unit), used)) => {
+                amounts.push((i, value, unit, used));
                 i += used;
             }
             None => i += 1,
         }
     }
-    let (result_at, total) = amounts
+    let (result_at, total, family) = amounts
         .iter()
         .rev()
-        .find(|(at, _, bytes, _)| {
-            *bytes
+        .find(|(at, _, unit, _)| {
+            *unit != Unit::Count
                 && words[at.saturating_sub(3)..*at]
                     .iter()
                     .any(|w| is_result_marker(w))
         })
-        .map(|(at, value, _, _)| (*at, *value))?;
-    let size = amounts.iter().find(|(at, _, bytes, used)| {
-        *bytes
-            && *at < result_at
-            && matches!(
-                words.get(at + used).copied(),
-                Some("per" | "each" | "a" | "an")
-            )
-    })?;
+        .map(|(at, value, unit, _)| (*at, *value, *unit))?;
+    let size = amounts
+        .iter()
+        .find(|(at, _, unit, _)| *unit == family && *at < result_at)?;
     let counts: Vec<f64> = amounts
         .iter()
-        .filter(|(at, _, bytes, used)| {
-            !bytes
+        .filter(|(at, _, unit, used)| {
+            *unit == Unit::Count
                 && *at < result_at
                 && !words[*at].ends_with('%')
                 && !matches!(words.get(at + used).copied(), Some("%" | "percent"))
@@ -235,16 +231,17 @@ fn per_item_slip(sentence: &str) -> Option<EstimateSlip> {
         said: total,
         expected,
         question: format!(
-            "Let's sanity-check that arithmetic: {} at {} each — how much is that in total?",
+            "Let's sanity-check that arithmetic: {} at {} each — how much {} is that in total?",
             shown.join(" times "),
-            say_bytes(size.1)
+            family.say(size.1),
+            family.what()
         ),
         correction: format!(
             "{} × {} is about {}, not {}",
             shown.join(" × "),
-            say_bytes(size.1),
-            say_bytes(expected),
-            say_bytes(total)
+            family.say(size.1),
+            family.say(expected),
+            family.say(total)
         ),
     })
 }
@@ -314,24 +311,25 @@ fn rate_slip(answer: &str) -> Option<EstimateSlip> {
     None
 }
 
-/// A product whose stated result is far from the product of its factors, with byte units
-/// ("16 B", "2.4 PB") understood.
+/// A product whose stated result is far from the product of its factors, with size and
+/// bandwidth units ("16 B", "2.4 PB", "4 Mbps") understood.
 fn product_slip(sentence: &str) -> Option<EstimateSlip> {
     let lower = sentence.to_lowercase().replace(['×', '*'], " × ");
-    let bytes_said = lower.split_whitespace().any(|w| {
-        byte_unit(w.trim_matches(|c: char| !c.is_alphanumeric())).is_some_and(|u| u > 1.0)
+    let units_said = lower.split_whitespace().any(|w| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
+        matches!(w, "bytes" | "byte") || unit(w).is_some_and(|(_, scale)| scale > 1.0)
     });
     let words: Vec<&str> = lower.split_whitespace().collect();
     let mut i = 0;
     while i < words.len() {
-        let Some((first, used)) = amount(&words[i..], bytes_said) else {
+        let Some((first, used)) = amount(&words[i..], units_said) else {
             i += 1;
             continue;
         };
         let mut factors = vec![first];
         let mut at = i + used;
         while at + 1 < words.len() && matches!(words[at], "×" | "x" | "times") {
-            match amount(&words[at + 1..], bytes_said) {
+            match amount(&words[at + 1..], units_said) {
                 Some((factor, used)) => {
                     factors.push(factor);
                     at += 1 + used;
@@ -347,36 +345,34 @@ fn product_slip(sentence: &str) -> Option<EstimateSlip> {
                 .and_then(|offset| {
                     let from = at + offset + 1;
                     (from..(from + 3).min(words.len()))
-                        .find_map(|j| amount(&words[j..], bytes_said))
+                        .find_map(|j| amount(&words[j..], units_said))
                 });
-            if let Some(((said, said_bytes), _)) = result {
+            if let Some(((said, said_unit), _)) = result {
                 let product: f64 = factors.iter().map(|(v, _)| v).product();
-                let in_bytes = factors.iter().any(|(_, b)| *b);
-                if in_bytes == said_bytes && far_apart(said, product) {
-                    let shown: Vec<String> = factors
-                        .iter()
-                        .map(|(v, b)| if *b { say_bytes(*v) } else { say_number(*v) })
-                        .collect();
-                    let say = |v: f64| {
-                        if in_bytes {
-                            say_bytes(v)
-                        } else {
-                            say_number(v)
-                        }
-                    };
+                let family = factors
+                    .iter()
+                    .map(|(_, u)| *u)
+                    .find(|u| *u != Unit::Count)
+                    .unwrap_or(Unit::Count);
+                if family == said_unit && far_apart(said, product) {
+                    let shown: Vec<String> = factors.iter().map(|(v, u)| u.say(*v)).collect();
                     return Some(EstimateSlip {
                         quote: sentence.to_string(),
                         said,
                         expected: product,
                         question: format!(
-                            "Let's sanity-check that arithmetic: what does {} come to?",
-                            shown.join(" times ")
+                            "Let's sanity-check that arithmetic: what does {} come to{}?",
+                            shown.join(" times "),
+                            match family {
+                                Unit::Count => String::new(),
+                                _ => format!(", in {}", family.what()),
+                            }
                         ),
                         correction: format!(
                             "{} is about {}, not {}",
                             shown.join(" × "),
-                            say(product),
-                            say(said)
+                            family.say(product),
+                            family.say(said)
                         ),
                     });
                 }
@@ -407,41 +403,89 @@ fn is_result_marker(word: &str) -> bool {
     )
 }
 
-/// A quantity with an optional byte unit: (value in units or bytes, whether it is bytes),
-/// and how many words it used. Units may be glued on ("16b", "2.4pb") when bytes are spoken of.
-fn amount(words: &[&str], bytes_said: bool) -> Option<((f64, bool), usize)> {
-    let first = words
-        .first()?
-        .trim_matches(|c: char| !c.is_alphanumeric() && c != '.');
-    if bytes_said {
-        let glued = first
-            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
-            .filter(|at| *at > 0)
-            .and_then(|at| Some((number(&first[..at])?, byte_unit(&first[at..])?)));
-        if let Some((value, unit)) = glued {
-            return Some(((value * unit, true), 1));
+/// What a quantity measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Things (users, rows, requests).
+    Count,
+    /// Bytes (storage, memory).
+    Bytes,
+    /// Bits per second (bandwidth).
+    Bandwidth,
+}
+
+impl Unit {
+    /// Says a value of this unit: "2.4 TB", "40 Gbps", "10 million".
+    pub fn say(self, value: f64) -> String {
+        match self {
+            Self::Count => say_number(value),
+            Self::Bytes => say_bytes(value),
+            Self::Bandwidth => say_bandwidth(value),
         }
     }
-    let (value, used) = quantity_in(words, bytes_said)?;
-    let next = words
-        .get(used)
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .unwrap_or_default();
-    match byte_unit(next).filter(|_| bytes_said) {
-        Some(unit) => Some(((value * unit, true), used + 1)),
-        None => Some(((value, false), used)),
+
+    fn what(self) -> &'static str {
+        match self {
+            Self::Count => "",
+            Self::Bytes => "storage",
+            Self::Bandwidth => "bandwidth",
+        }
     }
 }
 
-fn byte_unit(word: &str) -> Option<f64> {
+/// A quantity with an optional size or bandwidth unit, in base units (bytes, bits per
+/// second), and how many words it used. Units may be glued on ("16b", "2.4pb") when units are
+/// spoken of in the sentence (`units_said`), which also makes a lone "b" mean bytes.
+fn amount(words: &[&str], units_said: bool) -> Option<((f64, Unit), usize)> {
+    let first = words
+        .first()?
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '/');
+    if units_said {
+        let glued = first
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .filter(|at| *at > 0)
+            .and_then(|at| Some((number(&first[..at])?, unit(&first[at..])?)));
+        if let Some((value, (kind, scale))) = glued {
+            return Some(((value * scale, kind), 1));
+        }
+    }
+    let (value, used) = quantity_in(words, units_said)?;
+    let next = words
+        .get(used)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '/'))
+        .unwrap_or_default();
+    match unit(next).filter(|_| units_said) {
+        Some((kind, scale)) => Some(((value * scale, kind), used + 1)),
+        None => Some(((value, Unit::Count), used)),
+    }
+}
+
+/// A size or bandwidth unit and its scale.
+fn unit(word: &str) -> Option<(Unit, f64)> {
+    let bytes = |scale| Some((Unit::Bytes, scale));
+    let bits = |scale| Some((Unit::Bandwidth, scale));
     match word {
-        "b" | "byte" | "bytes" => Some(1.0),
-        "kb" | "kilobytes" => Some(1e3),
-        "mb" | "megabytes" => Some(1e6),
-        "gb" | "gigabytes" => Some(1e9),
-        "tb" | "terabytes" => Some(1e12),
-        "pb" | "petabytes" => Some(1e15),
+        "b" | "byte" | "bytes" => bytes(1.0),
+        "kb" | "kilobytes" | "kb/s" => bytes(1e3),
+        "mb" | "megabytes" | "mb/s" => bytes(1e6),
+        "gb" | "gigabytes" | "gb/s" => bytes(1e9),
+        "tb" | "terabytes" | "tb/s" => bytes(1e12),
+        "pb" | "petabytes" => bytes(1e15),
+        "bps" => bits(1.0),
+        "kbps" | "kbit/s" => bits(1e3),
+        "mbps" | "mbit/s" => bits(1e6),
+        "gbps" | "gbit/s" => bits(1e9),
+        "tbps" | "tbit/s" => bits(1e12),
         _ => None,
+    }
+}
+
+/// Says a bandwidth: 40 Gbps.
+pub fn say_bandwidth(bits: f64) -> String {
+    let units = [(1e12, "Tbps"), (1e9, "Gbps"), (1e6, "Mbps"), (1e3, "kbps")];
+    match units.iter().find(|(size, _)| bits >= *size) {
+        Some((size, unit)) => format!("{} {unit}", say_number(bits / size)),
+        None => format!("{} bps", say_number(bits)),
     }
 }
 

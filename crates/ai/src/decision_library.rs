@@ -5067,7 +5067,8 @@ pub const LIBRARY: &[DecisionPattern] = &[
         competency: "scalability_reliability",
         label: "running a critical component as a single instance",
         cues: &[
-            "single / one / lone + instance / node / server / machine / host / box + postgres / mysql / redis / database / db / allocator / scheduler / coordinator / counter / cron / worker / service / holds / holding / runs / handles",
+            "single / one / lone + instance / node / server / machine / host / box + postgres / mysql / redis / database / db / allocator / scheduler / coordinator / counter / cron / worker / service / holds / holding / runs / handles / knows / routes / goes through",
+            "single / one / lone + master / coordinator / router / dispatcher / scheduler + every / all / each + request / requests / get / put / write / writes / job / jobs",
             "just one / only one + instance / node / server / machine / host / box",
             "one small + postgres / mysql / database / instance / server / machine",
         ],
@@ -5238,6 +5239,59 @@ pub const LIBRARY: &[DecisionPattern] = &[
         near_misses: &[
             "The webhook tells us when the refund was processed.",
             "We register a webhook with the provider.",
+        ],
+    },
+    DecisionPattern {
+        id: "ack_before_work",
+        problems: &[],
+        competency: "deep_dive",
+        label: "acknowledging a message before the work is done",
+        cues: &[
+            "ack / acks / acknowledg / commit / commits / delete / deletes + right away / immediately / first / straight away / as soon as / before + call / calls / calling / send / sends / sending / process / processing / work",
+        ],
+        stance: Flawed,
+        probes: &[
+            "You acknowledge the message before the work is done — what happens to it if the worker crashes right after the acknowledgement?",
+            "How would you make sure a message is only acknowledged once its work succeeded, and what does that do to duplicates?",
+        ],
+        why: "a message acknowledged before its work is done is lost if the worker dies in between: the queue thinks it was delivered and never redelivers it",
+        conflicts: &[],
+        fixes: &["after + success / succeeds / succeeded / done / completes / completed / finished", "ack / acknowledg + only after / once"],
+        alternative: "acknowledging only after the work succeeded, with idempotent handling of redeliveries",
+        examples: &[
+            "The worker pops the message, acknowledges it right away, and then sends the email.",
+            "We commit the offset first and then process the event.",
+        ],
+        near_misses: &[
+            "The worker acknowledges the message only after the push provider accepted it.",
+            "Messages are acknowledged by the consumer.",
+        ],
+    },
+    DecisionPattern {
+        id: "status_without_heartbeat",
+        problems: &[],
+        competency: "deep_dive",
+        label: "marking work in progress with no heartbeat or timeout",
+        cues: &[
+            "status / state + running / processing / in progress / in_progress / started / claimed + when / sets / set / marks / mark / flips / updates",
+            "marks / mark / flags / flag + as running / as processing / as in progress / as started / as claimed",
+        ],
+        stance: Flawed,
+        probes: &[
+            "A worker sets the job to running and then dies — what ever moves that job out of running?",
+            "How long would you wait before deciding a running job's worker is gone, and what stops two workers running it then?",
+        ],
+        why: "a worker that dies after marking work as running leaves it stuck forever unless a heartbeat, lease or timeout hands it back",
+        conflicts: &[],
+        fixes: &["heartbeat / heartbeats / lease / leases / timeout / timeouts / visibility timeout / expire / expires / ttl / watchdog / reaper / sweeper"],
+        alternative: "a lease with a heartbeat that expires when the worker dies",
+        examples: &[
+            "When a worker picks up a job it sets the status to RUNNING, and when it finishes it sets it to SUCCEEDED.",
+            "The consumer marks the order as processing before it starts.",
+        ],
+        near_misses: &[
+            "The worker holds a lease on the job and renews it with a heartbeat every ten seconds.",
+            "The job table has a status column.",
         ],
     },
 ];

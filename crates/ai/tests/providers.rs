@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use ai::llm::{
-    AnthropicChat, ChatMessage, ChatModel, ChatRequest, ChatRole, HttpSettings, OpenAiChat,
+    AnthropicChat, ChatMessage, ChatModel, ChatRequest, ChatRole, HttpSettings, OpenAiChat, Output,
 };
 use secrecy::SecretString;
 use testkit::fake_llm::{FakeLlm, Reply};
@@ -15,7 +15,7 @@ const KEY: &str = "sk-test-FAKEKEY-123";
 
 fn fast() -> HttpSettings {
     HttpSettings {
-        timeout: Duration::from_secs(5),
+        idle_timeout: Duration::from_secs(5),
         retries: 3,
         first_delay: Duration::from_millis(20),
         ..HttpSettings::default()
@@ -37,7 +37,14 @@ fn request(json: bool) -> ChatRequest {
         ],
         max_tokens: 300,
         temperature: 0.2,
-        json,
+        output: if json {
+            Output::Json {
+                name: "answer",
+                schema: serde_json::json!({"type": "object", "properties": {"score": {"type": "number"}}, "required": ["score"], "additionalProperties": false}),
+            }
+        } else {
+            Output::Text
+        },
     }
 }
 
@@ -98,18 +105,67 @@ async fn openai_streams_tokens_and_reports_usage_with_the_exact_request() {
 }
 
 #[tokio::test]
-async fn openai_plain_json_answers_and_json_mode() {
+async fn openai_structured_output_uses_a_strict_json_schema_and_always_streams() {
     let server = FakeLlm::start().await;
-    server.script([Reply::text("{\"ok\": true}", 50, 5)]);
+    server.script([Reply::text("{\"score\": 7}", 50, 5)]);
     let answer = openai(&server, fast())
         .chat(&request(true), None)
         .await
         .expect("answer");
-    assert_eq!(answer.content, "{\"ok\": true}");
+    assert_eq!(answer.content, "{\"score\": 7}");
     assert_eq!((answer.input_tokens, answer.output_tokens), (50, 5));
     let body = &server.requests()[0].body;
-    assert_eq!(body["stream"], false);
+    assert_eq!(
+        body["stream"], true,
+        "streamed even with nobody watching the tokens"
+    );
+    assert_eq!(body["response_format"]["type"], "json_schema");
+    assert_eq!(body["response_format"]["json_schema"]["strict"], true);
+    assert_eq!(
+        body["response_format"]["json_schema"]["schema"]["required"][0],
+        "score"
+    );
+    assert_eq!(body["max_completion_tokens"], 300);
+}
+
+#[tokio::test]
+async fn a_plain_json_answer_to_a_streamed_request_is_still_read() {
+    let server = FakeLlm::start().await;
+    server.script([Reply::Plain("Not streamed after all.".into())]);
+    let answer = openai(&server, fast())
+        .chat(&request(false), None)
+        .await
+        .expect("answer");
+    assert_eq!(answer.content, "Not streamed after all.");
+}
+
+#[tokio::test]
+async fn compatible_servers_get_max_tokens_a_json_object_with_its_schema_and_no_system_role() {
+    let server = FakeLlm::start().await;
+    server.script([Reply::text("{\"score\": 7}", 50, 5)]);
+    let client = OpenAiChat::compatible(&server.openai_url(), fast());
+    client.chat(&request(true), None).await.expect("answer");
+    let body = &server.requests()[0].body;
+    assert_eq!(
+        body["max_tokens"], 300,
+        "llama.cpp ignores max_completion_tokens"
+    );
+    assert!(body
+        .get("max_completion_tokens")
+        .is_none_or(serde_json::Value::is_null));
     assert_eq!(body["response_format"]["type"], "json_object");
+    assert_eq!(body["response_format"]["schema"]["type"], "object");
+    assert_eq!(
+        body["messages"][0]["role"], "user",
+        "no system message: Gemma's template drops it"
+    );
+    assert!(body["messages"][0]["content"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("You are an interviewer.")));
+    assert!(
+        server.requests()[0].header("authorization").is_none(),
+        "no key is sent"
+    );
 }
 
 #[tokio::test]
@@ -135,7 +191,7 @@ async fn anthropic_streams_and_plain_answers_carry_usage_and_headers() {
     let server = FakeLlm::start().await;
     server.script([
         Reply::text("What is the read to write ratio?", 400, 12),
-        Reply::text("Plain answer.", 40, 3),
+        Reply::text("{\"score\": 7}", 40, 3),
     ]);
     let client = AnthropicChat::new(&server.base, SecretString::from(KEY), fast());
     let pieces = Mutex::new(String::new());
@@ -154,14 +210,18 @@ async fn anthropic_streams_and_plain_answers_carry_usage_and_headers() {
         ),
         (400, 12, true)
     );
-    let plain = client.chat(&request(true), None).await.expect("plain");
+    let structured = client
+        .chat(&request(true), None)
+        .await
+        .expect("tool answer");
     assert_eq!(
         (
-            plain.content.as_str(),
-            plain.input_tokens,
-            plain.output_tokens
+            structured.content.as_str(),
+            structured.input_tokens,
+            structured.output_tokens
         ),
-        ("Plain answer.", 40, 3)
+        ("{\"score\": 7}", 40, 3),
+        "the forced tool's streamed input is the answer"
     );
 
     let requests = server.requests();
@@ -177,12 +237,11 @@ async fn anthropic_streams_and_plain_answers_carry_usage_and_headers() {
         sent.body["messages"][2]["content"][1]["source"]["media_type"],
         "image/png"
     );
-    assert!(
-        requests[1].body["system"]
-            .as_str()
-            .is_some_and(|s| s.contains("JSON")),
-        "JSON mode is asked for in the system prompt"
-    );
+    let tool = &requests[1].body;
+    assert_eq!(tool["tool_choice"]["type"], "tool");
+    assert_eq!(tool["tool_choice"]["name"], "answer");
+    assert_eq!(tool["tools"][0]["name"], "answer");
+    assert_eq!(tool["tools"][0]["input_schema"]["required"][0], "score");
 }
 
 #[tokio::test]
@@ -259,7 +318,7 @@ async fn timeouts_are_retried_and_reported() {
         Reply::text("Back.", 5, 1),
     ]);
     let settings = HttpSettings {
-        timeout: Duration::from_millis(300),
+        idle_timeout: Duration::from_millis(300),
         ..fast()
     };
     let answer = openai(&server, settings)
@@ -329,4 +388,74 @@ async fn the_circuit_breaker_opens_after_repeated_failures() {
         "{error}"
     );
     assert_eq!(server.requests().len(), 2, "an open breaker sends nothing");
+}
+
+#[tokio::test]
+async fn redirects_are_refused_and_not_followed() {
+    let server = FakeLlm::start().await;
+    let elsewhere = FakeLlm::start().await;
+    server.script([Reply::Redirect(format!(
+        "{}/v1/chat/completions",
+        elsewhere.base
+    ))]);
+    let error = openai(&server, fast())
+        .chat(&request(false), None)
+        .await
+        .expect_err("redirect");
+    assert!(error.to_string().contains("redirect"), "{error}");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the redirect is not followed"
+    );
+    assert_eq!(server.requests().len(), 1, "nor retried");
+}
+
+#[tokio::test]
+async fn oversized_lines_and_bodies_are_cut_off() {
+    let server = FakeLlm::start().await;
+    server.script([Reply::Flood {
+        line: 200 * 1024,
+        total: 400 * 1024,
+    }]);
+    let error = openai(&server, fast())
+        .chat(&request(false), None)
+        .await
+        .expect_err("huge line");
+    assert!(error.to_string().contains("64 KiB"), "{error}");
+
+    let server = FakeLlm::start().await;
+    server.script([Reply::Flood {
+        line: 1024,
+        total: 6 * 1024 * 1024,
+    }]);
+    let error = openai(&server, fast())
+        .chat(&request(false), None)
+        .await
+        .expect_err("huge body");
+    assert!(error.to_string().contains("4 MiB"), "{error}");
+}
+
+#[tokio::test]
+async fn a_slow_generation_that_keeps_streaming_is_not_cut_off_or_retried() {
+    let server = FakeLlm::start().await;
+    let text = "one two three four five six seven eight nine ten";
+    server.script([Reply::Trickle {
+        content: text.into(),
+        interval: Duration::from_millis(120),
+    }]);
+    let settings = HttpSettings {
+        idle_timeout: Duration::from_millis(400),
+        ..fast()
+    };
+    let started = std::time::Instant::now();
+    let answer = openai(&server, settings)
+        .chat(&request(false), None)
+        .await
+        .expect("a slow but steady answer");
+    assert_eq!(answer.content, text);
+    assert!(
+        started.elapsed() > Duration::from_millis(400),
+        "longer than the idle timeout in all"
+    );
+    assert_eq!(server.requests().len(), 1);
 }

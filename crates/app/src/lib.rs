@@ -147,7 +147,7 @@ impl Settings {
     pub fn http_settings(&self) -> HttpSettings {
         let ai = &self.config.ai;
         HttpSettings {
-            timeout: Duration::from_secs(ai.timeout_seconds),
+            idle_timeout: Duration::from_secs(ai.timeout_seconds),
             retries: ai.max_retries as usize,
             first_delay: Duration::from_secs_f64(ai.retry_delay_seconds),
             ..HttpSettings::default()

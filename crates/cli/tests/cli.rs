@@ -729,24 +729,31 @@ async fn openai_compatible_interview_records_usage_per_operation_at_configured_p
         .unwrap_or_default()
         .to_string();
     assert!(
-        resume_prompt.contains("Daniel Okafor") && resume_prompt.contains("experience_level"),
-        "the resume text and schema are sent"
+        resume_prompt.contains("Daniel Okafor") && resume_prompt.contains("resume_text"),
+        "the resume text is sent as data"
     );
-    assert_eq!(requests[0].body["response_format"]["type"], "json_object");
+    assert_eq!(requests[0].body["response_format"]["type"], "json_schema");
+    assert!(
+        requests[0].body["response_format"]["json_schema"]["schema"]["properties"]
+            .get("experience_level")
+            .is_some(),
+        "with the schema of the answer"
+    );
     let problem_prompt = requests[1].body["messages"][1]["content"]
         .as_str()
         .unwrap_or_default()
         .to_string();
     assert!(
-        problem_prompt.contains("senior") && problem_prompt.contains("8 years"),
-        "resume-aware problem generation: {problem_prompt}"
+        problem_prompt.contains("\"experience_level\":\"senior\"")
+            && problem_prompt.contains("\"years_of_experience\":8"),
+        "resume-aware problem generation, the resume as data: {problem_prompt}"
     );
     let system = requests[2].body["messages"][0]["content"]
         .as_str()
         .unwrap_or_default()
         .to_string();
     assert!(
-        system.contains("8 years of experience") && system.contains("Hidden interviewer notes"),
+        system.contains("\"years_of_experience\":8") && system.contains("decisions_so_far"),
         "{system}"
     );
     assert!(
@@ -761,7 +768,7 @@ async fn openai_compatible_interview_records_usage_per_operation_at_configured_p
         );
     }
     let evaluation = &requests[calls - 1].body;
-    assert_eq!(evaluation["response_format"]["type"], "json_object");
+    assert_eq!(evaluation["response_format"]["type"], "json_schema");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -66,6 +66,19 @@ pub struct InterviewerError {
     pub provider: String,
     /// What went wrong.
     pub message: String,
+    /// Tokens spent before it failed (an answer that came back unusable still cost them).
+    pub usage: Vec<crate::ports::Usage>,
+}
+
+impl InterviewerError {
+    /// A failure that spent no tokens.
+    pub fn new(provider: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            provider: provider.into(),
+            message: message.into(),
+            usage: Vec::new(),
+        }
+    }
 }
 
 /// A failure of a use case.

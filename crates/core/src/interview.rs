@@ -359,6 +359,8 @@ impl InterviewService {
                     provider: error.provider.clone(),
                     reason: error.message.clone(),
                 });
+                // The tokens a failed or unusable answer cost are still counted.
+                self.record_usage(session.id, error.usage.clone()).await?;
                 let in_a_row = failures(&|count| *count += 1);
                 if in_a_row == OFFLINE_AFTER_FAILURES {
                     tracing::warn!(session_id = %session.id, provider = %error.provider, failures = in_a_row, "the provider keeps failing; the session stays offline");

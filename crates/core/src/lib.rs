@@ -11,6 +11,7 @@ pub mod export;
 pub mod interview;
 pub mod media;
 pub mod ports;
+pub mod redact;
 pub mod script;
 pub mod sessions;
 pub mod telemetry;

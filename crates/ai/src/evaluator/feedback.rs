@@ -67,6 +67,23 @@ pub fn parts(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Parts
             vec![flaw.quote.clone()],
         ));
     }
+    for (pattern, question, quote) in &findings.unanswered {
+        let evidence = if quote.is_empty() {
+            Vec::new()
+        } else {
+            vec![quote.clone()]
+        };
+        improve.push(entry(
+            title(pattern.competency),
+            format!(
+                "Asked about {} (\"{}\"), you moved on without answering — and it matters: {}.",
+                pattern.label,
+                question.trim(),
+                pattern.why
+            ),
+            evidence,
+        ));
+    }
     if let Some(slip) = &findings.estimate {
         improve.push(entry(
             "Capacity estimation",

@@ -10,6 +10,7 @@
 
 mod communication;
 pub mod feedback;
+pub mod llm;
 
 use std::collections::BTreeMap;
 
@@ -23,7 +24,7 @@ use crate::analysis::{analyze, CompetencyCoverage};
 use crate::answers::{estimate_slip, requirement_gaps, EstimateSlip, RequirementGap};
 use crate::competencies::{Competency, COMPETENCIES};
 use crate::curveballs;
-use crate::decisions::{Decision, DecisionLog, Stance};
+use crate::decisions::{Decision, DecisionLog, DecisionPattern, Stance};
 use crate::offline::kind;
 use crate::problems;
 
@@ -37,6 +38,9 @@ pub const KEYWORD_LIST_CAP: f64 = 55.0;
 const FLAW_PENALTY: f64 = 16.0;
 /// What a sound decision adds to its competency (at most two count).
 const SOUND_BONUS: f64 = 5.0;
+/// What a probe the candidate moved past without answering costs its competency (at most
+/// two count).
+const UNANSWERED_PENALTY: f64 = 4.0;
 /// What an impossible estimate costs the estimation score.
 const ESTIMATE_PENALTY: f64 = 20.0;
 /// What each requirement left out costs (at most two count).
@@ -76,6 +80,9 @@ pub struct Findings {
     pub curveball: Option<(&'static curveballs::Curveball, bool)>,
     /// How the answers were put together.
     pub communication: communication::Delivery,
+    /// Probes of a decision that the next answer did not take up: the decision's pattern, the
+    /// question asked and the quote it probed.
+    pub unanswered: Vec<(&'static DecisionPattern, String, String)>,
 }
 
 impl Findings {
@@ -119,6 +126,7 @@ impl Findings {
                 .as_ref()
                 .map_or(ExperienceLevel::Mid, |r| r.experience_level),
             curveball: curveball_outcome(history),
+            unanswered: unanswered_probes(history),
             communication: communication::Delivery::read(history),
             coverage,
             log,
@@ -161,6 +169,13 @@ impl Findings {
                 FLAW_PENALTY
             };
         }
+        let dodged = self
+            .unanswered
+            .iter()
+            .filter(|(pattern, _, _)| pattern.competency == key)
+            .count()
+            .min(2);
+        score -= UNANSWERED_PENALTY * dodged as f64;
         if key == "estimation" && self.estimate.is_some() {
             score -= ESTIMATE_PENALTY;
         }
@@ -286,6 +301,53 @@ fn curveball_outcome(history: &[Message]) -> Option<(&'static curveballs::Curveb
         curveball,
         answers.iter().any(|a| curveball.adapted_in(&a.content)),
     ))
+}
+
+/// Probes of a decision whose next answer neither restates the decision nor shares two
+/// content words with the question: the moments the candidate moved on without answering.
+fn unanswered_probes(history: &[Message]) -> Vec<(&'static DecisionPattern, String, String)> {
+    let mut out = Vec::new();
+    for (at, message) in history.iter().enumerate() {
+        if message.metadata.get("kind").and_then(|v| v.as_str()) != Some(kind::PROBE) {
+            continue;
+        }
+        let probe = message.metadata.get("probe");
+        let Some(pattern) = probe
+            .and_then(|p| p.get("id"))
+            .and_then(|v| v.as_str())
+            .and_then(|id| crate::decision_library::LIBRARY.iter().find(|p| p.id == id))
+        else {
+            continue;
+        };
+        let Some(answer) = history[at + 1..]
+            .iter()
+            .find(|m| m.role == domain::Role::Candidate)
+        else {
+            continue;
+        };
+        let content = |text: &str| -> std::collections::BTreeSet<String> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() >= 5)
+                .map(str::to_lowercase)
+                .collect()
+        };
+        let shared = content(&message.content)
+            .intersection(&content(&answer.content))
+            .count();
+        if pattern.matches_any(&answer.content) || shared >= 2 {
+            continue;
+        }
+        let quote = probe
+            .and_then(|p| p.get("quote"))
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        out.push((pattern, message.content.clone(), quote));
+        if out.len() == 3 {
+            break;
+        }
+    }
+    out
 }
 
 /// The anchored score of one competency from rubric coverage alone.

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::transport::{HttpSettings, Transport, WHOLE_BODY};
-use super::{finish, ChatModel, ChatRequest, ChatResponse, ChatRole, ProviderError};
+use super::{finish, ChatModel, ChatRequest, ChatResponse, ChatRole, Output, ProviderError};
 
 const PROVIDER: &str = "anthropic";
 const API_VERSION: &str = "2023-06-01";
@@ -76,18 +76,27 @@ pub fn wire_request(request: &ChatRequest, stream: bool) -> serde_json::Value {
             json!({ "role": role, "content": content })
         })
         .collect();
-    let mut system = request.system.clone();
-    if request.json {
-        system.push_str("\n\nAnswer with one JSON object only, no prose around it.");
-    }
-    json!({
+    let mut body = json!({
         "model": request.model,
-        "system": system,
+        "system": request.system,
         "messages": messages,
         "max_tokens": request.max_tokens,
         "temperature": request.temperature,
         "stream": stream,
-    })
+    });
+    // Structured output the Messages API's native way: one forced tool whose input schema is
+    // the answer's.
+    if let (Output::Json { name, schema }, Some(object)) = (&request.output, body.as_object_mut()) {
+        object.insert(
+            "tools".into(),
+            json!([{ "name": name, "description": "Submit the answer.", "input_schema": schema }]),
+        );
+        object.insert(
+            "tool_choice".into(),
+            json!({ "type": "tool", "name": name }),
+        );
+    }
+    body
 }
 
 #[derive(Deserialize)]
@@ -104,6 +113,9 @@ struct Block {
     kind: String,
     #[serde(default)]
     text: String,
+    /// A tool call's input (structured output).
+    #[serde(default)]
+    input: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -140,6 +152,9 @@ struct StartMessage {
 struct Delta {
     #[serde(default)]
     text: String,
+    /// A piece of a tool call's input JSON (structured output).
+    #[serde(default)]
+    partial_json: String,
 }
 
 #[derive(Deserialize)]
@@ -159,7 +174,8 @@ impl ChatModel for AnthropicChat {
         on_token: Option<TokenSink<'_>>,
     ) -> Result<ChatResponse, ProviderError> {
         let url = format!("{}/v1/messages", self.base_url);
-        let body = wire_request(request, on_token.is_some());
+        // Always streamed, so a long answer is timed out on inactivity, not on its length.
+        let body = wire_request(request, true);
         let malformed = |error: serde_json::Error| {
             ProviderError::new(PROVIDER, format!("malformed answer: {error}"), false)
         };
@@ -171,8 +187,11 @@ impl ChatModel for AnthropicChat {
                 content = answer
                     .content
                     .into_iter()
-                    .filter(|b| b.kind == "text")
-                    .map(|b| b.text)
+                    .map(|b| match (b.kind.as_str(), b.input) {
+                        ("tool_use", Some(input)) => input.to_string(),
+                        ("text", _) => b.text,
+                        _ => String::new(),
+                    })
                     .collect();
                 if let Some(usage) = answer.usage {
                     (input, output, reported) = (usage.input_tokens, usage.output_tokens, true);
@@ -187,10 +206,11 @@ impl ChatModel for AnthropicChat {
                     }
                 }
                 Event::ContentBlockDelta { delta } => {
-                    if let Some(sink) = on_token {
+                    if let Some(sink) = on_token.filter(|_| !delta.text.is_empty()) {
                         sink(&delta.text);
                     }
                     content.push_str(&delta.text);
+                    content.push_str(&delta.partial_json);
                 }
                 Event::MessageDelta { usage } => {
                     if let Some(usage) = usage {

@@ -5,6 +5,7 @@
 mod anthropic;
 mod openai;
 mod pricing;
+mod schema;
 mod transport;
 
 use async_trait::async_trait;
@@ -12,9 +13,10 @@ use interview_core::ports::TokenSink;
 use thiserror::Error;
 
 pub use anthropic::AnthropicChat;
-pub use openai::{OpenAiChat, COMPATIBLE_PROVIDER};
+pub use openai::{Dialect, OpenAiChat, COMPATIBLE_PROVIDER};
 pub use pricing::{count_tokens, Pricing};
-pub use transport::{HttpSettings, Transport};
+pub use schema::{strict_schema, Output};
+pub use transport::{address_allowed, HttpSettings, Transport, MAX_BODY_BYTES, MAX_LINE_BYTES};
 
 /// Who said a message in a chat request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,8 +62,8 @@ pub struct ChatRequest {
     pub max_tokens: u32,
     /// Sampling temperature.
     pub temperature: f32,
-    /// Whether the answer must be a JSON object.
-    pub json: bool,
+    /// Free text, or a JSON object matching a schema.
+    pub output: Output,
 }
 
 /// A finished completion.
@@ -101,10 +103,7 @@ impl ProviderError {
 
 impl From<ProviderError> for interview_core::InterviewerError {
     fn from(error: ProviderError) -> Self {
-        Self {
-            provider: error.provider.to_string(),
-            message: error.message,
-        }
+        Self::new(error.provider, error.message)
     }
 }
 

@@ -8,7 +8,7 @@ use async_openai::types::chat::{
     ChatCompletionRequestSystemMessageContent, ChatCompletionRequestUserMessage,
     ChatCompletionRequestUserMessageContent, ChatCompletionRequestUserMessageContentPart,
     ChatCompletionStreamOptions, CreateChatCompletionRequest, CreateChatCompletionResponse,
-    CreateChatCompletionStreamResponse, ImageUrl, ResponseFormat,
+    CreateChatCompletionStreamResponse, ImageUrl, ResponseFormat, ResponseFormatJsonSchema,
 };
 use async_trait::async_trait;
 use base64::Engine as _;
@@ -17,7 +17,9 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use super::transport::{HttpSettings, Transport, WHOLE_BODY};
-use super::{finish, ChatModel, ChatRequest, ChatResponse, ChatRole, ProviderError};
+use super::{
+    finish, ChatMessage, ChatModel, ChatRequest, ChatResponse, ChatRole, Output, ProviderError,
+};
 
 const PROVIDER: &str = "openai";
 /// The provider name of an OpenAI-compatible server chosen in the app (Ollama, llama.cpp, …).
@@ -75,15 +77,51 @@ impl OpenAiChat {
     }
 }
 
+/// Which flavour of the Chat Completions API a server speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// OpenAI itself: `max_completion_tokens`, strict `json_schema` structured output.
+    OpenAi,
+    /// A local or third-party server (llama.cpp, Ollama, vLLM): `max_tokens` (llama-cpp-python
+    /// ignores `max_completion_tokens` and would generate until its context is full),
+    /// `json_object` with the schema beside it (its `json_schema` answers HTTP 500), and the
+    /// system prompt folded into the first user message (chat templates such as Gemma's drop
+    /// system messages).
+    Compatible,
+}
+
 /// The wire request for a provider-neutral request.
-pub fn wire_request(request: &ChatRequest, stream: bool) -> CreateChatCompletionRequest {
-    let mut messages = vec![ChatCompletionRequestMessage::System(
-        ChatCompletionRequestSystemMessage {
-            content: ChatCompletionRequestSystemMessageContent::Text(request.system.clone()),
-            name: None,
-        },
-    )];
+pub fn wire_request(
+    request: &ChatRequest,
+    stream: bool,
+    dialect: Dialect,
+) -> CreateChatCompletionRequest {
+    let mut messages = Vec::new();
+    let mut fold_system = None;
+    match dialect {
+        Dialect::OpenAi => messages.push(ChatCompletionRequestMessage::System(
+            ChatCompletionRequestSystemMessage {
+                content: ChatCompletionRequestSystemMessageContent::Text(request.system.clone()),
+                name: None,
+            },
+        )),
+        Dialect::Compatible => fold_system = Some(request.system.as_str()),
+    }
     for message in &request.messages {
+        let folded;
+        let message = match (fold_system.take(), message.role) {
+            (Some(system), ChatRole::User) => {
+                folded = ChatMessage {
+                    content: format!("{system}\n\n{}", message.content),
+                    ..message.clone()
+                };
+                &folded
+            }
+            (system, _) => {
+                fold_system = system;
+                message
+            }
+        };
         messages.push(match message.role {
             ChatRole::Assistant => {
                 ChatCompletionRequestMessage::Assistant(ChatCompletionRequestAssistantMessage {
@@ -124,12 +162,31 @@ pub fn wire_request(request: &ChatRequest, stream: bool) -> CreateChatCompletion
             }
         });
     }
+    #[allow(deprecated)]
+    let (max_tokens, max_completion_tokens) = match dialect {
+        Dialect::OpenAi => (None, Some(request.max_tokens)),
+        Dialect::Compatible => (Some(request.max_tokens), None),
+    };
+    #[allow(deprecated)]
     CreateChatCompletionRequest {
         model: request.model.clone(),
         messages,
-        max_completion_tokens: Some(request.max_tokens),
+        max_tokens,
+        max_completion_tokens,
         temperature: Some(request.temperature),
-        response_format: request.json.then_some(ResponseFormat::JsonObject),
+        response_format: match (&request.output, dialect) {
+            (Output::Text, _) => None,
+            (Output::Json { name, schema }, Dialect::OpenAi) => Some(ResponseFormat::JsonSchema {
+                json_schema: ResponseFormatJsonSchema {
+                    description: None,
+                    name: (*name).to_string(),
+                    schema: schema.clone(),
+                    strict: Some(true),
+                },
+            }),
+            // Added to the body after encoding: async-openai's JsonObject carries no schema.
+            (Output::Json { .. }, Dialect::Compatible) => Some(ResponseFormat::JsonObject),
+        },
         stream: Some(stream),
         stream_options: stream.then_some(ChatCompletionStreamOptions {
             include_usage: Some(true),
@@ -152,10 +209,20 @@ impl ChatModel for OpenAiChat {
     ) -> Result<ChatResponse, ProviderError> {
         let name = self.name;
         let url = format!("{}/chat/completions", self.base_url);
-        let stream = on_token.is_some();
-        let body = serde_json::to_value(wire_request(request, stream)).map_err(|error| {
-            ProviderError::new(name, format!("cannot encode the request: {error}"), false)
-        })?;
+        // Always streamed: a long generation (an evaluation on a slow local model) shows
+        // progress, so it is timed out on inactivity rather than on its length.
+        let dialect = if name == COMPATIBLE_PROVIDER {
+            Dialect::Compatible
+        } else {
+            Dialect::OpenAi
+        };
+        let mut body =
+            serde_json::to_value(wire_request(request, true, dialect)).map_err(|error| {
+                ProviderError::new(name, format!("cannot encode the request: {error}"), false)
+            })?;
+        if let (Output::Json { schema, .. }, Dialect::Compatible) = (&request.output, dialect) {
+            body["response_format"]["schema"] = schema.clone();
+        }
         let mut content = String::new();
         let mut usage = None;
         let mut on_event = |event: &str, data: &str| -> Result<(), ProviderError> {
