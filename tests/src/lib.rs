@@ -9,6 +9,7 @@ use std::path::PathBuf;
 pub mod audio;
 pub mod desktop;
 pub mod fake_llm;
+pub mod llama;
 pub mod speech;
 
 use futures::FutureExt as _;

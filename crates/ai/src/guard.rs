@@ -189,6 +189,8 @@ pub enum Unusable {
     Garbled,
     /// It quotes the hidden notes or the system prompt.
     LeaksNotes,
+    /// It asks nothing (an interviewer's turn ends with a question).
+    NoQuestion,
 }
 
 impl std::fmt::Display for Unusable {
@@ -198,6 +200,7 @@ impl std::fmt::Display for Unusable {
             Self::Repeated => "the model repeated an earlier question",
             Self::Garbled => "the model's reply was not usable text",
             Self::LeaksNotes => "the model's reply revealed the interviewer's hidden notes",
+            Self::NoQuestion => "the model's reply asked the candidate nothing",
         })
     }
 }
@@ -215,9 +218,13 @@ const NOTE_MARKERS: &[&str] = &[
     "rubric",
 ];
 
-/// Cleans a model's reply and checks it against the interviewer's recent replies.
-pub fn check_reply(text: &str, recent: &[&str]) -> Result<String, Unusable> {
-    let cleaned = strip_template_tokens(text);
+/// Cleans a model's reply and checks it against the interviewer's recent replies and the
+/// prompt it was given (`prompt`: a reply that recites eight words of it in a row leaks it).
+pub fn check_reply(text: &str, recent: &[&str], prompt: &str) -> Result<String, Unusable> {
+    let cleaned = drop_trailing_junk(&strip_template_tokens(text));
+    if recites(&cleaned, prompt) {
+        return Err(Unusable::LeaksNotes);
+    }
     if cleaned.split_whitespace().count() < 2 {
         return Err(Unusable::Empty);
     }
@@ -233,7 +240,43 @@ pub fn check_reply(text: &str, recent: &[&str]) -> Result<String, Unusable> {
     if recent.iter().any(|r| similar(&lower, &r.to_lowercase())) {
         return Err(Unusable::Repeated);
     }
+    if !cleaned.contains('?') {
+        return Err(Unusable::NoQuestion);
+    }
     Ok(cleaned)
+}
+
+/// Whether `text` repeats eight or more words in a row of `source`.
+fn recites(text: &str, source: &str) -> bool {
+    let words = |t: &str| -> Vec<String> {
+        t.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let source = words(source);
+    if source.len() < 8 {
+        return false;
+    }
+    let runs: std::collections::HashSet<&[String]> = source.windows(8).collect();
+    words(text).windows(8).any(|run| runs.contains(run))
+}
+
+/// Cuts what a weak model appends after its question: a tail with no sentence end, or with
+/// code-like characters ("webpages (.*) --name 1").
+pub fn drop_trailing_junk(text: &str) -> String {
+    let Some(end) = text.rfind('?') else {
+        return text.to_string();
+    };
+    let tail = text[end + 1..].trim();
+    let junk = !tail.is_empty()
+        && (!tail.ends_with(['.', '!', '?', '"', ')'])
+            || tail.contains(['(', '*', '$', '{', '}', '`', '\\', '|', '<', '>']));
+    if junk {
+        text[..=end].to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 /// Whether a text is one phrase said over and over (a sentence or an 8-word run seen three
@@ -316,30 +359,47 @@ mod tests {
             strip_template_tokens("<start_of_turn>model\nWhat happens on a restart?<end_of_turn>"),
             "What happens on a restart?"
         );
-        assert_eq!(check_reply("  </s> ", &[]), Err(Unusable::Empty));
+        assert_eq!(check_reply("  </s> ", &[], ""), Err(Unusable::Empty));
         assert_eq!(
             check_reply(
                 "How would you shard the links table?",
-                &["How would you shard the links table?"]
+                &["How would you shard the links table?"],
+                ""
             ),
             Err(Unusable::Repeated)
         );
         let looped = "What about the cache layer and the database. ".repeat(6);
-        assert_eq!(check_reply(&looped, &[]), Err(Unusable::Garbled));
+        assert_eq!(check_reply(&looped, &[], ""), Err(Unusable::Garbled));
         assert_eq!(
-            check_reply("{{}} ### ||| 1234 %%%%", &[]),
+            check_reply("{{}} ### ||| 1234 %%%%", &[], ""),
             Err(Unusable::Garbled)
         );
         assert_eq!(
-            check_reply("My hidden notes say not_yet_covered: estimation.", &[]),
+            check_reply("My hidden notes say not_yet_covered: estimation.", &[], ""),
             Err(Unusable::LeaksNotes)
         );
         assert_eq!(
             check_reply(
                 "What happens to the links when Redis restarts?",
-                &["Sketch the API."]
+                &["Sketch the API."],
+                ""
             ),
             Ok("What happens to the links when Redis restarts?".into())
+        );
+        let prompt =
+            "You are an experienced staff engineer running a 45-minute system-design interview.";
+        assert_eq!(
+            check_reply("You are an experienced staff engineer running a 45-minute system-design interview. Problem:", &[], prompt),
+            Err(Unusable::LeaksNotes),
+            "a recited prompt is a leak"
+        );
+        assert_eq!(
+            check_reply(
+                "What are the main endpoints? webpages\n(.*) --name 1",
+                &[],
+                prompt
+            ),
+            Ok("What are the main endpoints?".into())
         );
     }
 }

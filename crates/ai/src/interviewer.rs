@@ -49,9 +49,10 @@ impl LlmInterviewer {
         let image = ctx
             .whiteboard_png
             .filter(|_| self.providers.sees_images(&config.ai_provider));
+        let system = system_prompt(ctx.session, &steering);
         let request = ChatRequest {
             model: config.ai_model.clone(),
-            system: system_prompt(ctx.session, &steering),
+            system: system.clone(),
             messages: with_whiteboard(memory(ctx.history, instruction), image),
             max_tokens: MAX_REPLY_TOKENS,
             temperature: 0.4,
@@ -86,7 +87,9 @@ impl LlmInterviewer {
             .take(RECENT)
             .map(|m| m.content.as_str())
             .collect();
-        match check_reply(&content, &recent) {
+        // The prompt without the suggested question (echoing that is fine), for leak checks.
+        let leakable = system.replace(&steering.content, "");
+        match check_reply(&content, &recent, &leakable) {
             Ok(text) => {
                 let mut metadata = steering.metadata;
                 metadata.insert("provider".into(), json!(config.ai_provider));

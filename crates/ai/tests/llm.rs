@@ -146,9 +146,15 @@ async fn unusable_answers_are_retried_once_then_the_offline_report_is_used() {
     );
     assert_eq!(evaluation.usage.len(), 2, "both attempts are accounted");
     let offline = ai::RubricEvaluator.report(&session, &history(), &[]);
+    let mut report = evaluation.report;
+    let said = report.provenance.split_off(1);
     assert_eq!(
-        evaluation.report, offline,
+        report, offline,
         "an unknown competency key is refused: the deterministic report stands"
+    );
+    assert!(
+        said[0].contains("could not be used") && said[0].contains("charisma"),
+        "the report says why the model's evaluation was not used: {said:?}"
     );
 }
 

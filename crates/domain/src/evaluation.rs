@@ -94,4 +94,8 @@ pub struct EvaluationReport {
     pub improvement_plan: ImprovementPlan,
     /// How the modes were used.
     pub communication_mode_analysis: ModeAnalysis,
+    /// Who wrote the scores (the offline rubric, or a model anchored to it) and, when a
+    /// model's evaluation could not be used, why.
+    #[serde(default)]
+    pub provenance: Vec<String>,
 }

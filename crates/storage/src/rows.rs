@@ -23,6 +23,9 @@ pub(crate) struct FeedbackColumns {
     pub went_well: Vec<Feedback>,
     pub went_okay: Vec<Feedback>,
     pub needs_improvement: Vec<Feedback>,
+    /// Who wrote the scores (absent in reports stored before it existed).
+    #[serde(default)]
+    pub provenance: Vec<String>,
 }
 
 /// Parses a stored enum word, reporting corrupt data instead of panicking.

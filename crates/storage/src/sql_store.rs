@@ -165,6 +165,7 @@ macro_rules! impl_sql_store {
                 went_well: report.went_well.clone(),
                 went_okay: report.went_okay.clone(),
                 needs_improvement: report.needs_improvement.clone(),
+                provenance: report.provenance.clone(),
             };
             sqlx::query($crate::sql_store::sql::UPSERT_EVALUATION)
                 .bind(report.session_id.as_uuid())
@@ -539,6 +540,7 @@ macro_rules! impl_sql_store {
                         communication_mode_analysis: row
                             .try_get::<Json<_>, _>("communication_analysis")?
                             .0,
+                        provenance: feedback.provenance,
                     })
                 };
                 decode().map(Some).map_err($crate::error::store_error)

@@ -103,6 +103,7 @@ fn report(id: SessionId, overall: f64) -> EvaluationReport {
             whiteboard_snapshots: 0,
             notes: vec!["Used text only".into()],
         },
+        provenance: vec!["the offline rubric".into()],
     }
 }
 

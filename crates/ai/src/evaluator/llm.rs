@@ -32,6 +32,8 @@ pub const ANCHOR_BAND: f64 = 15.0;
 const MAX_TEXT: usize = 600;
 /// Most tokens the evaluation may take.
 const MAX_TOKENS: u32 = 2_000;
+/// An attempt slower than this is not repeated when its answer is unusable.
+const SLOW_ATTEMPT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A competency key, as the model must spell it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -158,8 +160,10 @@ impl Evaluator for LlmEvaluator {
         let findings = Findings::read(session, history);
         let mut usage = Vec::new();
         let mut feedback: Option<String> = None;
+        let model = format!("{provider} {}", session.config.ai_model);
         for _attempt in 0..2 {
             let request = request(session, history, &grounding, feedback.as_deref());
+            let started = std::time::Instant::now();
             match self
                 .providers
                 .call(provider, &request, TokenOperation::Evaluation, None)
@@ -168,25 +172,36 @@ impl Evaluator for LlmEvaluator {
                 Ok((text, used)) => {
                     usage.push(used);
                     match parse(&text)
-                        .and_then(|model| anchor(model, &findings, &grounding, history))
+                        .and_then(|answer| anchor(answer, &findings, &grounding, history))
                     {
-                        Ok(report) => return Evaluation { report, usage },
+                        Ok(mut report) => {
+                            report.provenance = vec![format!("Scored by {model}, each competency held within {ANCHOR_BAND:.0} points of the offline rubric; the overall score is computed from the competencies.")];
+                            return Evaluation { report, usage };
+                        }
                         Err(problem) => {
                             tracing::warn!(%problem, "LLM evaluation unusable");
+                            // A slow model is not made to write a second long evaluation.
+                            let slow = started.elapsed() > SLOW_ATTEMPT;
                             feedback = Some(problem);
+                            if slow {
+                                break;
+                            }
                         }
                     }
                 }
                 Err(error) => {
                     tracing::warn!(%error, "LLM evaluation failed; using the offline report");
+                    feedback = Some(error.message);
                     break;
                 }
             }
         }
-        Evaluation {
-            report: grounding,
-            usage,
-        }
+        let mut report = grounding;
+        report.provenance.push(format!(
+            "The evaluation by {model} could not be used ({}), so these are the offline rubric's scores.",
+            feedback.unwrap_or_else(|| "no answer".into())
+        ));
+        Evaluation { report, usage }
     }
 }
 

@@ -425,6 +425,7 @@ impl RubricEvaluator {
             needs_improvement,
             improvement_plan: feedback::plan(&findings, &scores),
             communication_mode_analysis: communication::modes(session, history, media),
+            provenance: vec!["Scored by the offline rubric (deterministic: the same transcript always gives the same report).".into()],
         }
     }
 }
