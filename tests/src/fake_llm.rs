@@ -230,7 +230,13 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) -> std::io::Result<(
         let listing = method == "GET" && path.ends_with("/models");
         let scripted_failure = matches!(
             state.script.front(),
-            Some(Reply::Status { .. } | Reply::Error { .. } | Reply::Hang(_))
+            Some(
+                Reply::Status { .. }
+                    | Reply::Error { .. }
+                    | Reply::Hang(_)
+                    | Reply::Redirect(_)
+                    | Reply::Flood { .. }
+            )
         );
         if listing && !scripted_failure {
             None

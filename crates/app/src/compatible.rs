@@ -17,6 +17,10 @@ const MAX_URL_CHARS: usize = 2048;
 const MAX_MODEL_CHARS: usize = 200;
 /// Most model names read from a server.
 const MAX_MODELS: usize = 500;
+/// Largest model list read, in bytes.
+const MAX_LIST_BYTES: usize = 1024 * 1024;
+/// Host names of cloud metadata services.
+const METADATA_HOSTS: &[&str] = &["metadata.google.internal", "metadata", "instance-data", "metadata.azure.com"];
 
 /// The remembered server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +68,19 @@ pub fn validate_url(raw: &str) -> Result<String, AppError> {
             "the server URL takes no ?query or #fragment".into(),
         ));
     }
+    // Cloud metadata services and link-local addresses are never a model server.
+    let refused = match url.host() {
+        Some(url::Host::Ipv4(ip)) => !ai::llm::address_allowed(ip.into()),
+        Some(url::Host::Ipv6(ip)) => !ai::llm::address_allowed(ip.into()),
+        Some(url::Host::Domain(name)) => METADATA_HOSTS.contains(&name.to_ascii_lowercase().as_str()),
+        None => true,
+    };
+    if refused {
+        return Err(AppError::Provider(format!(
+            "{} is a link-local or cloud-metadata address, not a model server",
+            url.host_str().unwrap_or_default()
+        )));
+    }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
@@ -91,34 +108,50 @@ struct ModelEntry {
     id: String,
 }
 
-/// Reads the server's model names (`GET {url}/models`), within 5 s.
+/// Reads the server's model names (`GET {url}/models`), within 5 s, through the guarded
+/// client (no redirects, no link-local or metadata addresses, at most 1 MiB).
 pub async fn list_models(url: &str) -> Result<Vec<String>, AppError> {
-    let response = reqwest::Client::new()
+    let settings = ai::llm::HttpSettings {
+        idle_timeout: Duration::from_secs(5),
+        total_timeout: Duration::from_secs(5),
+        connect_timeout: Duration::from_secs(5),
+        ..ai::llm::HttpSettings::default()
+    };
+    let shown = interview_core::redact::redact_url(url);
+    let response = ai::llm::client(settings, true)
         .get(format!("{url}/models"))
-        .timeout(Duration::from_secs(5))
         .send()
         .await
         .map_err(|error| {
             AppError::Provider(if error.is_timeout() {
-                format!("{url} did not answer within 5 s")
+                format!("{shown} did not answer within 5 s")
+            } else if std::error::Error::source(&error)
+                .is_some_and(|cause| cause.to_string().contains("refused (link-local"))
+            {
+                format!("{shown} resolves only to link-local or cloud-metadata addresses, which are refused")
             } else {
-                format!("cannot connect to {url}; is the server running?")
+                format!("cannot connect to {shown}; is the server running?")
             })
         })?;
     let status = response.status();
-    if !status.is_success() {
+    if status.is_redirection() {
         return Err(AppError::Provider(format!(
-            "{url}/models answered HTTP {}; is this the server's OpenAI-compatible base URL (often ending in /v1)?",
+            "{shown}/models answered with a redirect (HTTP {}); redirects are not followed: enter the final address",
             status.as_u16()
         )));
     }
-    let body = response
-        .bytes()
+    if !status.is_success() {
+        return Err(AppError::Provider(format!(
+            "{shown}/models answered HTTP {}; is this the server's OpenAI-compatible base URL (often ending in /v1)?",
+            status.as_u16()
+        )));
+    }
+    let body = ai::llm::read_limited(response, MAX_LIST_BYTES)
         .await
-        .map_err(|_| AppError::Provider(format!("{url} stopped answering while listing models")))?;
-    let list: ModelList = serde_json::from_slice(&body).map_err(|_| {
+        .map_err(|problem| AppError::Provider(format!("{shown}/models: {problem}")))?;
+    let list: ModelList = serde_json::from_str(&body).map_err(|_| {
         AppError::Provider(format!(
-            "{url}/models did not answer with an OpenAI model list"
+            "{shown}/models did not answer with an OpenAI model list"
         ))
     })?;
     Ok(list

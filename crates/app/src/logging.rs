@@ -4,11 +4,10 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use domain::{LogEntry, LogLevel};
 use interview_core::ports::Store;
-use regex::Regex;
 use tokio::sync::mpsc;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -20,12 +19,6 @@ use tracing_subscriber::{EnvFilter, Layer};
 
 use crate::{AppError, Settings};
 
-static KEY_PATTERN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(sk-[A-Za-z0-9_\-]{6,}|sk-ant-[A-Za-z0-9_\-]{6,})").expect("valid key regex")
-});
-static URL_PASSWORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(://[^:/@\s]+:)([^@\s]+)(@)").expect("valid url regex"));
-
 /// Masks secrets in text: the configured keys and passwords, anything shaped like an API key,
 /// and passwords inside URLs.
 #[derive(Debug, Clone, Default)]
@@ -35,9 +28,11 @@ pub struct Redactor {
 
 impl Redactor {
     /// Knows the secrets in the environment (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`,
-    /// `DB_PASSWORD`, the password in `DATABASE_URL`) plus `extra` (e.g. `--database-url`).
+    /// `DB_PASSWORD`, `PGPASSWORD`, the password in `DATABASE_URL`) plus `extra` (e.g.
+    /// `--database-url`); every other secret is found by its shape
+    /// ([`interview_core::redact`]).
     pub fn from_env(extra: &[&str]) -> Self {
-        let mut secrets: Vec<String> = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DB_PASSWORD"]
+        let mut secrets: Vec<String> = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DB_PASSWORD", "PGPASSWORD"]
             .iter()
             .filter_map(|name| std::env::var(name).ok())
             .collect();
@@ -46,8 +41,11 @@ impl Redactor {
             .into_iter()
             .chain(extra.iter().map(|s| s.to_string()));
         for url in urls {
-            if let Some(caps) = URL_PASSWORD.captures(&url) {
-                secrets.push(caps[2].to_string());
+            if let Some(password) = url::Url::parse(&url)
+                .ok()
+                .and_then(|u| u.password().map(str::to_string))
+            {
+                secrets.push(password);
             }
         }
         secrets.retain(|s| s.trim().len() >= 4);
@@ -64,8 +62,7 @@ impl Redactor {
                 out = out.replace(secret.as_str(), "***");
             }
         }
-        let out = KEY_PATTERN.replace_all(&out, "***");
-        URL_PASSWORD.replace_all(&out, "${1}***${3}").into_owned()
+        interview_core::redact::redact(&out)
     }
 }
 

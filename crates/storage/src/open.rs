@@ -63,22 +63,9 @@ impl DatabaseTarget {
     }
 }
 
-/// Replaces the password of a URL with `***` so it can be logged or shown.
+/// A URL safe to show: password masked, query dropped ([`interview_core::redact::redact_url`]).
 pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            if parsed.set_password(Some("***")).is_ok() {
-                parsed.to_string()
-            } else {
-                "<database url>".to_string()
-            }
-        }
-        Ok(parsed) => parsed.to_string(),
-        Err(_) => match url.split_once('@') {
-            Some((_, host)) => format!("<credentials>@{host}"),
-            None => url.to_string(),
-        },
-    }
+    interview_core::redact::redact_url(url)
 }
 
 /// Connection pool sizes and timeouts (from `database` in config.yaml).

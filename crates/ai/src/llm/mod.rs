@@ -16,7 +16,9 @@ pub use anthropic::AnthropicChat;
 pub use openai::{Dialect, OpenAiChat, COMPATIBLE_PROVIDER};
 pub use pricing::{count_tokens, Pricing};
 pub use schema::{strict_schema, Output};
-pub use transport::{address_allowed, HttpSettings, Transport, MAX_BODY_BYTES, MAX_LINE_BYTES};
+pub use transport::{
+    address_allowed, client, read_limited, HttpSettings, Transport, MAX_BODY_BYTES, MAX_LINE_BYTES,
+};
 
 /// Who said a message in a chat request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

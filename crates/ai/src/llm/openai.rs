@@ -55,7 +55,9 @@ impl OpenAiChat {
             name: COMPATIBLE_PROVIDER,
             base_url: base_url.trim_end_matches('/').to_string(),
             api_key: None,
-            transport: Transport::new(COMPATIBLE_PROVIDER, settings),
+            // The user typed this address: it may not lead to link-local or cloud-metadata
+            // addresses, whatever its DNS says later.
+            transport: Transport::guarded(COMPATIBLE_PROVIDER, settings),
         }
     }
 

@@ -92,24 +92,17 @@ impl Transport {
     }
 
     fn build(provider: &'static str, settings: HttpSettings, guarded: bool) -> Self {
+        let client = client(settings, guarded);
+        Self::with_client(provider, settings, client)
+    }
+
+    fn with_client(provider: &'static str, settings: HttpSettings, client: reqwest::Client) -> Self {
         let breaker = failsafe::Config::new()
             .failure_policy(failsafe::failure_policy::consecutive_failures(
                 settings.breaker_failures,
                 failsafe::backoff::constant(settings.breaker_cooldown),
             ))
             .build();
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(settings.connect_timeout)
-            .read_timeout(settings.idle_timeout)
-            .timeout(settings.total_timeout);
-        if guarded {
-            builder = builder.no_proxy().dns_resolver(Arc::new(GuardedResolver));
-        }
-        let client = builder.build().unwrap_or_else(|error| {
-            tracing::warn!(%error, "HTTP client settings refused; using the defaults");
-            reqwest::Client::new()
-        });
         Self {
             client,
             provider,
@@ -277,6 +270,28 @@ impl Transport {
         }
         Ok(())
     }
+}
+
+/// An HTTP client for providers: no redirects, the settings' timeouts, and (when `guarded`)
+/// host names resolved through [`GuardedResolver`] with no proxy in between.
+pub fn client(settings: HttpSettings, guarded: bool) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(settings.connect_timeout)
+        .read_timeout(settings.idle_timeout)
+        .timeout(settings.total_timeout);
+    if guarded {
+        builder = builder.no_proxy().dns_resolver(Arc::new(GuardedResolver));
+    }
+    builder.build().unwrap_or_else(|error| {
+        tracing::warn!(%error, "HTTP client settings refused; using the defaults");
+        reqwest::Client::new()
+    })
+}
+
+/// Reads a body of at most `limit` bytes as text (longer: an error naming the limit).
+pub async fn read_limited(response: reqwest::Response, limit: usize) -> Result<String, String> {
+    read_capped(response.bytes_stream(), limit).await
 }
 
 /// Why a capped stream stopped.
