@@ -267,6 +267,51 @@ const CASES: &[Case] = &[
         expect: "wb.json",
     },
     Case {
+        name: "resume that is a named pipe (reading it would block forever)",
+        prepare: |d| {
+            let path = d.join("resume.txt");
+            let made = Command::new("mkfifo").arg(&path).status().expect("mkfifo");
+            assert!(made.success());
+            vec![path.display().to_string()]
+        },
+        args: &["resume", "parse", "{}"],
+        env: &[],
+        expect: "not a regular file",
+    },
+    Case {
+        name: "resume that is a device that never ends",
+        prepare: |_| vec!["/dev/zero".to_string()],
+        args: &["resume", "parse", "{}"],
+        env: &[],
+        expect: "not a regular file",
+    },
+    Case {
+        name: "whiteboard stroke with too many points",
+        prepare: |d| {
+            let points: Vec<String> = (0..10_001).map(|i| format!("{{\"x\":{i},\"y\":1}}")).collect();
+            let board = format!("{{\"shapes\":[{{\"id\":1,\"kind\":\"pen\",\"x\":0,\"y\":0,\"points\":[{}]}}]}}", points.join(","));
+            vec![
+                write(d, "s.txt", b"Requirements first."),
+                write(d, "wb.json", board.as_bytes()),
+            ]
+        },
+        args: &["interview", "--script", "{}", "--whiteboard", "{}"],
+        env: &[],
+        expect: "points",
+    },
+    Case {
+        name: "whiteboard colour that is not a colour",
+        prepare: |d| {
+            vec![
+                write(d, "s.txt", b"Requirements first."),
+                write(d, "wb.json", br#"{"shapes":[{"id":1,"kind":"rectangle","x":0,"y":0,"color":"url(javascript:alert(1))"}]}"#),
+            ]
+        },
+        args: &["interview", "--script", "{}", "--whiteboard", "{}"],
+        env: &[],
+        expect: "colour",
+    },
+    Case {
         name: "restore from a folder without a backup",
         prepare: |d| vec![d.join("nothing").display().to_string()],
         args: &["restore", "{}"],

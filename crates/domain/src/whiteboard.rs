@@ -6,6 +6,12 @@ use crate::ValidationError;
 pub const MAX_SHAPES: usize = 20_000;
 /// Longest text label, in bytes.
 pub const MAX_LABEL_BYTES: usize = 500;
+/// Most points in one shape (a long pen stroke).
+pub const MAX_POINTS: usize = 10_000;
+/// Most points on a whole board.
+pub const MAX_BOARD_POINTS: usize = 500_000;
+/// Longest colour string (`#rrggbbaa`, `rgba(255, 255, 255, 0.5)`), in bytes.
+pub const MAX_COLOR_BYTES: usize = 32;
 
 /// What the interviewer read from the whiteboard.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,9 +105,35 @@ impl Whiteboard {
                 actual: self.shapes.len() as f64,
             });
         }
+        let mut points = 0usize;
         for shape in &self.shapes {
             if let Some(text) = &shape.text {
                 crate::message::check_len("whiteboard label", text, MAX_LABEL_BYTES)?;
+            }
+            if shape.points.len() > MAX_POINTS {
+                return Err(ValidationError::OutOfRange {
+                    field: "points in one whiteboard shape",
+                    min: 0.0,
+                    max: MAX_POINTS as f64,
+                    actual: shape.points.len() as f64,
+                });
+            }
+            points += shape.points.len();
+            if points > MAX_BOARD_POINTS {
+                return Err(ValidationError::OutOfRange {
+                    field: "points on the whiteboard",
+                    min: 0.0,
+                    max: MAX_BOARD_POINTS as f64,
+                    actual: points as f64,
+                });
+            }
+            crate::message::check_len("whiteboard colour", &shape.color, MAX_COLOR_BYTES)?;
+            if shape.color.chars().any(|c| !(c.is_ascii_alphanumeric() || " #(),.%".contains(c))) {
+                return Err(ValidationError::NotOneOf {
+                    field: "whiteboard colour",
+                    allowed: "a CSS colour such as #1f6feb or rgb(31, 111, 235)",
+                    actual: shape.color.chars().take(40).collect(),
+                });
             }
             let numbers = [
                 shape.x,

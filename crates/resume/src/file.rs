@@ -42,6 +42,14 @@ pub fn read_resume_text(path: &Path, max_bytes: u64) -> Result<ResumeText, Resum
             cause: "it is a directory".into(),
         });
     }
+    // A FIFO, a device or a socket is not a document (reading one could block forever or
+    // never end).
+    if !metadata.is_file() {
+        return Err(ResumeError::Unreadable {
+            path: shown,
+            cause: "it is not a regular file (a pipe, device or socket)".into(),
+        });
+    }
     if metadata.len() > max_bytes {
         return Err(ResumeError::TooLarge {
             path: shown,
@@ -49,10 +57,18 @@ pub fn read_resume_text(path: &Path, max_bytes: u64) -> Result<ResumeText, Resum
             limit: max_bytes,
         });
     }
-    let bytes = std::fs::read(path).map_err(|error| ResumeError::Unreadable {
+    let bytes = read_at_most(path, max_bytes).map_err(|error| ResumeError::Unreadable {
         path: shown.clone(),
         cause: error.to_string(),
     })?;
+    // The file may have grown since it was measured: the limit holds on what was read.
+    if bytes.len() as u64 > max_bytes {
+        return Err(ResumeError::TooLarge {
+            path: shown,
+            size: bytes.len() as u64,
+            limit: max_bytes,
+        });
+    }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ResumeError::Empty(shown));
     }
@@ -66,6 +82,17 @@ pub fn read_resume_text(path: &Path, max_bytes: u64) -> Result<ResumeText, Resum
         DocumentKind::Text => String::from_utf8_lossy(&bytes).into_owned(),
     };
     Ok(ResumeText { kind, text })
+}
+
+/// Reads at most `limit + 1` bytes, so a file that grows while it is read cannot exhaust
+/// memory (one byte more than the limit tells that it is too large).
+fn read_at_most(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Detects the kind from the content; on failure, names what the content looks like.
