@@ -302,8 +302,7 @@ pub async fn progress(state: State<'_, DesktopState>) -> Answer<Vec<ProgressPoin
 pub async fn delete_session(state: State<'_, DesktopState>, request: SessionRequest) -> Answer<()> {
     state
         .app()?
-        .sessions
-        .delete(request.session_id)
+        .delete_session(request.session_id)
         .await
         .map_err(text)
 }

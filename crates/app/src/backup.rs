@@ -53,7 +53,7 @@ pub async fn cleanup(app: &App, days: u32) -> Result<Vec<SessionId>, AppError> {
         old.extend(page.iter().filter(|s| s.created_at < cutoff).map(|s| s.id));
     }
     for id in &old {
-        app.sessions.delete(*id).await?;
+        app.delete_session(*id).await?;
     }
     tracing::info!(removed = old.len(), days, "old sessions cleaned up");
     Ok(old)

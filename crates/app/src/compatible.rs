@@ -20,7 +20,12 @@ const MAX_MODELS: usize = 500;
 /// Largest model list read, in bytes.
 const MAX_LIST_BYTES: usize = 1024 * 1024;
 /// Host names of cloud metadata services.
-const METADATA_HOSTS: &[&str] = &["metadata.google.internal", "metadata", "instance-data", "metadata.azure.com"];
+const METADATA_HOSTS: &[&str] = &[
+    "metadata.google.internal",
+    "metadata",
+    "instance-data",
+    "metadata.azure.com",
+];
 
 /// The remembered server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,7 +77,9 @@ pub fn validate_url(raw: &str) -> Result<String, AppError> {
     let refused = match url.host() {
         Some(url::Host::Ipv4(ip)) => !ai::llm::address_allowed(ip.into()),
         Some(url::Host::Ipv6(ip)) => !ai::llm::address_allowed(ip.into()),
-        Some(url::Host::Domain(name)) => METADATA_HOSTS.contains(&name.to_ascii_lowercase().as_str()),
+        Some(url::Host::Domain(name)) => {
+            METADATA_HOSTS.contains(&name.to_ascii_lowercase().as_str())
+        }
         None => true,
     };
     if refused {

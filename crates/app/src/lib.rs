@@ -250,6 +250,16 @@ impl App {
             Arc::new(LlmEvaluator::new(providers.clone())),
             Arc::clone(&clock),
         );
+        // The embedded store is its own journal (a committed row is durable); a remote one
+        // gets a local outbox for the messages it cannot take yet.
+        let outbox: Option<Arc<dyn interview_core::ports::Outbox>> = match settings.database {
+            DatabaseTarget::Sqlite(_) => None,
+            DatabaseTarget::Postgres(_) => Some(Arc::new(
+                storage::SqliteOutbox::open(&settings.data_dir)
+                    .await
+                    .map_err(interview_core::CoreError::from)?,
+            )),
+        };
         let interviews = InterviewService::new(
             Arc::clone(&store),
             sessions.clone(),
@@ -257,13 +267,24 @@ impl App {
             Arc::new(OfflineInterviewer),
             Arc::clone(&clock),
             settings.budget(),
-            Arc::new(storage::FileJournal::new(&settings.data_dir)),
+            outbox,
         );
-        // Messages journaled before a crash or an outage reach the store now.
+        // Messages held before a crash or an outage reach the store now; so do messages left
+        // in the journal files of earlier versions.
+        match storage::legacy_journal::import(&settings.data_dir, store.as_ref()).await {
+            Ok(0) => {}
+            Ok(imported) => tracing::info!(
+                imported,
+                "messages from an earlier version's journal were stored"
+            ),
+            Err(error) => {
+                tracing::warn!(%error, "the journal of an earlier version could not be imported yet")
+            }
+        }
         match interviews.replay_pending().await {
             Ok(0) => {}
-            Ok(left) => tracing::warn!(left, "some journaled messages could not be stored yet"),
-            Err(error) => tracing::warn!(%error, "replaying the message journal failed"),
+            Ok(left) => tracing::warn!(left, "some held messages could not be stored yet"),
+            Err(error) => tracing::warn!(%error, "draining the message outbox failed"),
         }
         let media = MediaService::new(Arc::clone(&store), media_store.clone(), clock);
         let whiteboards =
@@ -330,6 +351,14 @@ impl App {
             .await?;
         notices.extend(more);
         Ok((session, opening, notices))
+    }
+
+    /// Deletes a session for good: its rows, its files and anything held for it, with the
+    /// database's freed pages zeroed so none of its words stay on disk.
+    pub async fn delete_session(&self, id: domain::SessionId) -> Result<(), AppError> {
+        self.sessions.delete(id).await?;
+        self.interviews.forget(id).await?;
+        Ok(())
     }
 
     /// The OpenAI-compatible server chosen in the app, if any.

@@ -32,10 +32,15 @@ impl Redactor {
     /// `--database-url`); every other secret is found by its shape
     /// ([`interview_core::redact`]).
     pub fn from_env(extra: &[&str]) -> Self {
-        let mut secrets: Vec<String> = ["OPENAI_API_KEY", "ANTHROPIC_API_KEY", "DB_PASSWORD", "PGPASSWORD"]
-            .iter()
-            .filter_map(|name| std::env::var(name).ok())
-            .collect();
+        let mut secrets: Vec<String> = [
+            "OPENAI_API_KEY",
+            "ANTHROPIC_API_KEY",
+            "DB_PASSWORD",
+            "PGPASSWORD",
+        ]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .collect();
         let urls = std::env::var("DATABASE_URL")
             .ok()
             .into_iter()

@@ -33,7 +33,10 @@ async fn metadata_and_link_local_addresses_are_refused_before_any_request() {
             .await
             .expect_err(url)
             .to_string();
-        assert!(error.contains("link-local or cloud-metadata"), "{url}: {error}");
+        assert!(
+            error.contains("link-local or cloud-metadata"),
+            "{url}: {error}"
+        );
     }
     assert!(app.compatible_server().is_none(), "nothing was remembered");
     assert!(!dir.path().join("compatible-server.json").exists());
@@ -52,7 +55,10 @@ async fn a_server_that_redirects_is_not_followed() {
         .expect_err("redirect")
         .to_string();
     assert!(error.contains("redirect"), "{error}");
-    assert!(elsewhere.requests().is_empty(), "the redirect was not followed");
+    assert!(
+        elsewhere.requests().is_empty(),
+        "the redirect was not followed"
+    );
     assert!(app.compatible_server().is_none());
 }
 
@@ -61,7 +67,10 @@ async fn a_model_list_larger_than_a_mebibyte_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = app(&dir).await;
     let server = FakeLlm::start().await;
-    server.script([Reply::Flood { line: 1024, total: 3 * 1024 * 1024 }]);
+    server.script([Reply::Flood {
+        line: 1024,
+        total: 3 * 1024 * 1024,
+    }]);
     let error = app
         .connect_compatible(&server.openai_url(), None)
         .await

@@ -42,8 +42,12 @@ pub enum Command {
     },
     /// Run an interview in the terminal (or from a script).
     Interview(InterviewArgs),
-    /// List sessions, newest first.
+    /// List sessions, newest first (or `sessions delete ID`).
+    #[command(args_conflicts_with_subcommands = true)]
     Sessions {
+        /// What to do with a session.
+        #[command(subcommand)]
+        action: Option<SessionsAction>,
         /// How many to show.
         #[arg(long, default_value_t = 20)]
         limit: u32,
@@ -317,4 +321,15 @@ fn audio_seconds(text: &str) -> Result<f64, String> {
     } else {
         Err(format!("{text} is outside 0 < seconds <= 3600"))
     }
+}
+
+/// What to do with one session.
+#[derive(Debug, Subcommand)]
+pub enum SessionsAction {
+    /// Delete a session for good: its messages, report, media and token usage, with the
+    /// database's freed pages zeroed so none of its words stay on disk.
+    Delete {
+        /// The session id.
+        session_id: String,
+    },
 }

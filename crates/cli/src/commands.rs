@@ -9,7 +9,7 @@ use interview_core::export::{self, ReportFormat, TranscriptFormat};
 
 use crate::args::{
     CaptureWhat, Cli, Command, DbAction, InterviewArgs, ModelAction, RecordWhat, ReportFormatArg,
-    ResumeAction, TranscriptFormatArg, VideoSource, WeightKind,
+    ResumeAction, SessionsAction, TranscriptFormatArg, VideoSource, WeightKind,
 };
 use crate::output::{self, out, outln};
 use crate::Failure;
@@ -38,6 +38,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         } => parse_resume(&options, &file, json).await,
         Command::Interview(args) => interview(&options, args).await,
         Command::Sessions {
+            action: Some(SessionsAction::Delete { session_id }),
+            ..
+        } => delete_session(&options, &session_id).await,
+        Command::Sessions {
+            action: None,
             limit,
             offset,
             json,
@@ -410,6 +415,15 @@ fn print_message(message: &Message) {
         Role::Candidate => "You",
     };
     outln!("\n{who}:\n{}\n", message.content);
+}
+
+async fn delete_session(options: &StartOptions, session_id: &str) -> Result<(), Failure> {
+    let id =
+        domain::SessionId::parse(session_id).map_err(|error| Failure::user(error.to_string()))?;
+    let app = open(options).await?;
+    app.delete_session(id).await?;
+    outln!("deleted session {id}");
+    Ok(())
 }
 
 async fn sessions(

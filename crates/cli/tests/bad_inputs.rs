@@ -288,8 +288,13 @@ const CASES: &[Case] = &[
     Case {
         name: "whiteboard stroke with too many points",
         prepare: |d| {
-            let points: Vec<String> = (0..10_001).map(|i| format!("{{\"x\":{i},\"y\":1}}")).collect();
-            let board = format!("{{\"shapes\":[{{\"id\":1,\"kind\":\"pen\",\"x\":0,\"y\":0,\"points\":[{}]}}]}}", points.join(","));
+            let points: Vec<String> = (0..10_001)
+                .map(|i| format!("{{\"x\":{i},\"y\":1}}"))
+                .collect();
+            let board = format!(
+                "{{\"shapes\":[{{\"id\":1,\"kind\":\"pen\",\"x\":0,\"y\":0,\"points\":[{}]}}]}}",
+                points.join(",")
+            );
             vec![
                 write(d, "s.txt", b"Requirements first."),
                 write(d, "wb.json", board.as_bytes()),

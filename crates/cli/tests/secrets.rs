@@ -88,7 +88,10 @@ async fn no_secret_of_any_shape_reaches_logs_database_or_output() {
         .env_remove("RUST_LOG")
         .env("OPENAI_API_KEY", OPENAI_KEY)
         .env("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
-        .env("OPENAI_BASE_URL", format!("{}/v1?token={QUERY_TOKEN}", server.base))
+        .env(
+            "OPENAI_BASE_URL",
+            format!("{}/v1?token={QUERY_TOKEN}", server.base),
+        )
         .env("PGPASSWORD", PG_PASSWORD)
         .arg("--data-dir")
         .arg(dir.path())

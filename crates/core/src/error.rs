@@ -58,6 +58,17 @@ pub enum MediaError {
     },
 }
 
+/// A failure of the local [`crate::ports::Outbox`] that holds messages while the database is
+/// away.
+#[derive(Debug, Error)]
+#[error("message outbox: {operation}: {cause}")]
+pub struct OutboxError {
+    /// What was being done.
+    pub operation: &'static str,
+    /// Why it failed.
+    pub cause: String,
+}
+
 /// A failure of an [`crate::ports::Interviewer`].
 #[derive(Debug, Error)]
 #[error("{provider}: {message}")]
@@ -107,6 +118,9 @@ pub enum CoreError {
     /// The interviewer failed.
     #[error("interviewer failed: {0}")]
     Interviewer(#[from] InterviewerError),
+    /// The local outbox failed.
+    #[error(transparent)]
+    Outbox(#[from] OutboxError),
 }
 
 impl CoreError {

@@ -10,7 +10,7 @@ use domain::ipc::Notice;
 use domain::{Message, Role, Session, SessionConfig, SessionId, SessionStatus};
 
 use crate::ports::{
-    Clock, InterviewContext, Interviewer, InterviewerReply, Journal, Store, TokenSink, Usage,
+    Clock, InterviewContext, Interviewer, InterviewerReply, Outbox, Store, TokenSink, Usage,
 };
 use crate::{CoreError, SessionService, StoreError};
 
@@ -62,9 +62,12 @@ const DEGRADED_PAUSE: Duration = Duration::from_secs(5);
 /// the session stays with the offline interviewer.
 pub const OFFLINE_AFTER_FAILURES: u32 = 3;
 
-/// Runs interviews: opens them with the problem and answers each candidate turn. Every
-/// message is journaled on local disk first; if the database is away the interview goes on
-/// and the journal is replayed in order when it returns.
+/// Runs interviews: opens them with the problem and answers each candidate turn.
+///
+/// Every message gets the next sequence number of its session and is written with it, so
+/// writing it twice stores it once. With a remote store (PostgreSQL) each message is first
+/// held in the local [`Outbox`]; if the database is away the interview goes on from memory
+/// and the held messages are drained in order when it returns.
 #[derive(Clone)]
 pub struct InterviewService {
     store: Arc<dyn Store>,
@@ -73,15 +76,20 @@ pub struct InterviewService {
     fallback: Arc<dyn Interviewer>,
     clock: Arc<dyn Clock>,
     budget: TokenBudget,
-    journal: Arc<dyn Journal>,
+    outbox: Option<Arc<dyn Outbox>>,
     known: Arc<Mutex<HashMap<SessionId, Session>>>,
+    /// Each session's conversation as last read or written (for turns while degraded).
+    conversations: Arc<Mutex<HashMap<SessionId, Vec<Message>>>>,
+    /// The last sequence number given out per session.
+    sequences: Arc<tokio::sync::Mutex<HashMap<SessionId, u64>>>,
     degraded_until: Arc<Mutex<Option<Instant>>>,
     provider_failures: Arc<Mutex<HashMap<SessionId, u32>>>,
 }
 
 impl InterviewService {
     /// Wires the service: `interviewer` answers (it may call paid providers), `fallback`
-    /// answers when it fails or the budget is spent.
+    /// answers when it fails or the budget is spent; `outbox` holds messages for a remote
+    /// store (none for the embedded one).
     pub fn new(
         store: Arc<dyn Store>,
         sessions: SessionService,
@@ -89,7 +97,7 @@ impl InterviewService {
         fallback: Arc<dyn Interviewer>,
         clock: Arc<dyn Clock>,
         budget: TokenBudget,
-        journal: Arc<dyn Journal>,
+        outbox: Option<Arc<dyn Outbox>>,
     ) -> Self {
         Self {
             store,
@@ -98,19 +106,24 @@ impl InterviewService {
             fallback,
             clock,
             budget,
-            journal,
+            outbox,
             known: Arc::new(Mutex::new(HashMap::new())),
+            conversations: Arc::new(Mutex::new(HashMap::new())),
+            sequences: Arc::new(tokio::sync::Mutex::new(HashMap::new())),
             degraded_until: Arc::new(Mutex::new(None)),
             provider_failures: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
-    /// Writes journaled messages that have not reached the store yet, in order, for every
+    /// Writes held messages that have not reached the store yet, in order, for every
     /// session (at start-up, and periodically while degraded). Returns how many remain.
     pub async fn replay_pending(&self) -> Result<u32, CoreError> {
+        let Some(outbox) = &self.outbox else {
+            return Ok(0);
+        };
         let mut remaining = 0;
-        for session in self.journal.sessions_with_pending().await? {
-            remaining += self.flush(session).await?;
+        for session in outbox.sessions().await? {
+            remaining += self.flush(outbox.as_ref(), session).await?;
         }
         Ok(remaining)
     }
@@ -123,35 +136,93 @@ impl InterviewService {
             .unwrap_or(false)
     }
 
-    /// Journals a message, then writes it (and anything still pending) through to the store.
-    /// Returns how many messages still wait for the store.
-    async fn persist(&self, id: SessionId, message: &Message) -> Result<u32, CoreError> {
-        self.journal.record(id, message).await?;
-        self.flush(id).await
+    fn set_degraded(&self, degraded: bool) {
+        if let Ok(mut until) = self.degraded_until.lock() {
+            *until = degraded.then(|| Instant::now() + DEGRADED_PAUSE);
+        }
     }
 
-    /// Writes pending journal entries of one session to the store, in order.
-    async fn flush(&self, id: SessionId) -> Result<u32, CoreError> {
-        let pending = self.journal.pending(id).await?;
-        if self.degraded() {
-            return Ok(u32::try_from(pending.len()).unwrap_or(u32::MAX));
-        }
-        for (done, (seq, message)) in pending.iter().enumerate() {
-            match self.store.append_message(id, message).await {
-                Ok(_) => self.journal.mark_stored(id, *seq).await?,
-                Err(StoreError::Unavailable(reason)) => {
-                    tracing::warn!(session_id = %id, %reason, operation = "append_message", "database unreachable; messages stay in the journal");
-                    if let Ok(mut until) = self.degraded_until.lock() {
-                        *until = Some(Instant::now() + DEGRADED_PAUSE);
+    /// The next sequence number of a session: one past the highest in the store, in the
+    /// outbox, or given out by this process.
+    async fn next_seq(&self, id: SessionId) -> Result<u64, CoreError> {
+        let mut sequences = self.sequences.lock().await;
+        let last = match sequences.get(&id) {
+            Some(last) => *last,
+            None => {
+                let held = match &self.outbox {
+                    Some(outbox) => outbox.last_seq(id).await?,
+                    None => 0,
+                };
+                let stored = if self.degraded() {
+                    None
+                } else {
+                    match self.store.last_seq(id).await {
+                        Ok(seq) => Some(seq),
+                        Err(StoreError::Unavailable(_)) if self.outbox.is_some() => {
+                            self.set_degraded(true);
+                            None
+                        }
+                        Err(error) => return Err(error.into()),
                     }
-                    return Ok(u32::try_from(pending.len() - done).unwrap_or(u32::MAX));
+                };
+                let cached = self
+                    .conversations
+                    .lock()
+                    .ok()
+                    .and_then(|all| all.get(&id).map(|c| c.len() as u64))
+                    .unwrap_or(0);
+                held.max(stored.unwrap_or(cached))
+            }
+        };
+        sequences.insert(id, last + 1);
+        Ok(last + 1)
+    }
+
+    /// Writes a message as the session's next one: straight to the embedded store, or held
+    /// in the outbox and drained to the remote store. Returns how many messages still wait
+    /// for the store.
+    async fn persist(&self, id: SessionId, message: &Message) -> Result<u32, CoreError> {
+        let seq = self.next_seq(id).await?;
+        let pending = match &self.outbox {
+            None => {
+                self.store.append_message_at(id, seq, message).await?;
+                0
+            }
+            Some(outbox) => {
+                outbox.hold(id, seq, message).await?;
+                self.flush(outbox.as_ref(), id).await?
+            }
+        };
+        if let Ok(mut all) = self.conversations.lock() {
+            all.entry(id).or_default().push(message.clone());
+        }
+        Ok(pending)
+    }
+
+    /// Writes a session's held messages to the store, in order, releasing each once stored.
+    /// A message the store refuses for good sets the session's messages aside (quarantine),
+    /// so other sessions keep draining.
+    async fn flush(&self, outbox: &dyn Outbox, id: SessionId) -> Result<u32, CoreError> {
+        let held = outbox.held(id).await?;
+        if self.degraded() {
+            return Ok(u32::try_from(held.len()).unwrap_or(u32::MAX));
+        }
+        for (done, (seq, message)) in held.iter().enumerate() {
+            match self.store.append_message_at(id, *seq, message).await {
+                Ok(_) => outbox.release(id, *seq).await?,
+                Err(StoreError::Unavailable(reason)) => {
+                    tracing::warn!(session_id = %id, %reason, operation = "append_message", "database unreachable; messages stay in the outbox");
+                    self.set_degraded(true);
+                    return Ok(u32::try_from(held.len() - done).unwrap_or(u32::MAX));
                 }
-                Err(other) => return Err(other.into()),
+                Err(refused) => {
+                    tracing::warn!(session_id = %id, error = %refused, operation = "append_message", "the database refused a held message; the session's held messages are set aside");
+                    outbox.quarantine(id, &refused.to_string()).await?;
+                    return Ok(0);
+                }
             }
         }
-        if let Ok(mut until) = self.degraded_until.lock() {
-            *until = None;
-        }
+        self.set_degraded(false);
         Ok(0)
     }
 
@@ -175,23 +246,65 @@ impl InterviewService {
                 Ok(session)
             }
             Err(CoreError::Store(StoreError::Unavailable(_))) if cached.is_some() => {
-                if let Ok(mut until) = self.degraded_until.lock() {
-                    *until = Some(Instant::now() + DEGRADED_PAUSE);
-                }
+                self.set_degraded(true);
                 cached.ok_or(CoreError::SessionNotFound(id))
             }
             Err(error) => Err(error),
         }
     }
 
-    /// The conversation: the journal when it holds the session (it is complete and includes
-    /// messages the store has not received yet), else the store.
+    /// The conversation: the store's, plus messages still held for it; while the store is
+    /// away, the conversation as this process last knew it.
     async fn history(&self, id: SessionId) -> Result<Vec<Message>, CoreError> {
-        let journaled = self.journal.messages(id).await?;
-        if !journaled.is_empty() {
-            return Ok(journaled);
+        let cached = || {
+            self.conversations
+                .lock()
+                .ok()
+                .and_then(|all| all.get(&id).cloned())
+        };
+        if self.degraded() {
+            if let Some(conversation) = cached() {
+                return Ok(conversation);
+            }
         }
-        Ok(self.store.conversation(id).await?)
+        let mut conversation = match self.store.conversation(id).await {
+            Ok(stored) => stored,
+            Err(StoreError::Unavailable(_)) if self.outbox.is_some() => {
+                self.set_degraded(true);
+                return match cached() {
+                    Some(conversation) => Ok(conversation),
+                    None => Ok(self.held_messages(id).await?),
+                };
+            }
+            Err(error) => return Err(error.into()),
+        };
+        conversation.extend(self.held_messages(id).await?);
+        if let Ok(mut all) = self.conversations.lock() {
+            all.insert(id, conversation.clone());
+        }
+        Ok(conversation)
+    }
+
+    async fn held_messages(&self, id: SessionId) -> Result<Vec<Message>, CoreError> {
+        Ok(match &self.outbox {
+            Some(outbox) => outbox.held(id).await?.into_iter().map(|(_, m)| m).collect(),
+            None => Vec::new(),
+        })
+    }
+
+    /// Forgets a deleted session: its held messages and what this process remembers of it.
+    pub async fn forget(&self, id: SessionId) -> Result<(), CoreError> {
+        if let Some(outbox) = &self.outbox {
+            outbox.forget(id).await?;
+        }
+        if let Ok(mut all) = self.conversations.lock() {
+            all.remove(&id);
+        }
+        if let Ok(mut known) = self.known.lock() {
+            known.remove(&id);
+        }
+        self.sequences.lock().await.remove(&id);
+        Ok(())
     }
 
     /// Creates a session, records AI usage that preceded it (resume parsing, problem

@@ -17,7 +17,7 @@ pub mod sessions;
 pub mod telemetry;
 pub mod whiteboard;
 
-pub use error::{CoreError, InterviewerError, MediaError, StoreError};
+pub use error::{CoreError, InterviewerError, MediaError, OutboxError, StoreError};
 pub use interview::{InterviewService, TokenBudget, TurnInput, TurnOutcome};
 pub use media::MediaService;
 pub use sessions::SessionService;

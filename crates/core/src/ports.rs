@@ -10,7 +10,7 @@ use domain::{
     SessionId, SessionStatus, SessionSummary, TokenOperation, TokenUsage, TokenUsageRecord,
 };
 
-use crate::{InterviewerError, MediaError, StoreError};
+use crate::{InterviewerError, MediaError, OutboxError, StoreError};
 
 /// Persistence of everything the app records (the seed's `IDataStore` and more).
 ///
@@ -60,8 +60,19 @@ pub trait Store: Send + Sync {
     /// Deletes a session and, by cascade, its messages, evaluation, media rows and token usage.
     async fn delete_session(&self, id: SessionId) -> Result<bool, StoreError>;
 
-    /// Appends a message to a session's conversation; returns its row id.
+    /// Appends a message to a session's conversation as its next message; returns its row id.
     async fn append_message(&self, id: SessionId, message: &Message) -> Result<i64, StoreError>;
+    /// Stores a message as number `seq` of the session unless that number is already stored
+    /// (then nothing changes): writing the same message twice stores it once. True if it
+    /// was inserted.
+    async fn append_message_at(
+        &self,
+        id: SessionId,
+        seq: u64,
+        message: &Message,
+    ) -> Result<bool, StoreError>;
+    /// The highest message number of a session (0 when it has none).
+    async fn last_seq(&self, id: SessionId) -> Result<u64, StoreError>;
     /// A session's messages in the order they were appended.
     async fn conversation(&self, id: SessionId) -> Result<Vec<Message>, StoreError>;
 
@@ -265,18 +276,33 @@ impl Clock for SystemClock {
     }
 }
 
-/// A durable, local, append-only record of every message, written before anything else
-/// happens to it, so that no turn is lost when the database is away or the app is killed.
+/// Messages that could not reach a remote store yet (PostgreSQL away), held on the local
+/// disk in order until they are stored. With the embedded SQLite store there is none: a
+/// committed row is the record.
+///
+/// A message is held under its sequence number within its session; the store inserts it with
+/// `ON CONFLICT (session, seq) DO NOTHING`, so holding, storing and releasing in that order
+/// is idempotent: a crash between storing and releasing stores nothing twice.
 #[async_trait]
-pub trait Journal: Send + Sync {
-    /// Appends a message durably (flushed to disk) and returns its sequence number.
-    async fn record(&self, session: SessionId, message: &Message) -> Result<u64, MediaError>;
-    /// Notes that the message with this sequence number reached the store.
-    async fn mark_stored(&self, session: SessionId, seq: u64) -> Result<(), MediaError>;
-    /// Messages not yet in the store, oldest first.
-    async fn pending(&self, session: SessionId) -> Result<Vec<(u64, Message)>, MediaError>;
-    /// Every journaled message of the session, oldest first.
-    async fn messages(&self, session: SessionId) -> Result<Vec<Message>, MediaError>;
-    /// Sessions that have messages not yet in the store.
-    async fn sessions_with_pending(&self) -> Result<Vec<SessionId>, MediaError>;
+pub trait Outbox: Send + Sync {
+    /// Holds a message durably (on disk before returning).
+    async fn hold(
+        &self,
+        session: SessionId,
+        seq: u64,
+        message: &Message,
+    ) -> Result<(), OutboxError>;
+    /// The messages held for a session, in order.
+    async fn held(&self, session: SessionId) -> Result<Vec<(u64, Message)>, OutboxError>;
+    /// Forgets a message once the store has it.
+    async fn release(&self, session: SessionId, seq: u64) -> Result<(), OutboxError>;
+    /// Sessions with held messages, oldest first.
+    async fn sessions(&self) -> Result<Vec<SessionId>, OutboxError>;
+    /// Sets a session's held messages aside after the store refused one for good, so the
+    /// other sessions keep draining.
+    async fn quarantine(&self, session: SessionId, reason: &str) -> Result<(), OutboxError>;
+    /// The highest sequence number held (or quarantined) for a session (0: none).
+    async fn last_seq(&self, session: SessionId) -> Result<u64, OutboxError>;
+    /// Removes everything held or quarantined for a session (it was deleted).
+    async fn forget(&self, session: SessionId) -> Result<(), OutboxError>;
 }

@@ -128,7 +128,11 @@ impl Whiteboard {
                 });
             }
             crate::message::check_len("whiteboard colour", &shape.color, MAX_COLOR_BYTES)?;
-            if shape.color.chars().any(|c| !(c.is_ascii_alphanumeric() || " #(),.%".contains(c))) {
+            if shape
+                .color
+                .chars()
+                .any(|c| !(c.is_ascii_alphanumeric() || " #(),.%".contains(c)))
+            {
                 return Err(ValidationError::NotOneOf {
                     field: "whiteboard colour",
                     allowed: "a CSS colour such as #1f6feb or rgb(31, 111, 235)",

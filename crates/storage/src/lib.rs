@@ -7,17 +7,18 @@
 
 mod error;
 mod files;
-mod journal;
+pub mod legacy_journal;
 mod open;
+mod outbox;
 mod retry;
 mod rows;
 mod sql_store;
 
 pub use error::StorageError;
 pub use files::{create_private_dir_all, FileMediaStore, MediaLimits};
-pub use journal::FileJournal;
 pub use open::{
     migration_count, open_store, redact_url, sqlite_snapshot, DatabaseTarget, PoolSettings,
     PostgresStore, SqliteStore,
 };
+pub use outbox::{SqliteOutbox, OUTBOX_FILE};
 pub use retry::RetryPolicy;

@@ -128,7 +128,11 @@ impl SqliteStore {
             .create_if_missing(true)
             .foreign_keys(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // A committed row is durable: with the embedded store, the database is the
+            // journal of the interview.
+            .synchronous(SqliteSynchronous::Full)
+            // Deleted rows are overwritten, not left in free pages.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(10));
         let pool = retry
             .run("connect", || {
@@ -159,9 +163,35 @@ impl SqliteStore {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// Moves every page of the write-ahead log into the database and truncates the log, so
+    /// content deleted (and zeroed by `secure_delete`) leaves no copy behind in the log.
+    /// Retried while readers hold old pages.
+    async fn purge_freed(&self) {
+        for _ in 0..20 {
+            let busy: Result<(i64, i64, i64), sqlx::Error> =
+                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                    .fetch_one(&self.pool)
+                    .await;
+            match busy {
+                Ok((0, _, _)) => return,
+                Ok(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Err(error) => {
+                    tracing::warn!(%error, "the database log could not be truncated after a delete");
+                    return;
+                }
+            }
+        }
+        tracing::warn!(
+            "the database log stayed busy after a delete; it is truncated at the next checkpoint"
+        );
+    }
 }
 
 impl PostgresStore {
+    /// Nothing to do: PostgreSQL's files are not in the data directory.
+    async fn purge_freed(&self) {}
+
     /// Connects to PostgreSQL (retrying transient failures) and applies migrations.
     pub async fn open(
         url: &str,

@@ -18,7 +18,10 @@ pub(crate) mod sql {
     pub const SET_STATUS: &str = "UPDATE sessions SET status = $2 WHERE id = $1";
     pub const COMPLETE_SESSION: &str = "UPDATE sessions SET status = 'completed', ended_at = $2 WHERE id = $1 AND status <> 'completed'";
     pub const DELETE_SESSION: &str = "DELETE FROM sessions WHERE id = $1";
-    pub const INSERT_MESSAGE: &str = "INSERT INTO conversations (session_id, timestamp, role, content, metadata) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+    pub const INSERT_MESSAGE: &str = "INSERT INTO conversations (session_id, timestamp, role, content, metadata, seq) VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(seq), 0) + 1 FROM conversations WHERE session_id = $1)) RETURNING id";
+    pub const INSERT_MESSAGE_AT: &str = "INSERT INTO conversations (session_id, timestamp, role, content, metadata, seq) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (session_id, seq) DO NOTHING RETURNING id";
+    pub const LAST_SEQ: &str =
+        "SELECT CAST(COALESCE(MAX(seq), 0) AS BIGINT) FROM conversations WHERE session_id = $1";
     pub const SELECT_CONVERSATION: &str = "SELECT role, content, timestamp, metadata FROM conversations WHERE session_id = $1 ORDER BY id";
     pub const UPSERT_EVALUATION: &str = "INSERT INTO evaluations (session_id, overall_score, competency_scores, feedback, improvement_plan, communication_analysis, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (session_id) DO UPDATE SET overall_score = excluded.overall_score, competency_scores = excluded.competency_scores, feedback = excluded.feedback, improvement_plan = excluded.improvement_plan, communication_analysis = excluded.communication_analysis, created_at = excluded.created_at";
     pub const SELECT_EVALUATION: &str = "SELECT CAST(overall_score AS DOUBLE PRECISION) AS overall_score, competency_scores, feedback, improvement_plan, communication_analysis FROM evaluations WHERE session_id = $1";
@@ -439,7 +442,8 @@ macro_rules! impl_sql_store {
                 &self,
                 id: domain::SessionId,
             ) -> Result<bool, interview_core::StoreError> {
-                self.retry
+                let deleted = self
+                    .retry
                     .run("delete_session", || {
                         sqlx::query($crate::sql_store::sql::DELETE_SESSION)
                             .bind(id.as_uuid())
@@ -447,6 +451,51 @@ macro_rules! impl_sql_store {
                     })
                     .await
                     .map(|done| done.rows_affected() > 0)
+                    .map_err($crate::error::store_error)?;
+                // Freed pages of the deleted rows are zeroed and the log truncated, so the
+                // session's words are gone from the files too.
+                self.purge_freed().await;
+                Ok(deleted)
+            }
+
+            async fn append_message_at(
+                &self,
+                id: domain::SessionId,
+                seq: u64,
+                message: &domain::Message,
+            ) -> Result<bool, interview_core::StoreError> {
+                use sqlx::types::Json;
+                let seq = i64::try_from(seq).map_err(|_| {
+                    interview_core::StoreError::Conflict("message sequence out of range".into())
+                })?;
+                self.retry
+                    .run("append_message", || {
+                        sqlx::query_scalar::<_, i64>($crate::sql_store::sql::INSERT_MESSAGE_AT)
+                            .bind(id.as_uuid())
+                            .bind(message.timestamp)
+                            .bind(message.role.as_str())
+                            .bind(&message.content)
+                            .bind(Json(&message.metadata))
+                            .bind(seq)
+                            .fetch_optional(&self.pool)
+                    })
+                    .await
+                    .map(|row| row.is_some())
+                    .map_err($crate::error::store_error)
+            }
+
+            async fn last_seq(
+                &self,
+                id: domain::SessionId,
+            ) -> Result<u64, interview_core::StoreError> {
+                self.retry
+                    .run("last_seq", || {
+                        sqlx::query_scalar::<_, i64>($crate::sql_store::sql::LAST_SEQ)
+                            .bind(id.as_uuid())
+                            .fetch_one(&self.pool)
+                    })
+                    .await
+                    .map(|seq| u64::try_from(seq).unwrap_or(0))
                     .map_err($crate::error::store_error)
             }
 
@@ -456,18 +505,34 @@ macro_rules! impl_sql_store {
                 message: &domain::Message,
             ) -> Result<i64, interview_core::StoreError> {
                 use sqlx::types::Json;
-                self.retry
-                    .run("append_message", || {
-                        sqlx::query_scalar($crate::sql_store::sql::INSERT_MESSAGE)
-                            .bind(id.as_uuid())
-                            .bind(message.timestamp)
-                            .bind(message.role.as_str())
-                            .bind(&message.content)
-                            .bind(Json(&message.metadata))
-                            .fetch_one(&self.pool)
-                    })
-                    .await
-                    .map_err($crate::error::store_error)
+                // Two writers can read the same highest number; the unique (session, seq)
+                // index refuses the second, which takes the next number.
+                let mut attempts = 0;
+                loop {
+                    let inserted = self
+                        .retry
+                        .run("append_message", || {
+                            sqlx::query_scalar($crate::sql_store::sql::INSERT_MESSAGE)
+                                .bind(id.as_uuid())
+                                .bind(message.timestamp)
+                                .bind(message.role.as_str())
+                                .bind(&message.content)
+                                .bind(Json(&message.metadata))
+                                .fetch_one(&self.pool)
+                        })
+                        .await;
+                    match inserted {
+                        Err(error)
+                            if attempts < 100
+                                && error.as_database_error().is_some_and(|e| {
+                                    e.kind() == sqlx::error::ErrorKind::UniqueViolation
+                                }) =>
+                        {
+                            attempts += 1;
+                        }
+                        other => return other.map_err($crate::error::store_error),
+                    }
+                }
             }
 
             async fn conversation(

@@ -335,6 +335,43 @@ async fn messages_keep_order_and_metadata(store: Arc<dyn Store>) {
     );
 }
 
+async fn a_message_written_twice_under_its_number_is_stored_once(store: Arc<dyn Store>) {
+    let s = session("local", at(0), None);
+    create(&*store, &s).await;
+    assert_eq!(store.last_seq(s.id).await.expect("seq"), 0);
+    let first = message(Role::Interviewer, "Design a URL shortener.", 1);
+    let second = message(Role::Candidate, "Who are the users?", 2);
+    assert!(store
+        .append_message_at(s.id, 1, &first)
+        .await
+        .expect("first"));
+    assert!(store
+        .append_message_at(s.id, 2, &second)
+        .await
+        .expect("second"));
+    assert!(
+        !store
+            .append_message_at(s.id, 2, &second)
+            .await
+            .expect("again"),
+        "the same number again changes nothing"
+    );
+    assert_eq!(
+        store.conversation(s.id).await.expect("load"),
+        vec![first, second]
+    );
+    assert_eq!(store.last_seq(s.id).await.expect("seq"), 2);
+    store
+        .append_message(s.id, &message(Role::Interviewer, "And the scale?", 3))
+        .await
+        .expect("next");
+    assert_eq!(
+        store.last_seq(s.id).await.expect("seq"),
+        3,
+        "appends take the next number"
+    );
+}
+
 async fn messages_for_unknown_sessions_are_rejected(store: Arc<dyn Store>) {
     let missing = SessionId::from_uuid(uuid::Uuid::new_v4());
     let result = store
@@ -789,6 +826,7 @@ contract!(
     pagination_is_newest_first,
     summaries_carry_problem_score_and_message_count,
     messages_keep_order_and_metadata,
+    a_message_written_twice_under_its_number_is_stored_once,
     messages_for_unknown_sessions_are_rejected,
     hostile_and_unusual_text_round_trips_byte_for_byte,
     concurrent_writers_lose_nothing_and_keep_order,

@@ -96,7 +96,11 @@ impl Transport {
         Self::with_client(provider, settings, client)
     }
 
-    fn with_client(provider: &'static str, settings: HttpSettings, client: reqwest::Client) -> Self {
+    fn with_client(
+        provider: &'static str,
+        settings: HttpSettings,
+        client: reqwest::Client,
+    ) -> Self {
         let breaker = failsafe::Config::new()
             .failure_policy(failsafe::failure_policy::consecutive_failures(
                 settings.breaker_failures,
