@@ -1,18 +1,34 @@
 //! Native file dialogs (tauri-plugin-dialog), run off the async runtime.
 //!
-//! For end-to-end tests, where WebDriver cannot reach a native GTK dialog, two environment
-//! variables stand in for the person choosing: `MOCKINT_E2E_RESUME` (the file "picked") and
-//! `MOCKINT_E2E_SAVE_DIR` (the folder "saved" into). They are read only when set.
+//! For end-to-end tests, where WebDriver cannot reach a native GTK dialog, environment
+//! variables stand in for the person choosing — compiled only with the `e2e` feature, which
+//! release builds never enable.
 
 use std::path::PathBuf;
 
 use tauri::AppHandle;
 use tauri_plugin_dialog::DialogExt as _;
 
+/// What an end-to-end test chose in place of a person (`e2e` builds only).
+#[cfg(feature = "e2e")]
+fn stand_in(dialog: &str) -> Option<PathBuf> {
+    let variable = match dialog {
+        "resume" => "MOCKINT_E2E_RESUME",
+        _ => "MOCKINT_E2E_SAVE_DIR",
+    };
+    std::env::var_os(variable).map(PathBuf::from)
+}
+
+/// In a shipped build, only a person answers a dialog.
+#[cfg(not(feature = "e2e"))]
+fn stand_in(_dialog: &str) -> Option<PathBuf> {
+    None
+}
+
 /// Asks for a PDF or TXT resume.
 pub async fn pick_resume(handle: &AppHandle) -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("MOCKINT_E2E_RESUME") {
-        return Some(PathBuf::from(path));
+    if let Some(path) = stand_in("resume") {
+        return Some(path);
     }
     let handle = handle.clone();
     tauri::async_runtime::spawn_blocking(move || {
@@ -34,8 +50,8 @@ pub async fn save_text(
     suggested: &str,
     content: &str,
 ) -> Result<Option<String>, String> {
-    let target = match std::env::var_os("MOCKINT_E2E_SAVE_DIR") {
-        Some(dir) => Some(PathBuf::from(dir).join(suggested)),
+    let target = match stand_in("save") {
+        Some(dir) => Some(dir.join(suggested)),
         None => {
             let handle = handle.clone();
             let suggested = suggested.to_string();

@@ -12,20 +12,34 @@
 
 mod release;
 
+/// The test-only switches of the desktop app (native-dialog stand-ins), enabled for the test
+/// and benchmark builds and never for `run` or `release`.
+const TEST_FEATURES: &str = "mockint-desktop/e2e";
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("ui") => build_ui(Profile::Debug),
+        Some("ui") => build_ui(Profile::Debug, &[]),
         Some("run") => {
-            build_ui(Profile::Debug).and_then(|()| cargo(&["run", "-p", "mockint-desktop"]))
+            build_ui(Profile::Debug, &[]).and_then(|()| cargo(&["run", "-p", "mockint-desktop"]))
         }
         Some("bench") => bench(&args[1..]),
         Some("release") => release::release(&args[1..]),
-        Some("test") => build_ui(Profile::Debug)
-            .and_then(|()| cargo(&["build", "-p", "mockint-desktop", "-p", "mockint-cli"]))
+        Some("test") => build_ui(Profile::Debug, &[])
+            .and_then(|()| {
+                cargo(&[
+                    "build",
+                    "-p",
+                    "mockint-desktop",
+                    "-p",
+                    "mockint-cli",
+                    "--features",
+                    TEST_FEATURES,
+                ])
+            })
             .and_then(|()| test_workspace()),
         _ => Err(
             "usage: cargo xtask ui | run | test | bench | release [--throwaway-key]".to_string(),
@@ -66,7 +80,7 @@ enum Profile {
 /// Builds everything in release mode and runs the benchmark suite (extra arguments go to
 /// it, e.g. `--only desktop --out /tmp/bench.md`).
 fn bench(extra: &[String]) -> Result<(), String> {
-    build_ui(Profile::Release)?;
+    build_ui(Profile::Release, &["bench"])?;
     cargo(&[
         "build",
         "--release",
@@ -74,6 +88,8 @@ fn bench(extra: &[String]) -> Result<(), String> {
         "mockint-desktop",
         "-p",
         "mockint-bench",
+        "--features",
+        TEST_FEATURES,
     ])?;
     let release = target_dir().join("release");
     let result = run(Command::new(release.join("mockint-bench"))
@@ -81,7 +97,7 @@ fn bench(extra: &[String]) -> Result<(), String> {
         .arg(release.join("mockint-desktop"))
         .args(extra));
     // Leave the debug UI in place for `run` and `test`.
-    build_ui(Profile::Debug)?;
+    build_ui(Profile::Debug, &[])?;
     result
 }
 
@@ -115,7 +131,13 @@ fn test_workspace() -> Result<(), String> {
     use std::io::BufRead as _;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut child = Command::new(cargo)
-        .args(["test", "--workspace", "--no-fail-fast"])
+        .args([
+            "test",
+            "--workspace",
+            "--no-fail-fast",
+            "--features",
+            TEST_FEATURES,
+        ])
         .current_dir(root())
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -152,8 +174,10 @@ fn count_before(text: &str, label: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Builds the UI crate for wasm32 and generates its JavaScript glue into `ui/dist`.
-fn build_ui(profile: Profile) -> Result<(), String> {
+/// Builds the UI crate for wasm32 with `features` and generates its JavaScript glue into
+/// `ui/dist`.
+fn build_ui(profile: Profile, features: &[&str]) -> Result<(), String> {
+    let joined = features.join(",");
     let mut args = vec![
         "build",
         "-p",
@@ -163,6 +187,9 @@ fn build_ui(profile: Profile) -> Result<(), String> {
     ];
     if profile == Profile::Release {
         args.push("--release");
+    }
+    if !features.is_empty() {
+        args.extend(["--features", joined.as_str()]);
     }
     cargo(&args)?;
     let wasm = target_dir().join(match profile {

@@ -39,6 +39,11 @@ struct SigningKey {
     _throwaway_dir: Option<tempfile::TempDir>,
 }
 
+/// Strings that exist only in test and benchmark builds (native-dialog stand-ins, the
+/// benchmark's timing hooks): none may be in a shipped package. (Tauri compresses the
+/// embedded UI, so the UI is checked before it is embedded.)
+const TEST_SWITCHES: &[&str] = &["MOCKINT_E2E", "__mockint"];
+
 /// Builds, signs and checks the `.deb`; prints where it is.
 pub fn release(args: &[String]) -> Result<(), String> {
     if let [flag, deb] = args {
@@ -58,7 +63,14 @@ pub fn release(args: &[String]) -> Result<(), String> {
     } else {
         key_from_env()?
     };
-    build_ui(Profile::Release)?;
+    build_ui(Profile::Release, &[])?;
+    // The UI that will be embedded: no benchmark hook may be in it.
+    for path in files_under(&root().join("ui/dist")) {
+        let data = std::fs::read(&path).unwrap_or_default();
+        if let Some(switch) = TEST_SWITCHES.iter().find(|s| contains(&data, s.as_bytes())) {
+            return Err(format!("{} holds the test switch {switch}", path.display()));
+        }
+    }
     cargo(&["build", "--release", "-p", "mockint-cli"])?;
     let cli_binary = target_dir().join("release/mockint");
     let config = serde_json::json!({
@@ -82,7 +94,7 @@ pub fn release(args: &[String]) -> Result<(), String> {
         .status()
         .map_err(|error| format!("cannot run {}: {error}", cli.display()))?;
     // Leave the debug UI in place for `run` and `test`.
-    build_ui(Profile::Debug)?;
+    build_ui(Profile::Debug, &[])?;
     if !status.success() {
         return Err(format!("the Tauri build failed ({status})"));
     }
@@ -302,13 +314,16 @@ fn check_bundle(deb: &Path, key: &SigningKey) -> Result<String, String> {
         {
             return Err(format!("{} holds signing-key material", path.display()));
         }
+        if let Some(switch) = TEST_SWITCHES.iter().find(|s| contains(&data, s.as_bytes())) {
+            return Err(format!("{} holds the test switch {switch}", path.display()));
+        }
     }
 
     use sha2::Digest as _;
     let digest = sha2::Sha256::digest(&bytes);
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     Ok(format!(
-        "release: {} ({:.1} MB, sha256 {hex})\nrelease: signature {} verified against the updater public key\nrelease: package {} {} ({}), {} files, CLI and app present, every library found, no key material inside",
+        "release: {} ({:.1} MB, sha256 {hex})\nrelease: signature {} verified against the updater public key\nrelease: package {} {} ({}), {} files, CLI and app present, every library found, no key material and no test switch inside",
         deb.display(),
         bytes.len() as f64 / (1024.0 * 1024.0),
         sig_path.display(),

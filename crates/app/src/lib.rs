@@ -67,11 +67,11 @@ impl Settings {
     /// Loads `.env` (if present), the configuration, and decides the data directory and
     /// database: `--database-url`, else `DATABASE_URL`, else SQLite in the data directory.
     pub fn resolve(options: &StartOptions) -> Result<Self, AppError> {
-        load_dotenv()?;
         let config_file = options
             .config_file
             .clone()
             .or_else(|| std::env::var_os("MOCKINT_CONFIG").map(PathBuf::from));
+        load_dotenv(&dotenv_places(options, config_file.as_deref()))?;
         let config = AppConfig::load(config_file.as_deref())?;
         let data_dir = options
             .data_dir
@@ -168,15 +168,44 @@ impl Settings {
     }
 }
 
-fn load_dotenv() -> Result<(), AppError> {
-    match dotenvy::dotenv() {
-        Ok(_) => Ok(()),
-        Err(error) if error.not_found() => Ok(()),
-        Err(dotenvy::Error::LineParse(_, index)) => {
-            Err(ConfigError::Parse(format!(".env: cannot parse the line at byte {index}")).into())
+/// Where a `.env` may be read from: the data directory (`--data-dir`, `DATA_DIR`, or the
+/// platform's) and the configuration file's directory — never the working directory or its
+/// parents, which a project checkout or a download folder could plant one in.
+fn dotenv_places(options: &StartOptions, config_file: Option<&Path>) -> Vec<PathBuf> {
+    let data_dir = options
+        .data_dir
+        .clone()
+        .or_else(|| std::env::var_os("DATA_DIR").map(PathBuf::from))
+        .unwrap_or_else(default_data_dir);
+    let mut places = vec![data_dir.join(".env")];
+    if let Some(dir) = config_file.and_then(Path::parent) {
+        let candidate = dir.join(".env");
+        if !places.contains(&candidate) && !dir.as_os_str().is_empty() {
+            places.push(candidate);
         }
-        Err(error) => Err(ConfigError::Parse(format!(".env: {error}")).into()),
     }
+    places
+}
+
+/// Loads the `.env` files that exist among `places` (earlier ones win; the environment wins
+/// over both).
+fn load_dotenv(places: &[PathBuf]) -> Result<(), AppError> {
+    for path in places.iter().filter(|p| p.is_file()) {
+        match dotenvy::from_path(path) {
+            Ok(()) => {}
+            Err(dotenvy::Error::LineParse(_, index)) => {
+                return Err(ConfigError::Parse(format!(
+                    "{}: cannot parse the line at byte {index}",
+                    path.display()
+                ))
+                .into())
+            }
+            Err(error) => {
+                return Err(ConfigError::Parse(format!("{}: {error}", path.display())).into())
+            }
+        }
+    }
+    Ok(())
 }
 
 /// What a new interview should be.

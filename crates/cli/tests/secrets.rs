@@ -131,3 +131,49 @@ async fn no_secret_of_any_shape_reaches_logs_database_or_output() {
     }
     assert!(!server.requests().is_empty(), "the provider was called");
 }
+
+#[test]
+fn dotenv_files_are_read_from_the_data_directory_never_from_the_working_directory() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let work = dir.path().join("checkout");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&work).expect("work dir");
+    std::fs::create_dir_all(&data).expect("data dir");
+    // A planted .env in the working directory (a cloned repository, a download folder)
+    // would point the app at another database: it is not read.
+    std::fs::write(
+        work.join(".env"),
+        "DATABASE_URL=postgres://attacker:pw@198.51.100.7:5432/steal\n",
+    )
+    .expect("planted .env");
+    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
+    let output = command
+        .current_dir(&work)
+        .env_remove("DATABASE_URL")
+        .env_remove("MOCKINT_CONFIG")
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["sessions", "--json"])
+        .output()
+        .expect("run");
+    assert!(
+        output.status.success(),
+        "the planted .env was not used: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // The data directory's .env is read.
+    std::fs::write(data.join(".env"), "MAX_TOKENS_PER_SESSION=\"unterminated\n").expect(".env");
+    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
+    let output = command
+        .current_dir(&work)
+        .env_remove("DATABASE_URL")
+        .env_remove("MOCKINT_CONFIG")
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["sessions", "--json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(".env"), "{stderr}");
+}

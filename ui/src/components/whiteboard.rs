@@ -62,8 +62,9 @@ fn performance_now() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// Keeps the last redraw times (ms) in `window[name]` (`__mockintRedrawMs` for the whole
-/// board, `__mockintFrameMs` for frames while drawing), where the benchmark reads them.
+/// Keeps the last redraw times (ms) in `window[name]` for the whole board and for frames
+/// while drawing, where the benchmark reads them (`bench` builds only).
+#[cfg(feature = "bench")]
 fn record_redraw(name: &str, ms: f64) {
     let Some(window) = web_sys::window() else {
         return;
@@ -468,12 +469,18 @@ pub fn WhiteboardPanel(
             });
         }
         draft.with_untracked(|pending| compose(pending.as_ref()));
+        #[cfg(feature = "bench")]
         record_redraw("__mockintRedrawMs", performance_now() - started);
+        #[cfg(not(feature = "bench"))]
+        let _ = started;
     });
     Effect::new(move |_| {
         let started = performance_now();
         draft.with(|pending| compose(pending.as_ref()));
+        #[cfg(feature = "bench")]
         record_redraw("__mockintFrameMs", performance_now() - started);
+        #[cfg(not(feature = "bench"))]
+        let _ = started;
     });
 
     let autosave = set_interval_with_handle(
