@@ -1,41 +1,8 @@
-//! Builds the Tauri context. The frontend is built separately (`cargo xtask ui`); when it has
-//! not been built yet a placeholder page is written so that the crate still compiles and the
-//! window explains what to do.
-
-/// Every command the app exposes to its UI.
-const COMMANDS: [&str; 31] = [
-    "app_info",
-    "diagnostics",
-    "audio_devices",
-    "speech_status",
-    "speak",
-    "stop_speaking",
-    "connect_compatible",
-    "start_video",
-    "stop_video",
-    "start_voice",
-    "start_screen_share",
-    "stop_screen_share",
-    "stop_voice",
-    "active_session",
-    "setup_info",
-    "pick_resume",
-    "save_resume",
-    "start_interview",
-    "send_message",
-    "pause_session",
-    "resume_session",
-    "end_session",
-    "session_detail",
-    "list_sessions",
-    "progress",
-    "delete_session",
-    "save_whiteboard",
-    "save_snapshot",
-    "snapshot_images",
-    "export_transcript",
-    "export_report",
-];
+//! Builds the Tauri context from the one command list (`domain::ipc::COMMANDS`): only those
+//! commands exist for the webview, and the build fails when the capability file grants a
+//! command that does not exist or misses one that does. The frontend is built separately
+//! (`cargo xtask ui`); when it has not been built yet a placeholder page is written so that
+//! the crate still compiles and the window explains what to do.
 
 fn main() {
     let dist = std::path::Path::new("../ui/dist");
@@ -47,12 +14,21 @@ fn main() {
         );
     }
     println!("cargo:rerun-if-changed=../ui/dist");
-    // Only the commands listed here exist for the webview, and only those the capability
-    // file allows may be called.
-    let manifest = tauri_build::AppManifest::new().commands(&COMMANDS);
+    println!("cargo:rerun-if-changed=capabilities/default.json");
+    check_capabilities();
+    let manifest = tauri_build::AppManifest::new().commands(domain::ipc::COMMANDS);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {
         panic!("tauri build failed: {error:#}");
+    }
+}
+
+/// The main window's capability grants exactly the app's commands.
+fn check_capabilities() {
+    let text = std::fs::read_to_string("capabilities/default.json")
+        .unwrap_or_else(|error| panic!("capabilities/default.json: {error}"));
+    if let Some(mismatch) = domain::ipc::capability_mismatch(&text) {
+        panic!("capabilities/default.json does not match domain::ipc::COMMANDS: {mismatch}");
     }
 }

@@ -6,14 +6,16 @@
 
 use std::path::PathBuf;
 
+use domain::ipc::{IpcError, IpcErrorKind};
 use tauri::AppHandle;
-use tauri_plugin_dialog::DialogExt as _;
+use tauri_plugin_dialog::{DialogExt as _, MessageDialogButtons, MessageDialogKind};
 
 /// What an end-to-end test chose in place of a person (`e2e` builds only).
 #[cfg(feature = "e2e")]
 fn stand_in(dialog: &str) -> Option<PathBuf> {
     let variable = match dialog {
         "resume" => "MOCKINT_E2E_RESUME",
+        "confirm" => "MOCKINT_E2E_CONFIRM",
         _ => "MOCKINT_E2E_SAVE_DIR",
     };
     std::env::var_os(variable).map(PathBuf::from)
@@ -44,12 +46,44 @@ pub async fn pick_resume(handle: &AppHandle) -> Option<PathBuf> {
     .flatten()
 }
 
+/// Asks the person to confirm sending their interview to a server they have not used before
+/// (a URL in the setup page could have been pasted from anywhere). An end-to-end test answers
+/// through the file named by `MOCKINT_E2E_CONFIRM` ("yes" or anything else).
+pub async fn confirm_new_server(handle: &AppHandle, url: &str, previous: Option<&str>) -> bool {
+    if let Some(answer) = stand_in("confirm") {
+        return std::fs::read_to_string(answer).is_ok_and(|text| text.trim() == "yes");
+    }
+    let message = match previous {
+        Some(previous) => format!(
+            "Send your interviews to {url} instead of {previous}?\n\nEverything you say and draw, and your resume, will go to that server."
+        ),
+        None => format!(
+            "Send your interviews to {url}?\n\nEverything you say and draw, and your resume, will go to that server. Only continue if you run it or trust it."
+        ),
+    };
+    let handle = handle.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        handle
+            .dialog()
+            .message(message)
+            .title("Use this AI server?")
+            .kind(MessageDialogKind::Warning)
+            .buttons(MessageDialogButtons::OkCancelCustom(
+                "Use this server".into(),
+                "Cancel".into(),
+            ))
+            .blocking_show()
+    })
+    .await
+    .unwrap_or(false)
+}
+
 /// Asks where to save `content` and writes it; returns the path (None if cancelled).
 pub async fn save_text(
     handle: &AppHandle,
     suggested: &str,
     content: &str,
-) -> Result<Option<String>, String> {
+) -> Result<Option<String>, IpcError> {
     let target = match stand_in("save") {
         Some(dir) => Some(dir.join(suggested)),
         None => {
@@ -64,16 +98,18 @@ pub async fn save_text(
                     .and_then(|path| path.into_path().ok())
             })
             .await
-            .map_err(|error| error.to_string())?
+            .map_err(crate::ipc::internal)?
         }
     };
     let Some(path) = target else { return Ok(None) };
     let temp = path.with_extension("part");
-    tokio::fs::write(&temp, content)
-        .await
-        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
-    tokio::fs::rename(&temp, &path)
-        .await
-        .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+    let refused = |error: std::io::Error| {
+        IpcError::new(
+            IpcErrorKind::Unavailable,
+            format!("cannot write {}: {error}", path.display()),
+        )
+    };
+    tokio::fs::write(&temp, content).await.map_err(refused)?;
+    tokio::fs::rename(&temp, &path).await.map_err(refused)?;
     Ok(Some(path.display().to_string()))
 }

@@ -1,15 +1,22 @@
-//! The desktop app: a Tauri window showing the Leptos UI, with commands that delegate to the
-//! same services the CLI uses.
+//! The desktop app: a Tauri window showing the Leptos UI. The shell only wires: the app's
+//! services (`app`), one manager per device concern (`managers`), and the command dispatcher
+//! generated from the one command list in `domain::ipc` (`ipc`, `handlers`).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod commands;
 mod dialogs;
-mod monitor;
-mod screen;
-mod speech;
+mod handlers;
+mod ipc;
+mod managers;
 mod state;
-mod video;
-mod voice;
+
+use std::sync::Arc;
+
+use tauri::Manager as _;
+
+use managers::{ScreenManager, SpeakerManager, VideoManager, VoiceManager};
+
+/// The speech model shipped in the package's resources.
+const BUNDLED_MODEL: &str = "resources/ggml-tiny.en-q8_0.bin";
 
 fn main() {
     // Logs go to the console and to rotating JSON files in the data directory; when the
@@ -17,54 +24,45 @@ fn main() {
     let _logs = app::Settings::resolve(&app::StartOptions::default())
         .ok()
         .and_then(|settings| app::logging::init(&settings, app::logging::Console::On, &[]).ok());
-    let state = tauri::async_runtime::block_on(state::DesktopState::start());
+    let context = tauri::generate_context!();
+    let bundled =
+        tauri::utils::platform::resource_dir(context.package_info(), &tauri::Env::default())
+            .ok()
+            .map(|dir| dir.join(BUNDLED_MODEL));
+    let options = app::StartOptions {
+        bundled_speech_model: bundled,
+        ..app::StartOptions::default()
+    };
+    let state = Arc::new(tauri::async_runtime::block_on(state::AppState::start(
+        &options,
+    )));
     let result = tauri::Builder::default()
+        // First, so that a second launch only brings this window forward.
+        .plugin(tauri_plugin_single_instance::init(|handle, _argv, _cwd| {
+            if let Some(window) = handle.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
         .plugin(tauri_plugin_dialog::init())
-        .manage(state)
-        .setup(|app| {
-            monitor::start(app.handle());
+        .manage(Arc::clone(&state))
+        .manage(Arc::new(VoiceManager::default()))
+        .manage(Arc::new(ScreenManager::default()))
+        .manage(Arc::new(VideoManager::default()))
+        .manage(Arc::new(SpeakerManager::default()))
+        .setup(move |tauri_app| {
+            managers::monitor::start(tauri_app.handle(), state.app().ok());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::setup_info,
-            commands::connect_compatible,
-            commands::active_session,
-            commands::pick_resume,
-            commands::save_resume,
-            commands::start_interview,
-            commands::send_message,
-            commands::pause_session,
-            commands::resume_session,
-            commands::end_session,
-            commands::session_detail,
-            commands::list_sessions,
-            commands::progress,
-            commands::delete_session,
-            commands::save_whiteboard,
-            commands::save_snapshot,
-            commands::snapshot_images,
-            commands::export_transcript,
-            commands::export_report,
-            voice::start_voice,
-            voice::audio_devices,
-            voice::stop_voice,
-            screen::start_screen_share,
-            screen::stop_screen_share,
-            video::start_video,
-            video::stop_video,
-            speech::speech_status,
-            speech::speak,
-            speech::stop_speaking,
-            monitor::diagnostics,
-        ])
-        .build(tauri::generate_context!());
+        .invoke_handler(ipc::handler)
+        .build(context);
     match result {
-        Ok(app) => app.run(|handle, event| {
+        Ok(tauri_app) => tauri_app.run(|handle, event| {
             if let tauri::RunEvent::Exit = event {
                 // A video being recorded is finished and stored so that it plays.
-                let state = tauri::Manager::state::<state::DesktopState>(handle);
-                if let Err(error) = tauri::async_runtime::block_on(video::finish_video(&state)) {
+                let video = handle.state::<Arc<VideoManager>>();
+                let app = handle.state::<Arc<state::AppState>>().app().ok();
+                if let Err(error) = tauri::async_runtime::block_on(video.finish(app)) {
                     tracing::warn!(%error, operation = "stop_video", "the video could not be finished on exit");
                 }
             }

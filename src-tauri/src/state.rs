@@ -1,73 +1,70 @@
-//! What the desktop app holds between commands: the assembled app, or why it could not start.
+//! The assembled app as the desktop shell holds it: built once at start-up, or the reason it
+//! could not start (shown in the window instead of a blank page).
+
+use std::sync::Arc;
 
 use app::{App, StartOptions};
+use domain::ipc::{AppInfo, IpcError, IpcErrorKind};
 
-/// Managed Tauri state, built once at start-up.
-pub struct DesktopState {
-    /// The running app, if it started.
-    pub app: Option<App>,
-    /// The reason it did not start (shown in the window instead of a blank page).
-    pub startup_error: Option<String>,
-    /// The microphone capture while voice is on.
-    pub voice: std::sync::Mutex<Option<media::audio::LiveCapture>>,
-    /// The periodic screen capture while sharing is on.
-    pub screen: std::sync::Mutex<Option<media::screen::ScreenShare>>,
-    /// The video recording while video is on.
-    pub video: std::sync::Mutex<Option<crate::video::ActiveVideo>>,
-    /// The speech service, connected on first use (or why it cannot be).
-    pub speaker: std::sync::Mutex<Option<Result<std::sync::Arc<media::speech::Speaker>, String>>>,
-    /// The whisper model, loaded on first use.
-    pub transcriber:
-        std::sync::Arc<tokio::sync::Mutex<Option<std::sync::Arc<media::transcribe::Transcriber>>>>,
+/// The app, or why it did not start.
+pub struct AppState {
+    app: Result<Arc<App>, String>,
 }
 
-impl DesktopState {
-    /// Starts the app from the environment (`DATA_DIR`, `DATABASE_URL`, `MOCKINT_CONFIG`, `.env`).
-    pub async fn start() -> Self {
-        match App::start(&StartOptions::default()).await {
+impl AppState {
+    /// Starts the app from the environment (`DATA_DIR`, `DATABASE_URL`, `MOCKINT_CONFIG`, the
+    /// data directory's `.env`), and while the database is away keeps draining the held
+    /// messages.
+    pub async fn start(options: &StartOptions) -> Self {
+        match App::start(options).await {
             Ok(app) => {
-                app::logging::attach_audit_store(std::sync::Arc::clone(&app.store));
-                // While the database is away, keep trying to store the journaled messages.
+                app::logging::attach_audit_store(Arc::clone(&app.store));
                 let interviews = app.interviews.clone();
                 tauri::async_runtime::spawn(async move {
                     loop {
                         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
                         if let Err(error) = interviews.replay_pending().await {
-                            tracing::warn!(%error, operation = "replay_journal", "journal replay failed");
+                            tracing::warn!(%error, operation = "replay_outbox", "draining held messages failed");
                         }
                     }
                 });
                 Self {
-                    app: Some(app),
-                    startup_error: None,
-                    voice: std::sync::Mutex::new(None),
-                    screen: std::sync::Mutex::new(None),
-                    video: std::sync::Mutex::new(None),
-                    speaker: std::sync::Mutex::new(None),
-                    transcriber: std::sync::Arc::default(),
+                    app: Ok(Arc::new(app)),
                 }
             }
             Err(error) => {
                 tracing::error!(%error, "app failed to start");
                 Self {
-                    app: None,
-                    startup_error: Some(error.to_string()),
-                    voice: std::sync::Mutex::new(None),
-                    screen: std::sync::Mutex::new(None),
-                    video: std::sync::Mutex::new(None),
-                    speaker: std::sync::Mutex::new(None),
-                    transcriber: std::sync::Arc::default(),
+                    app: Err(error.to_string()),
                 }
             }
         }
     }
 
+    /// Version, database backend and data directory, or the start-up error.
+    pub fn info(&self) -> AppInfo {
+        let app = self.app.as_ref().ok();
+        AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            database_backend: app
+                .map(|a| a.store.backend().to_string())
+                .unwrap_or_default(),
+            data_dir: app
+                .map(|a| a.settings.data_dir.display().to_string())
+                .unwrap_or_default(),
+            startup_error: self.startup_error(),
+        }
+    }
+
     /// The app, or the start-up error as a command error.
-    pub fn app(&self) -> Result<&App, String> {
-        self.app.as_ref().ok_or_else(|| {
-            self.startup_error
-                .clone()
-                .unwrap_or_else(|| "the app is not ready".into())
-        })
+    pub fn app(&self) -> Result<Arc<App>, IpcError> {
+        self.app
+            .clone()
+            .map_err(|reason| IpcError::new(IpcErrorKind::Unavailable, reason))
+    }
+
+    /// Why the app did not start, if it did not.
+    pub fn startup_error(&self) -> Option<String> {
+        self.app.as_ref().err().cloned()
     }
 }

@@ -86,7 +86,11 @@ async fn send(client: &Client, text: &str) -> Result<(), CmdError> {
     input.send_keys("\u{E007}").await?;
     let start = std::time::Instant::now();
     while count(client, ".chat-list .bubble.interviewer:not(.streaming)").await <= before {
-        assert!(start.elapsed() < WAIT, "no interviewer answer to: {text}");
+        if start.elapsed() > WAIT {
+            let _ = shot(client, "failure-send").await;
+            let toasts = text_of(client, ".toasts").await.unwrap_or_default();
+            panic!("no interviewer answer to: {text}; notices: {toasts}");
+        }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     Ok(())
@@ -607,12 +611,16 @@ async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview() {
     let data = tempfile::tempdir().expect("temp dir");
     let server = testkit::fake_llm::FakeLlm::start().await;
     let display = VirtualDisplay::start().expect("virtual display");
+    // The person's answer to "Use this AI server?": no at first.
+    let confirm = data.path().join("confirm-answer");
+    std::fs::write(&confirm, "no").expect("answer file");
     {
         // Calls slower than 200 ms raise an alert (the seed's default is 10 s).
         let driver = Driver::start(
             &display,
             &[
                 ("DATA_DIR", data.path()),
+                ("MOCKINT_E2E_CONFIRM", &confirm),
                 (
                     "MOCKINT__MONITORING__ALERT_ON_RESPONSE_TIME_MS",
                     Path::new("200"),
@@ -629,6 +637,14 @@ async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview() {
             wait_text(&client, ".toasts", |t| t.contains("http:// or https://")).await?;
             url.clear().await?;
             url.send_keys(&server.openai_url()).await?;
+            // A new server is used only once the person confirms: declined, nothing is sent.
+            wait_for(&client, "#connect-server").await?.click().await?;
+            wait_text(&client, ".toasts", |t| t.contains("you cancelled")).await?;
+            assert!(
+                server.requests().is_empty(),
+                "nothing reaches a server the person declined"
+            );
+            std::fs::write(&confirm, "yes").expect("answer file");
             wait_for(&client, "#connect-server").await?.click().await?;
             wait_text(&client, ".toasts", |t| t.contains("Connected to")).await?;
             wait_for(&client, "#provider-compatible:checked").await?;

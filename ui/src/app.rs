@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use domain::ipc;
 use domain::SessionId;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,12 +26,6 @@ pub enum Page {
     History(Option<SessionId>),
     /// Health, metrics and alerts.
     Diagnostics,
-}
-
-/// `model-progress` event payload: a step of provisioning the speech model on first use.
-#[derive(Debug, Clone, serde::Deserialize)]
-struct ModelProgress {
-    step: String,
 }
 
 /// What kind of message a toast carries.
@@ -65,6 +60,8 @@ pub struct Ctx {
     pub voice_turn: RwSignal<Option<domain::ipc::TurnView>>,
     /// What the candidate has said so far in an answer not yet complete.
     pub voice_draft: RwSignal<Option<domain::ipc::TranscriptDraft>>,
+    /// The microphone is waiting through a thinking pause.
+    pub thinking: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -109,45 +106,36 @@ pub fn App() -> impl IntoView {
         streaming: RwSignal::new((None, String::new())),
         voice_turn: RwSignal::new(None),
         voice_draft: RwSignal::new(None),
+        thinking: RwSignal::new(false),
     };
     provide_context(ctx);
-    let streaming = ctx.streaming;
     spawn_local(async move {
-        let result = api::listen_tokens(move |token| {
-            streaming.update(|(session, text)| {
-                if *session != Some(token.session_id) {
-                    *session = Some(token.session_id);
-                    text.clear();
-                }
-                text.push_str(&token.text);
-            });
-        })
-        .await;
-        if let Err(error) = result {
-            ctx.error(format!("live updates are unavailable: {error}"));
-        }
         let voice_turn = ctx.voice_turn;
         let voice_draft = ctx.voice_draft;
-        let _ = api::listen("voice-turn", move |turn: domain::ipc::TurnView| {
+        let listening = api::listen::<ipc::VoiceTurnEvent>(move |turn| {
             voice_draft.set(None);
             voice_turn.set(Some(turn))
         })
-        .await;
-        let _ = api::listen(
-            "transcript-draft",
-            move |draft: domain::ipc::TranscriptDraft| voice_draft.set(Some(draft)),
+        .await
+        .and(
+            api::listen::<ipc::TranscriptDraftEvent>(move |draft| voice_draft.set(Some(draft)))
+                .await,
         )
-        .await;
-        let _ = api::listen("model-progress", move |progress: ModelProgress| {
-            ctx.toast(ToastKind::Info, format!("Speech model: {}", progress.step))
-        })
-        .await;
-        let _ = api::listen("notice", move |notice: domain::ipc::Notice| {
-            ctx.toast(ToastKind::Notice, notice.to_string())
-        })
-        .await;
+        .and(
+            api::listen::<ipc::NoticeEvent>(move |notice| {
+                ctx.toast(ToastKind::Notice, notice.to_string())
+            })
+            .await,
+        )
+        .and(
+            api::listen::<ipc::ListeningEvent>(move |status| ctx.thinking.set(status.thinking))
+                .await,
+        );
+        if let Err(error) = listening {
+            ctx.error(format!("live updates are unavailable: {error}"));
+        }
     });
-    let info = LocalResource::new(api::app_info);
+    let info = LocalResource::new(|| api::call::<ipc::GetAppInfo>(ipc::NoArgs {}));
     let nav = move |page: Page, label: &'static str, id: &'static str| {
         let active = move || {
             matches!(
@@ -172,7 +160,7 @@ pub fn App() -> impl IntoView {
             <span class="status" id="status">
                 {move || match info.get() {
                     None => view! { <span class="muted">"Starting…"</span> }.into_any(),
-                    Some(Err(error)) => view! { <span class="error-text" id="status-error">{error}</span> }.into_any(),
+                    Some(Err(error)) => view! { <span class="error-text" id="status-error">{error.message}</span> }.into_any(),
                     Some(Ok(info)) => match info.startup_error {
                         Some(error) => view! { <span class="error-text" id="status-error">{error}</span> }.into_any(),
                         None => view! {

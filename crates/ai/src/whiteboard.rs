@@ -179,15 +179,7 @@ fn category(label: &str) -> Option<&'static str> {
 }
 
 fn contains(shape: &Shape, x: f64, y: f64) -> bool {
-    let (left, right) = (
-        shape.x.min(shape.x + shape.width),
-        shape.x.max(shape.x + shape.width),
-    );
-    let (top, bottom) = (
-        shape.y.min(shape.y + shape.height),
-        shape.y.max(shape.y + shape.height),
-    );
-    x >= left && x <= right && y >= top && y <= bottom
+    shape.bounds().contains(x, y)
 }
 
 /// The component whose box is closest to a point (within [`SNAP_DISTANCE`]).
@@ -195,13 +187,7 @@ fn nearest(components: &[Component<'_>], x: f64, y: f64) -> Option<usize> {
     components
         .iter()
         .enumerate()
-        .map(|(i, c)| {
-            let s = c.shape;
-            let (w, h) = (s.width.max(1.0), s.height.max(1.0));
-            let dx = (s.x.min(s.x + w) - x).max(x - s.x.max(s.x + w)).max(0.0);
-            let dy = (s.y.min(s.y + h) - y).max(y - s.y.max(s.y + h)).max(0.0);
-            (i, (dx * dx + dy * dy).sqrt())
-        })
+        .map(|(i, c)| (i, c.shape.bounds().distance_to(x, y)))
         .filter(|(_, distance)| *distance <= SNAP_DISTANCE)
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| i)

@@ -28,6 +28,9 @@ pub enum AppError {
     /// The chosen AI provider cannot be used.
     #[error("{0}")]
     Provider(String),
+    /// A request the app cannot act on, with what to change.
+    #[error("{0}")]
+    Invalid(String),
     /// A background task failed.
     #[error("internal error: {0}")]
     Internal(String),

@@ -225,22 +225,10 @@ pub fn whisper_model_path(app: &App) -> PathBuf {
     whisper_model_file(&app.settings)
 }
 
-/// [`whisper_model_path`] from the settings alone: `WHISPER_MODEL`, a `.bin` path in config,
-/// or the model provisioned in the data directory.
+/// [`whisper_model_path`] from the settings alone (the file [`crate::speech::SpeechModels`]
+/// reads).
 pub fn whisper_model_file(settings: &crate::Settings) -> PathBuf {
-    let configured = settings.config.communication.whisper_model.trim();
-    let given = std::env::var("WHISPER_MODEL")
-        .ok()
-        .filter(|p| !p.trim().is_empty());
-    match given {
-        Some(path) => PathBuf::from(path),
-        None if configured.ends_with(".bin") => PathBuf::from(configured),
-        None => settings
-            .data_dir
-            .join("models")
-            // The name `media::model::model_path` provisions (q8_0 weights).
-            .join(format!("ggml-{configured}-q8_0.bin")),
-    }
+    crate::speech::SpeechModels::new(settings, None).path()
 }
 
 fn whisper(app: &App) -> Check {

@@ -12,6 +12,8 @@ pub mod health;
 pub mod logging;
 mod paths;
 mod secrets;
+pub mod speech;
+pub mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -48,6 +50,8 @@ pub struct StartOptions {
     pub database_url: Option<String>,
     /// `--config`.
     pub config_file: Option<PathBuf>,
+    /// The speech model shipped with the package (the desktop app's resources), if any.
+    pub bundled_speech_model: Option<PathBuf>,
 }
 
 /// Configuration resolved from options, `.env`, the config file and the environment.
@@ -245,6 +249,8 @@ pub struct App {
     pub media: MediaService,
     /// Whiteboard autosave and snapshots.
     pub whiteboards: WhiteboardService,
+    /// The speech model (provisioned and loaded on first use).
+    pub speech: speech::SpeechModels,
     /// The OpenAI-compatible server chosen in the app, if any.
     compatible: std::sync::RwLock<Option<compatible::CompatibleServer>>,
 }
@@ -320,6 +326,7 @@ impl App {
             WhiteboardService::new(Arc::clone(&store), media_store.clone(), media.clone());
         Ok(Self {
             whiteboards,
+            speech: speech::SpeechModels::new(&settings, options.bundled_speech_model.clone()),
             compatible: std::sync::RwLock::new(remembered),
             settings,
             providers,
@@ -380,6 +387,38 @@ impl App {
             .await?;
         notices.extend(more);
         Ok((session, opening, notices))
+    }
+
+    /// One candidate turn, whichever way it was given (typed, spoken, scripted): the
+    /// interviewer sees the autosaved whiteboard and, when its provider takes images, the
+    /// newest snapshot; the reply streams to `on_token`.
+    pub async fn take_turn(
+        &self,
+        id: domain::SessionId,
+        text: &str,
+        source: domain::TurnSource,
+        on_token: Option<interview_core::ports::TokenSink<'_>>,
+    ) -> Result<domain::ipc::TurnView, AppError> {
+        let board = self.whiteboards.load_board(id).await?;
+        let provider = self.interviews.provider_of(id).await?;
+        let picture = if self.providers.sees_images(&provider) {
+            self.whiteboards.latest_picture(id).await?
+        } else {
+            None
+        };
+        let input = interview_core::TurnInput {
+            text,
+            source: source.as_str(),
+            whiteboard: (!board.shapes.is_empty()).then_some(&board),
+            whiteboard_png: picture.as_deref(),
+        };
+        let outcome = self.interviews.take_turn(id, input, on_token).await?;
+        Ok(domain::ipc::TurnView {
+            candidate: outcome.candidate,
+            interviewer: outcome.interviewer,
+            notices: outcome.notices,
+            usage: outcome.usage,
+        })
     }
 
     /// Deletes a session for good: its rows, its files and anything held for it, with the

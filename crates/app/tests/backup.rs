@@ -14,6 +14,7 @@ async fn open(dir: &Path, database_url: Option<String>) -> App {
         data_dir: Some(dir.to_path_buf()),
         database_url,
         config_file: None,
+        ..StartOptions::default()
     })
     .await
     .expect("app starts")

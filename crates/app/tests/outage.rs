@@ -76,6 +76,7 @@ async fn postgres_restarted_mid_interview_loses_no_turn() {
             data_dir: Some(data.path().to_path_buf()),
             database_url: Some(url.clone()),
             config_file: Some(config),
+        ..StartOptions::default()
         })
         .await
         .expect("app");

@@ -15,6 +15,7 @@ async fn open(dir: &std::path::Path, url: &str) -> App {
         data_dir: Some(dir.to_path_buf()),
         database_url: Some(url.to_string()),
         config_file: None,
+        ..StartOptions::default()
     })
     .await
     .expect("app")

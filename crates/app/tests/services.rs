@@ -12,6 +12,7 @@ async fn app(dir: &tempfile::TempDir) -> App {
         data_dir: Some(dir.path().to_path_buf()),
         database_url: Some(format!("sqlite://{}", dir.path().join("test.db").display())),
         config_file: None,
+        ..StartOptions::default()
     })
     .await
     .expect("app starts")
@@ -200,6 +201,7 @@ async fn media_limits_are_enforced() {
         data_dir: Some(dir.path().to_path_buf()),
         database_url: None,
         config_file: Some(config),
+        ..StartOptions::default()
     })
     .await
     .expect("app");

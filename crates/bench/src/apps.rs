@@ -12,6 +12,7 @@ pub async fn start(data: &Path, database_url: Option<String>) -> Result<App, Str
         data_dir: Some(data.to_path_buf()),
         database_url,
         config_file: None,
+        ..StartOptions::default()
     })
     .await
     .map_err(|e| e.to_string())

@@ -21,6 +21,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         data_dir: cli.data_dir,
         database_url: cli.database_url,
         config_file: cli.config,
+        ..StartOptions::default()
     };
     let settings = Settings::resolve(&options)?;
     let console = if cli.verbose {
@@ -283,6 +284,10 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
         prior_usage,
     };
     let (session, opening, notices) = app.start_interview(request).await?;
+    if let Some(board) = &whiteboard {
+        // The board the candidate brought is the session's board, as if drawn in the app.
+        app.whiteboards.save_board(session.id, board).await?;
+    }
     let mut shown = Notices::default();
     shown.show(&notices);
     let chatty = !args.json;
@@ -292,13 +297,9 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
     match script {
         Some(turns) => {
             for turn in turns {
-                let input = interview_core::TurnInput {
-                    text: &turn,
-                    source: "script",
-                    whiteboard: whiteboard.as_ref(),
-                    whiteboard_png: None,
-                };
-                let outcome = app.interviews.take_turn(session.id, input, None).await?;
+                let outcome = app
+                    .take_turn(session.id, &turn, domain::TurnSource::Script, None)
+                    .await?;
                 shown.show(&outcome.notices);
                 if chatty {
                     print_message(&outcome.candidate);
@@ -394,8 +395,7 @@ async fn interactive(
             }
         };
         let outcome = app
-            .interviews
-            .candidate_turn_streaming(id, turn, "text", Some(&sink))
+            .take_turn(id, turn, domain::TurnSource::Text, Some(&sink))
             .await?;
         shown.show(&outcome.notices);
         if chatty {

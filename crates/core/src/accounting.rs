@@ -12,7 +12,8 @@ pub(crate) async fn record_usage(
     id: SessionId,
     timestamp: DateTime<Utc>,
     usage: Vec<Usage>,
-) -> Result<(), CoreError> {
+) -> Result<Vec<TokenUsageRecord>, CoreError> {
+    let mut written = Vec::with_capacity(usage.len());
     for (operation, usage) in usage {
         let record = TokenUsageRecord {
             session_id: id,
@@ -21,6 +22,7 @@ pub(crate) async fn record_usage(
             usage,
         };
         store.record_token_usage(&record).await?;
+        written.push(record);
     }
-    Ok(())
+    Ok(written)
 }

@@ -2,62 +2,10 @@
 
 use std::fmt::Write as _;
 
-use domain::{EvaluationReport, Feedback, Message, Session, ValidationError};
+use domain::{EvaluationReport, Feedback, Message, Session};
 use serde::Serialize;
 
-/// Formats a transcript can be exported in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TranscriptFormat {
-    /// Plain text, one turn per paragraph.
-    Txt,
-    /// Markdown.
-    Markdown,
-    /// JSON with the session id and every message.
-    Json,
-}
-
-impl std::str::FromStr for TranscriptFormat {
-    type Err = ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "txt" => Ok(Self::Txt),
-            "md" => Ok(Self::Markdown),
-            "json" => Ok(Self::Json),
-            other => Err(ValidationError::NotOneOf {
-                field: "transcript format",
-                allowed: "txt, md, json",
-                actual: other.to_string(),
-            }),
-        }
-    }
-}
-
-/// Formats a report can be exported in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportFormat {
-    /// Markdown.
-    Markdown,
-    /// JSON (the [`EvaluationReport`] as is).
-    Json,
-    /// A standalone HTML page.
-    Html,
-}
-
-impl std::str::FromStr for ReportFormat {
-    type Err = ValidationError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "md" => Ok(Self::Markdown),
-            "json" => Ok(Self::Json),
-            "html" => Ok(Self::Html),
-            other => Err(ValidationError::NotOneOf {
-                field: "report format",
-                allowed: "md, json, html",
-                actual: other.to_string(),
-            }),
-        }
-    }
-}
+pub use domain::{ReportFormat, TranscriptFormat};
 
 #[derive(Serialize)]
 struct TranscriptJson<'a> {

@@ -23,6 +23,8 @@ pub struct TurnOutcome {
     pub interviewer: Message,
     /// Budget warnings and provider fallbacks raised by this turn.
     pub notices: Vec<Notice>,
+    /// The session's tokens and cost after the turn (read once, with the budget check).
+    pub usage: domain::SessionTokenUsage,
 }
 
 /// What the candidate contributes in one turn.
@@ -328,8 +330,8 @@ impl InterviewService {
             whiteboard: None,
             whiteboard_png: None,
         };
-        let (reply, mut notices) = self.ask(&session, ctx, true).await?;
-        let (opening, pending) = self.store_reply(&session, reply).await?;
+        let (reply, mut notices, _) = self.ask(&session, ctx, true).await?;
+        let (opening, pending, _) = self.store_reply(&session, reply).await?;
         if pending > 0 {
             notices.push(Notice::Degraded { pending });
         }
@@ -344,25 +346,13 @@ impl InterviewService {
         text: &str,
         source: &str,
     ) -> Result<TurnOutcome, CoreError> {
-        self.candidate_turn_streaming(id, text, source, None).await
-    }
-
-    /// Like [`InterviewService::candidate_turn`], sending the answer's text to `on_token` as
-    /// it is generated.
-    pub async fn candidate_turn_streaming(
-        &self,
-        id: SessionId,
-        text: &str,
-        source: &str,
-        on_token: Option<TokenSink<'_>>,
-    ) -> Result<TurnOutcome, CoreError> {
         let input = TurnInput {
             text,
             source,
             whiteboard: None,
             whiteboard_png: None,
         };
-        self.take_turn(id, input, on_token).await
+        self.take_turn(id, input, None).await
     }
 
     /// One candidate turn with everything the interviewer may look at: the text, the
@@ -404,8 +394,9 @@ impl InterviewService {
             whiteboard,
             whiteboard_png,
         };
-        let (reply, mut notices) = self.ask(&session, ctx, false).await?;
-        let (interviewer, pending) = self.store_reply(&session, reply).await?;
+        let (reply, mut notices, mut records) = self.ask(&session, ctx, false).await?;
+        let (interviewer, pending, written) = self.store_reply(&session, reply).await?;
+        records.extend(written);
         if pending > 0 {
             notices.push(Notice::Degraded { pending });
         }
@@ -413,7 +404,13 @@ impl InterviewService {
             candidate,
             interviewer,
             notices,
+            usage: domain::SessionTokenUsage::from_records(&records),
         })
+    }
+
+    /// The provider a session's interviewer uses (from memory after the first turn).
+    pub async fn provider_of(&self, id: SessionId) -> Result<String, CoreError> {
+        Ok(self.session(id).await?.config.ai_provider)
     }
 
     /// The conversation so far.
@@ -428,9 +425,12 @@ impl InterviewService {
         session: &Session,
         ctx: InterviewContext<'_>,
         opening: bool,
-    ) -> Result<(InterviewerReply, Vec<Notice>), CoreError> {
+    ) -> Result<(InterviewerReply, Vec<Notice>, Vec<domain::TokenUsageRecord>), CoreError> {
         let mut notices = Vec::new();
-        let used = self.tokens_used(session.id).await?;
+        let mut records = self.token_records(session.id).await?;
+        let used = records
+            .iter()
+            .fold(0u32, |sum, r| sum.saturating_add(r.usage.total_tokens));
         let limit = self.budget.max_tokens;
         let over_budget = used >= limit;
         if over_budget {
@@ -464,7 +464,7 @@ impl InterviewService {
                 if !over_budget && !switched_offline {
                     failures(&|count| *count = 0);
                 }
-                Ok((reply, notices))
+                Ok((reply, notices, records))
             }
             Err(error) => {
                 tracing::warn!(session_id = %session.id, %error, "interviewer failed; using the offline interviewer");
@@ -473,7 +473,7 @@ impl InterviewService {
                     reason: error.message.clone(),
                 });
                 // The tokens a failed or unusable answer cost are still counted.
-                self.record_usage(session.id, error.usage.clone()).await?;
+                records.extend(self.record_usage(session.id, error.usage.clone()).await?);
                 let in_a_row = failures(&|count| *count += 1);
                 if in_a_row == OFFLINE_AFTER_FAILURES {
                     tracing::warn!(session_id = %session.id, provider = %error.provider, failures = in_a_row, "the provider keeps failing; the session stays offline");
@@ -487,26 +487,31 @@ impl InterviewService {
                 } else {
                     self.fallback.respond(ctx).await?
                 };
-                Ok((reply, notices))
+                Ok((reply, notices, records))
             }
         }
     }
 
-    async fn tokens_used(&self, id: SessionId) -> Result<u32, CoreError> {
+    /// The session's token usage so far (none known while the store is away).
+    async fn token_records(
+        &self,
+        id: SessionId,
+    ) -> Result<Vec<domain::TokenUsageRecord>, CoreError> {
         if self.degraded() {
-            return Ok(0);
+            return Ok(Vec::new());
         }
-        let records = match self.store.token_usage(id).await {
-            Ok(records) => records,
-            Err(StoreError::Unavailable(_)) => return Ok(0),
-            Err(error) => return Err(error.into()),
-        };
-        Ok(records
-            .iter()
-            .fold(0u32, |sum, r| sum.saturating_add(r.usage.total_tokens)))
+        match self.store.token_usage(id).await {
+            Ok(records) => Ok(records),
+            Err(StoreError::Unavailable(_)) => Ok(Vec::new()),
+            Err(error) => Err(error.into()),
+        }
     }
 
-    async fn record_usage(&self, id: SessionId, usage: Vec<Usage>) -> Result<(), CoreError> {
+    async fn record_usage(
+        &self,
+        id: SessionId,
+        usage: Vec<Usage>,
+    ) -> Result<Vec<domain::TokenUsageRecord>, CoreError> {
         crate::accounting::record_usage(&*self.store, id, self.clock.now(), usage).await
     }
 
@@ -514,15 +519,16 @@ impl InterviewService {
         &self,
         session: &Session,
         reply: InterviewerReply,
-    ) -> Result<(Message, u32), CoreError> {
+    ) -> Result<(Message, u32, Vec<domain::TokenUsageRecord>), CoreError> {
         let mut message = Message::new(Role::Interviewer, reply.content, self.clock.now())?;
         message.metadata = reply.metadata;
         let pending = self.persist(session.id, &message).await?;
+        let mut written = Vec::new();
         if pending == 0 {
-            self.record_usage(session.id, reply.usage).await?;
+            written = self.record_usage(session.id, reply.usage).await?;
         } else if !reply.usage.is_empty() {
             tracing::warn!(session_id = %session.id, "token usage not recorded while the database is unreachable");
         }
-        Ok((message, pending))
+        Ok((message, pending, written))
     }
 }

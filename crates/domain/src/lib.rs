@@ -8,6 +8,8 @@
 pub mod diagnostics;
 mod error;
 mod evaluation;
+mod export;
+mod geometry;
 pub mod ipc;
 mod logging;
 mod media;
@@ -24,9 +26,11 @@ pub use evaluation::{
     ActionItem, CompetencyScore, ConfidenceLevel, EvaluationReport, Feedback, ImprovementPlan,
     ModeAnalysis,
 };
+pub use export::{ReportFormat, TranscriptFormat};
+pub use geometry::{topmost_at, Bounds};
 pub use logging::{LogEntry, LogLevel};
 pub use media::{MediaFile, MediaType};
-pub use message::{Message, Role, MAX_MESSAGE_BYTES};
+pub use message::{Message, Role, TurnSource, MAX_MESSAGE_BYTES};
 pub use paging::{Page, MAX_PAGE_SIZE};
 pub use resume::{
     validate_user_id, Education, ExperienceLevel, ResumeData, WorkExperience, MAX_USER_ID_LEN,

@@ -47,6 +47,29 @@ impl std::str::FromStr for Role {
     }
 }
 
+/// How the candidate gave an answer (kept as the message's `source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnSource {
+    /// Typed in the app or the terminal.
+    Text,
+    /// Spoken and transcribed.
+    Voice,
+    /// Read from a script file.
+    Script,
+}
+
+impl TurnSource {
+    /// The name stored in the message's metadata.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Voice => "voice",
+            Self::Script => "script",
+        }
+    }
+}
+
 /// One turn of the conversation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {

@@ -6,6 +6,8 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::app::{ctx, ToastKind};
+use domain::ipc;
+use domain::TranscriptFormat;
 
 /// Splits `text` into (piece, is_match) runs for a case-insensitive `query`.
 pub fn highlight(text: &str, query: &str) -> Vec<(String, bool)> {
@@ -46,9 +48,10 @@ pub fn TranscriptPanel(
     query: RwSignal<String>,
 ) -> impl IntoView {
     let ctx = ctx();
-    let export = move |format: &'static str| {
+    let export = move |format: TranscriptFormat| {
         spawn_local(async move {
-            match api::export_transcript(session_id, format).await {
+            let args = ipc::TranscriptExport { session_id, format };
+            match api::call::<ipc::ExportTranscript>(args).await {
                 Ok(Some(path)) => ctx.toast(ToastKind::Info, format!("Transcript saved to {path}")),
                 Ok(None) => {}
                 Err(error) => ctx.error(format!("export failed: {error}")),
@@ -91,9 +94,9 @@ pub fn TranscriptPanel(
             </div>
             <div class="transcript-export">
                 "Export: "
-                <button id="export-txt" on:click=move |_| export("txt")>"TXT"</button>
-                <button id="export-md" on:click=move |_| export("md")>"Markdown"</button>
-                <button id="export-json" on:click=move |_| export("json")>"JSON"</button>
+                <button id="export-txt" on:click=move |_| export(TranscriptFormat::Txt)>"TXT"</button>
+                <button id="export-md" on:click=move |_| export(TranscriptFormat::Markdown)>"Markdown"</button>
+                <button id="export-json" on:click=move |_| export(TranscriptFormat::Json)>"JSON"</button>
             </div>
         </div>
     }

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::app::ctx;
+use domain::ipc;
 
 const REFRESH: Duration = Duration::from_secs(15);
 
@@ -36,7 +37,7 @@ pub fn DiagnosticsPage() -> impl IntoView {
     let data: RwSignal<Option<Diagnostics>> = RwSignal::new(None);
     let load = move || {
         spawn_local(async move {
-            match api::diagnostics().await {
+            match api::call::<ipc::GetDiagnostics>(ipc::NoArgs {}).await {
                 Ok(loaded) => data.set(Some(loaded)),
                 Err(error) => ctx.error(format!("cannot read diagnostics: {error}")),
             }

@@ -11,6 +11,7 @@ use crate::app::{ctx, Page, ToastKind};
 use crate::components::radar::ProgressChart;
 use crate::components::transcript::TranscriptPanel;
 use crate::components::whiteboard::WhiteboardReplay;
+use domain::ipc;
 
 const PAGE_SIZE: u32 = 10;
 
@@ -20,11 +21,16 @@ pub fn HistoryPage(selected: Option<SessionId>) -> impl IntoView {
     let ctx = ctx();
     let offset = RwSignal::new(0u32);
     let page: RwSignal<Option<SessionPage>> = RwSignal::new(None);
-    let chart = LocalResource::new(api::progress);
+    let chart = LocalResource::new(|| api::call::<ipc::GetProgress>(ipc::NoArgs {}));
     let load = move || {
         let from = offset.get_untracked();
         spawn_local(async move {
-            match api::list_sessions(PAGE_SIZE, from).await {
+            match api::call::<ipc::ListSessions>(ipc::ListSessionsRequest {
+                limit: PAGE_SIZE,
+                offset: from,
+            })
+            .await
+            {
                 Ok(loaded) => page.set(Some(loaded)),
                 Err(error) => ctx.error(format!("cannot list sessions: {error}")),
             }
@@ -48,7 +54,7 @@ pub fn HistoryPage(selected: Option<SessionId>) -> impl IntoView {
                                 let data = points.into_iter().map(|p| (p.created_at.format("%b %d").to_string(), p.overall, p.competencies)).collect();
                                 view! { <ProgressChart points=data/> }.into_any()
                             }
-                            Some(Err(error)) => view! { <p class="error-text">{error}</p> }.into_any(),
+                            Some(Err(error)) => view! { <p class="error-text">{error.message}</p> }.into_any(),
                             _ => view! { <p class="muted">"Finish an interview to see your scores over time."</p> }.into_any(),
                         }}
                     </div>
@@ -98,14 +104,14 @@ fn SessionView(session_id: SessionId) -> impl IntoView {
     let confirm = RwSignal::new(false);
     let search = RwSignal::new(String::new());
     spawn_local(async move {
-        match api::session_detail(session_id).await {
+        match api::call::<ipc::GetSessionDetail>(ipc::SessionRequest { session_id }).await {
             Ok(loaded) => detail.set(Some(loaded)),
             Err(error) => ctx.error(format!("cannot open the session: {error}")),
         }
     });
     let delete = move |_| {
         spawn_local(async move {
-            match api::delete_session(session_id).await {
+            match api::call::<ipc::DeleteSession>(ipc::SessionRequest { session_id }).await {
                 Ok(()) => {
                     ctx.toast(ToastKind::Info, "Session deleted with its files.");
                     ctx.page.set(Page::History(None));
@@ -114,7 +120,9 @@ fn SessionView(session_id: SessionId) -> impl IntoView {
             }
         });
     };
-    let images = LocalResource::new(move || api::snapshot_images(session_id));
+    let images = LocalResource::new(move || {
+        api::call::<ipc::GetSnapshotImages>(ipc::SessionRequest { session_id })
+    });
     let messages = Signal::derive(move || {
         detail.with(|d| d.as_ref().map(|d| d.messages.clone()).unwrap_or_default())
     });
@@ -144,7 +152,7 @@ fn SessionView(session_id: SessionId) -> impl IntoView {
                         <div class="thumbnails" id="thumbnails">
                             {move || match images.get() {
                                 Some(Ok(urls)) => urls.into_iter().map(|url| view! { <img class="thumbnail" src=url alt="Whiteboard snapshot"/> }).collect_view().into_any(),
-                                Some(Err(error)) => view! { <p class="error-text">{error}</p> }.into_any(),
+                                Some(Err(error)) => view! { <p class="error-text">{error.message}</p> }.into_any(),
                                 None => ().into_any(),
                             }}
                         </div>

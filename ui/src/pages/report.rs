@@ -11,6 +11,8 @@ use crate::api;
 use crate::app::{ctx, Page, ToastKind};
 use crate::components::radar::Radar;
 use crate::components::transcript::TranscriptPanel;
+use domain::ipc;
+use domain::ReportFormat;
 
 fn confidence(level: ConfidenceLevel) -> &'static str {
     match level {
@@ -39,14 +41,14 @@ pub fn ReportPage(session_id: SessionId) -> impl IntoView {
     let detail: RwSignal<Option<SessionDetail>> = RwSignal::new(None);
     let search = RwSignal::new(String::new());
     spawn_local(async move {
-        match api::session_detail(session_id).await {
+        match api::call::<ipc::GetSessionDetail>(ipc::SessionRequest { session_id }).await {
             Ok(loaded) => detail.set(Some(loaded)),
             Err(error) => ctx.error(format!("cannot load the report: {error}")),
         }
     });
-    let export = move |format: &'static str| {
+    let export = move |format: ReportFormat| {
         spawn_local(async move {
-            match api::export_report(session_id, format).await {
+            match api::call::<ipc::ExportReport>(ipc::ReportExport { session_id, format }).await {
                 Ok(Some(path)) => ctx.toast(ToastKind::Info, format!("Report saved to {path}")),
                 Ok(None) => {}
                 Err(error) => ctx.error(format!("export failed: {error}")),
@@ -76,8 +78,8 @@ pub fn ReportPage(session_id: SessionId) -> impl IntoView {
                             </div>
                             <div class="muted">{session.config.problem.clone().unwrap_or_default()}</div>
                             <div class="exports">
-                                <button id="export-report-md" on:click=move |_| export("md")>"Export Markdown"</button>
-                                <button id="export-report-html" on:click=move |_| export("html")>"Export HTML"</button>
+                                <button id="export-report-md" on:click=move |_| export(ReportFormat::Markdown)>"Export Markdown"</button>
+                                <button id="export-report-html" on:click=move |_| export(ReportFormat::Html)>"Export HTML"</button>
                                 <button on:click=move |_| ctx.page.set(Page::History(Some(session_id)))>"Open in history"</button>
                             </div>
                         </div>

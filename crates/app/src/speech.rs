@@ -1,0 +1,148 @@
+//! The speech model, shared by the desktop app and the CLI: which file to use (an explicit
+//! `WHISPER_MODEL`, a `.bin` in the config, the one provisioned in the data directory, or the
+//! one shipped with the package), provisioning it on first use with progress and cancel, and
+//! loading it once.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use domain::ipc::{SpeechModelView, SpeechProgress};
+use media::transcribe::Transcriber;
+use tokio::sync::OnceCell;
+
+use crate::{AppError, Settings};
+
+/// The speech model of this run.
+pub struct SpeechModels {
+    /// The configured model name (`communication.whisper_model`).
+    name: String,
+    /// A file given explicitly (`WHISPER_MODEL` or a `.bin` path in the config).
+    explicit: Option<PathBuf>,
+    /// Where a provisioned model lives.
+    data_dir: PathBuf,
+    /// The model shipped with the package, if any (the desktop app's resources).
+    bundled: Option<PathBuf>,
+    loaded: OnceCell<Arc<Transcriber>>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl SpeechModels {
+    /// The speech model for these settings; `bundled` is the packaged model file, if any.
+    pub fn new(settings: &Settings, bundled: Option<PathBuf>) -> Self {
+        let configured = settings
+            .config
+            .communication
+            .whisper_model
+            .trim()
+            .to_string();
+        let explicit = std::env::var("WHISPER_MODEL")
+            .ok()
+            .filter(|p| !p.trim().is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                configured
+                    .ends_with(".bin")
+                    .then(|| PathBuf::from(&configured))
+            });
+        Self {
+            name: configured,
+            explicit,
+            data_dir: settings.data_dir.clone(),
+            bundled: bundled.filter(|path| path.is_file()),
+            loaded: OnceCell::new(),
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The file the model is (or will be) read from.
+    pub fn path(&self) -> PathBuf {
+        if let Some(path) = &self.explicit {
+            return path.clone();
+        }
+        let provisioned = media::model::model_path(&self.data_dir, &self.name);
+        match &self.bundled {
+            Some(bundled) if !provisioned.is_file() && self.name == BUNDLED_NAME => bundled.clone(),
+            _ => provisioned,
+        }
+    }
+
+    /// Makes the model ready: nothing to do for a given or shipped file, else it is
+    /// downloaded and converted once, reporting each step to `progress`.
+    pub async fn prepare(
+        &self,
+        progress: impl Fn(SpeechProgress) + Send + Sync + 'static,
+    ) -> Result<SpeechModelView, AppError> {
+        let path = self.path();
+        let view = |origin: &str, path: &Path| SpeechModelView {
+            path: path.display().to_string(),
+            bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+            origin: origin.into(),
+        };
+        if self.explicit.is_some() {
+            return if path.is_file() {
+                Ok(view("configured", &path))
+            } else {
+                Err(AppError::Provider(format!(
+                    "the speech model {} does not exist",
+                    path.display()
+                )))
+            };
+        }
+        if self.bundled.as_deref() == Some(path.as_path()) {
+            return Ok(view("bundled", &path));
+        }
+        if !media::model::CATALOG.iter().any(|e| e.name == self.name) {
+            return Err(AppError::Provider(format!(
+                "no speech model named '{}' can be provisioned; set WHISPER_MODEL to a ggml file",
+                self.name
+            )));
+        }
+        self.cancel.store(false, Ordering::Relaxed);
+        let (name, data_dir) = (self.name.clone(), self.data_dir.clone());
+        let provisioned = tokio::task::spawn_blocking(move || {
+            media::model::provision(&name, &data_dir, &|step| {
+                progress(SpeechProgress {
+                    stage: step.to_string(),
+                    bytes: 0,
+                    total: 0,
+                })
+            })
+        })
+        .await
+        .map_err(|error| AppError::Internal(error.to_string()))?
+        .map_err(|error| AppError::Provider(error.to_string()))?;
+        Ok(view(
+            if provisioned.cached {
+                "cached"
+            } else {
+                "downloaded"
+            },
+            &provisioned.path,
+        ))
+    }
+
+    /// Asks a download in progress to stop (what was fetched is kept for the next try).
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The loaded model, preparing and loading it on first use.
+    pub async fn transcriber(&self) -> Result<Arc<Transcriber>, AppError> {
+        self.loaded
+            .get_or_try_init(|| async {
+                self.prepare(|_| {}).await?;
+                let path = self.path();
+                let loaded = tokio::task::spawn_blocking(move || Transcriber::load(&path))
+                    .await
+                    .map_err(|error| AppError::Internal(error.to_string()))?
+                    .map_err(|error| AppError::Provider(error.to_string()))?;
+                Ok(Arc::new(loaded))
+            })
+            .await
+            .cloned()
+    }
+}
+
+/// The model the package ships (the default configuration).
+pub const BUNDLED_NAME: &str = "tiny.en";

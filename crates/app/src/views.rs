@@ -1,0 +1,232 @@
+//! What the desktop app's pages show, assembled from the services in one place so that each
+//! command is a one-line call (and the queries are tested here, not through a window).
+
+use base64::Engine as _;
+use domain::ipc::{
+    CompatibleServerView, Provider, ProviderStatus, SessionDetail, SessionPage, SessionView,
+    SetupInfo,
+};
+use domain::{MediaType, Page, SessionId};
+use domain::{ReportFormat, TranscriptFormat};
+use interview_core::ports::MediaStore as _;
+
+use crate::{App, AppError, InterviewRequest};
+
+/// A document to save: the suggested file name and its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// A file name to suggest in the save dialog.
+    pub file_name: String,
+    /// What to write.
+    pub content: String,
+}
+
+impl From<domain::ipc::StartRequest> for InterviewRequest {
+    fn from(request: domain::ipc::StartRequest) -> Self {
+        Self {
+            resume: request.resume,
+            problem: request.problem.filter(|p| !p.trim().is_empty()),
+            provider: Some(request.provider.as_str().to_string()),
+            model: request.model.filter(|m| !m.trim().is_empty()),
+            modes: request.modes,
+            duration_minutes: request.duration_minutes,
+            prior_usage: Vec::new(),
+        }
+    }
+}
+
+impl App {
+    /// Stores the (edited) resume as the local user's.
+    pub async fn save_local_resume(
+        &self,
+        mut resume: domain::ResumeData,
+    ) -> Result<domain::ResumeData, AppError> {
+        resume.user_id = crate::LOCAL_USER.to_string();
+        resume
+            .validate()
+            .map_err(|error| AppError::Invalid(error.to_string()))?;
+        self.store
+            .save_resume(&resume)
+            .await
+            .map_err(interview_core::CoreError::from)?;
+        Ok(resume)
+    }
+
+    /// Providers, the saved resume and the problem list for the setup page.
+    pub async fn setup_info(&self) -> Result<SetupInfo, AppError> {
+        let ai = &self.settings.config.ai;
+        let server = self.compatible_server();
+        let providers = Provider::ALL
+            .into_iter()
+            .map(|provider| self.provider_status(provider, server.as_ref()))
+            .collect();
+        let saved_resume = self
+            .store
+            .get_resume(crate::LOCAL_USER)
+            .await
+            .map_err(interview_core::CoreError::from)?
+            .filter(|resume| !resume.raw_text.is_empty());
+        Ok(SetupInfo {
+            providers,
+            default_provider: Provider::parse(&ai.default_provider).unwrap_or(Provider::Offline),
+            saved_resume,
+            problems: ::ai::problems::BANK
+                .iter()
+                .map(|p| p.title.to_string())
+                .collect(),
+            compatible: server.map(|server| CompatibleServerView {
+                url: server.url,
+                model: server.model,
+                models: Vec::new(),
+            }),
+        })
+    }
+
+    fn provider_status(
+        &self,
+        provider: Provider,
+        server: Option<&crate::compatible::CompatibleServer>,
+    ) -> ProviderStatus {
+        let ai = &self.settings.config.ai;
+        let available = provider == Provider::Offline || self.providers.has(provider.as_str());
+        let (model, detail) = match provider {
+            Provider::Offline => (
+                ::ai::OFFLINE_MODEL.to_string(),
+                "built in, no key needed".to_string(),
+            ),
+            Provider::Compatible => match server.filter(|_| available) {
+                Some(server) => (server.model.clone(), format!("connected to {}", server.url)),
+                None => (
+                    String::new(),
+                    "Ollama, llama.cpp or any OpenAI-compatible server: enter its URL".into(),
+                ),
+            },
+            Provider::OpenAi => (
+                ai.openai.model.clone(),
+                if available {
+                    "key found in the environment".into()
+                } else {
+                    "set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server)".into()
+                },
+            ),
+            Provider::Anthropic => (
+                ai.anthropic.model.clone(),
+                if available {
+                    "key found in the environment".into()
+                } else {
+                    "set ANTHROPIC_API_KEY".into()
+                },
+            ),
+        };
+        ProviderStatus {
+            name: provider,
+            available,
+            model,
+            detail,
+        }
+    }
+
+    /// Starts an interview and returns the room's first state.
+    pub async fn open_interview(&self, request: InterviewRequest) -> Result<SessionView, AppError> {
+        let (session, opening, notices) = self.start_interview(request).await?;
+        let usage = self.sessions.usage(session.id).await?;
+        Ok(SessionView {
+            session,
+            messages: vec![opening],
+            notices,
+            usage,
+        })
+    }
+
+    /// Everything stored about a session.
+    pub async fn session_detail(&self, id: SessionId) -> Result<SessionDetail, AppError> {
+        Ok(SessionDetail {
+            session: self.sessions.get(id).await?,
+            messages: self.interviews.transcript(id).await?,
+            media: self.media.list(id).await?,
+            report: self.sessions.report(id).await?,
+            usage: self.sessions.usage(id).await?,
+            whiteboard: self.whiteboards.load_board(id).await?,
+        })
+    }
+
+    /// One page of sessions, newest first, with the total.
+    pub async fn session_page(&self, limit: u32, offset: u32) -> Result<SessionPage, AppError> {
+        let page = Page::new(limit, offset).map_err(interview_core::CoreError::from)?;
+        Ok(SessionPage {
+            sessions: self.sessions.list(page).await?,
+            total: self
+                .store
+                .count_sessions()
+                .await
+                .map_err(interview_core::CoreError::from)?,
+        })
+    }
+
+    /// The session's whiteboard snapshots as `data:image/png;base64,…` URLs, oldest first.
+    pub async fn snapshot_images(&self, id: SessionId) -> Result<Vec<String>, AppError> {
+        let mut images = Vec::new();
+        for file in self.media.list(id).await? {
+            if file.file_type == MediaType::Whiteboard {
+                let bytes = self
+                    .media_store
+                    .read(&file)
+                    .await
+                    .map_err(interview_core::CoreError::from)?;
+                images.push(format!(
+                    "data:image/png;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(bytes)
+                ));
+            }
+        }
+        Ok(images)
+    }
+
+    /// Stores a whiteboard snapshot sent as a data URL or plain base64.
+    pub async fn save_snapshot_base64(
+        &self,
+        id: SessionId,
+        encoded: &str,
+    ) -> Result<domain::MediaFile, AppError> {
+        let encoded = encoded.rsplit(',').next().unwrap_or_default();
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(|error| {
+                AppError::Invalid(format!("the snapshot is not valid base64: {error}"))
+            })?;
+        Ok(self.whiteboards.save_snapshot(id, &png).await?)
+    }
+
+    /// The transcript of a session as a document to save.
+    pub async fn transcript_document(
+        &self,
+        id: SessionId,
+        format: TranscriptFormat,
+    ) -> Result<Document, AppError> {
+        let session = self.sessions.get(id).await?;
+        let messages = self.interviews.transcript(id).await?;
+        Ok(Document {
+            file_name: format!("transcript-{}.{}", short(id), format.extension()),
+            content: interview_core::export::transcript(&session, &messages, format),
+        })
+    }
+
+    /// The report of an ended session as a document to save.
+    pub async fn report_document(
+        &self,
+        id: SessionId,
+        format: ReportFormat,
+    ) -> Result<Document, AppError> {
+        let report = self.sessions.report(id).await?.ok_or_else(|| {
+            AppError::Invalid("this session has no report yet: end the interview first".into())
+        })?;
+        Ok(Document {
+            file_name: format!("report-{}.{}", short(id), format.extension()),
+            content: interview_core::export::report(&report, format),
+        })
+    }
+}
+
+fn short(id: SessionId) -> String {
+    id.to_string().chars().take(8).collect()
+}

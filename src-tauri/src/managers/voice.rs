@@ -1,0 +1,203 @@
+//! Voice answers: microphone → voice activity → whisper on a worker thread → a candidate
+//! turn, with the raw audio stored as `recording_NNN.wav`. A short pause transcribes a draft
+//! early (shown as `transcript-draft`); when the answer ends, the draft's text is reused if
+//! nothing was said after it. The reply streams to the channel given at start and the whole
+//! turn is sent as `voice-turn`.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use app::App;
+use domain::ipc::{
+    Event as _, IpcError, IpcErrorKind, Notice, NoticeEvent, TokenEvent, TranscriptDraft,
+    TranscriptDraftEvent, VoiceTurnEvent,
+};
+use domain::{MediaType, SessionId, TurnSource};
+use media::audio::{Heard, LiveCapture};
+use media::transcribe::Transcript;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Emitter as _};
+use tokio::sync::watch;
+
+use crate::ipc::OrIpc as _;
+
+/// How long an answer waits for its draft's transcription before transcribing again.
+const DRAFT_WAIT: Duration = Duration::from_secs(30);
+/// Silence that ends an answer.
+const PAUSE_MS: u32 = 900;
+/// Drafts remembered (only the newest can be the answer's).
+const DRAFTS_KEPT: usize = 4;
+
+/// Draft transcripts by draft id: each is a watch that holds the text once it is ready.
+type Drafts = Arc<Mutex<BTreeMap<u64, watch::Receiver<Option<Transcript>>>>>;
+
+/// The microphone while voice is on.
+#[derive(Default)]
+pub struct VoiceManager {
+    capture: Mutex<Option<LiveCapture>>,
+}
+
+/// What a spoken answer needs to become a turn.
+#[derive(Clone)]
+struct Listener {
+    handle: AppHandle,
+    app: Arc<App>,
+    session_id: SessionId,
+    tokens: Option<Channel<TokenEvent>>,
+    drafts: Drafts,
+}
+
+impl VoiceManager {
+    /// Turns the microphone on for a session (loading the speech model first, so that a
+    /// missing model is reported before anything records).
+    pub async fn start(
+        &self,
+        handle: AppHandle,
+        app: Arc<App>,
+        session_id: SessionId,
+        device: Option<String>,
+        tokens: Option<Channel<TokenEvent>>,
+    ) -> Result<(), IpcError> {
+        if self
+            .capture
+            .lock()
+            .map(|slot| slot.is_some())
+            .unwrap_or(false)
+        {
+            return Err(IpcError::new(
+                IpcErrorKind::Conflict,
+                "the microphone is already on",
+            ));
+        }
+        let device = device.filter(|name| !name.trim().is_empty() && name.len() <= 512);
+        app.speech.transcriber().await.or_ipc()?;
+        let listener = Listener {
+            handle,
+            app,
+            session_id,
+            tokens,
+            drafts: Drafts::default(),
+        };
+        let capture = LiveCapture::start(device, PAUSE_MS, move |heard| {
+            let listener = listener.clone();
+            tauri::async_runtime::spawn(async move { listener.hear(heard).await });
+        })
+        .map_err(crate::ipc::unavailable)?;
+        if let Ok(mut slot) = self.capture.lock() {
+            *slot = Some(capture);
+        }
+        Ok(())
+    }
+
+    /// Turns the microphone off (an answer in progress is still transcribed).
+    pub async fn stop(&self) {
+        let capture = self
+            .capture
+            .lock()
+            .map(|mut slot| slot.take())
+            .unwrap_or(None);
+        if let Some(capture) = capture {
+            let _ = tauri::async_runtime::spawn_blocking(move || capture.stop()).await;
+        }
+    }
+}
+
+impl Listener {
+    async fn hear(self, heard: Heard) {
+        let outcome = match heard {
+            Heard::Draft { id, samples } => self.draft(id, samples).await,
+            Heard::Utterance {
+                samples,
+                same_as_draft,
+            } => self.answer(samples, same_as_draft).await,
+        };
+        if let Err(error) = outcome {
+            tracing::warn!(%error, operation = "voice_turn", "a spoken answer could not be used");
+            let notice = Notice::Alert {
+                component: "voice".into(),
+                message: format!("a spoken answer could not be used: {error}"),
+            };
+            let _ = self.handle.emit(NoticeEvent::NAME, notice);
+        }
+    }
+
+    async fn transcribe(&self, samples: Vec<f32>) -> Result<Transcript, IpcError> {
+        let whisper = self.app.speech.transcriber().await.or_ipc()?;
+        interview_core::telemetry::timed("transcription", "whisper", async move {
+            tauri::async_runtime::spawn_blocking(move || whisper.transcribe(&samples))
+                .await
+                .map_err(crate::ipc::internal)?
+                .map_err(crate::ipc::unavailable)
+        })
+        .await
+    }
+
+    /// Transcribes a draft early and shows its text; the answer reuses it.
+    async fn draft(&self, id: u64, samples: Vec<f32>) -> Result<(), IpcError> {
+        let (ready, waiting) = watch::channel(None);
+        if let Ok(mut kept) = self.drafts.lock() {
+            kept.insert(id, waiting);
+            while kept.len() > DRAFTS_KEPT {
+                kept.pop_first();
+            }
+        }
+        let transcript = self.transcribe(samples).await?;
+        let text = transcript.text.trim().to_string();
+        let _ = ready.send(Some(transcript));
+        if !is_silence(&text) {
+            let draft = TranscriptDraft {
+                session_id: self.session_id,
+                text,
+            };
+            let _ = self.handle.emit(TranscriptDraftEvent::NAME, draft);
+        }
+        Ok(())
+    }
+
+    /// The draft's transcript once it is ready (it may still be running).
+    async fn draft_text(&self, id: u64) -> Option<Transcript> {
+        let mut waiting = self.drafts.lock().ok()?.get(&id).cloned()?;
+        let ready = tokio::time::timeout(DRAFT_WAIT, waiting.wait_for(Option::is_some)).await;
+        match ready {
+            Ok(Ok(transcript)) => transcript.clone(),
+            _ => None,
+        }
+    }
+
+    /// A whole answer: stored as audio, then taken as the candidate's turn.
+    async fn answer(&self, samples: Vec<f32>, draft: Option<u64>) -> Result<(), IpcError> {
+        let early = match draft {
+            Some(id) => self.draft_text(id).await,
+            None => None,
+        };
+        let transcript = match early {
+            Some(transcript) => transcript,
+            None => self.transcribe(samples.clone()).await?,
+        };
+        let wav = media::audio::wav_bytes(&samples).map_err(crate::ipc::internal)?;
+        let id = self.session_id;
+        self.app
+            .media
+            .save(id, MediaType::Audio, &wav)
+            .await
+            .or_ipc()?;
+        let text = transcript.text.trim();
+        if is_silence(text) {
+            return Ok(());
+        }
+        let sink = |piece: &str| crate::ipc::send_token(self.tokens.as_ref(), id, piece);
+        let turn = self
+            .app
+            .take_turn(id, text, TurnSource::Voice, Some(&sink))
+            .await
+            .or_ipc()?;
+        let _ = self.handle.emit(VoiceTurnEvent::NAME, turn);
+        Ok(())
+    }
+}
+
+/// Silence or noise, e.g. whisper's "[BLANK_AUDIO]".
+fn is_silence(text: &str) -> bool {
+    text.is_empty() || text.starts_with('[')
+}

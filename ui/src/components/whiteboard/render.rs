@@ -1,0 +1,225 @@
+//! Drawing shapes on a 2D canvas: the grid, each kind of shape, labels, and a brush that
+//! changes canvas state only when it must (setting state from WebAssembly is the slow part).
+
+use domain::{Shape, ShapeKind};
+use wasm_bindgen::JsCast as _;
+use web_sys::CanvasRenderingContext2d;
+
+/// Canvas resolution (CSS scales it to the panel).
+pub const WIDTH: f64 = 1200.0;
+/// Canvas resolution (CSS scales it to the panel).
+pub const HEIGHT: f64 = 800.0;
+const GRID: f64 = 25.0;
+
+pub fn performance_now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Keeps the last redraw times (ms) in `window[name]` for the whole board and for frames
+/// while drawing, where the benchmark reads them (`bench` builds only).
+#[cfg(feature = "bench")]
+pub fn record_redraw(name: &str, ms: f64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let key = wasm_bindgen::JsValue::from_str(name);
+    let times = js_sys::Reflect::get(&window, &key)
+        .ok()
+        .and_then(|value| value.dyn_into::<js_sys::Array>().ok())
+        .unwrap_or_else(|| {
+            let fresh = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&window, &key, &fresh);
+            fresh
+        });
+    times.push(&wasm_bindgen::JsValue::from_f64(ms));
+    if times.length() > 500 {
+        times.shift();
+    }
+}
+
+/// Canvas state that is expensive to set from WebAssembly (colours, widths, fonts): set
+/// only when it changes from one shape to the next.
+pub struct Brush<'a> {
+    context: &'a CanvasRenderingContext2d,
+    color: String,
+    width: f64,
+    font: &'static str,
+    align: &'static str,
+    baseline: &'static str,
+}
+
+impl<'a> Brush<'a> {
+    /// A brush for a context (round caps and joins).
+    pub fn new(context: &'a CanvasRenderingContext2d) -> Self {
+        context.set_line_cap("round");
+        context.set_line_join("round");
+        Self {
+            context,
+            color: String::new(),
+            width: -1.0,
+            font: "",
+            align: "",
+            baseline: "",
+        }
+    }
+
+    fn color(&mut self, color: &str) {
+        if self.color != color {
+            self.context.set_stroke_style_str(color);
+            self.context.set_fill_style_str(color);
+            self.color.clear();
+            self.color.push_str(color);
+        }
+    }
+
+    fn width(&mut self, width: f64) {
+        if self.width != width {
+            self.context.set_line_width(width);
+            self.width = width;
+        }
+    }
+
+    fn text(&mut self, font: &'static str, align: &'static str, baseline: &'static str) {
+        if self.font != font {
+            self.context.set_font(font);
+            self.font = font;
+        }
+        if self.align != align {
+            self.context.set_text_align(align);
+            self.align = align;
+        }
+        if self.baseline != baseline {
+            self.context.set_text_baseline(baseline);
+            self.baseline = baseline;
+        }
+    }
+}
+
+/// Draws every shape (and the grid) on a 2D context.
+pub fn draw(
+    context: &CanvasRenderingContext2d,
+    shapes: &[Shape],
+    draft: Option<&Shape>,
+    grid: bool,
+) {
+    context.set_fill_style_str("#ffffff");
+    context.fill_rect(0.0, 0.0, WIDTH, HEIGHT);
+    if grid {
+        context.set_stroke_style_str("#e6eaf0");
+        context.set_line_width(1.0);
+        context.begin_path();
+        let mut x = GRID;
+        while x < WIDTH {
+            context.move_to(x, 0.0);
+            context.line_to(x, HEIGHT);
+            x += GRID;
+        }
+        let mut y = GRID;
+        while y < HEIGHT {
+            context.move_to(0.0, y);
+            context.line_to(WIDTH, y);
+            y += GRID;
+        }
+        context.stroke();
+    }
+    let mut brush = Brush::new(context);
+    for shape in shapes.iter().chain(draft) {
+        draw_shape(&mut brush, shape);
+    }
+}
+
+/// Draws one shape with the brush.
+pub fn draw_shape(brush: &mut Brush<'_>, shape: &Shape) {
+    let color = if shape.color.is_empty() {
+        "#1f2933"
+    } else {
+        shape.color.as_str()
+    };
+    brush.color(color);
+    brush.width(shape.stroke_width.max(1.0));
+    let context = brush.context;
+    match shape.kind {
+        ShapeKind::Pen => {
+            context.begin_path();
+            for (i, p) in shape.points.iter().enumerate() {
+                if i == 0 {
+                    context.move_to(p.x, p.y);
+                } else {
+                    context.line_to(p.x, p.y);
+                }
+            }
+            context.stroke();
+        }
+        ShapeKind::Line | ShapeKind::Arrow => {
+            let (Some(a), Some(b)) = (shape.points.first(), shape.points.last()) else {
+                return;
+            };
+            context.begin_path();
+            context.move_to(a.x, a.y);
+            context.line_to(b.x, b.y);
+            context.stroke();
+            if shape.kind == ShapeKind::Arrow {
+                let angle = (b.y - a.y).atan2(b.x - a.x);
+                let size = 10.0 + shape.stroke_width * 2.0;
+                context.begin_path();
+                context.move_to(b.x, b.y);
+                context.line_to(
+                    b.x - size * (angle - 0.4).cos(),
+                    b.y - size * (angle - 0.4).sin(),
+                );
+                context.line_to(
+                    b.x - size * (angle + 0.4).cos(),
+                    b.y - size * (angle + 0.4).sin(),
+                );
+                context.close_path();
+                context.fill();
+            }
+        }
+        ShapeKind::Rectangle => {
+            context.stroke_rect(shape.x, shape.y, shape.width, shape.height);
+            label(brush, shape);
+        }
+        ShapeKind::Ellipse => {
+            context.begin_path();
+            let _ = context.ellipse(
+                shape.x + shape.width / 2.0,
+                shape.y + shape.height / 2.0,
+                (shape.width / 2.0).abs().max(1.0),
+                (shape.height / 2.0).abs().max(1.0),
+                0.0,
+                0.0,
+                std::f64::consts::TAU,
+            );
+            context.stroke();
+            label(brush, shape);
+        }
+        ShapeKind::Text => {
+            brush.text("24px system-ui, sans-serif", "left", "top");
+            let _ = context.fill_text(shape.text.as_deref().unwrap_or_default(), shape.x, shape.y);
+        }
+    }
+}
+
+fn label(brush: &mut Brush<'_>, shape: &Shape) {
+    if let Some(text) = shape.text.as_deref().filter(|t| !t.is_empty()) {
+        brush.text("22px system-ui, sans-serif", "center", "middle");
+        let _ = brush.context.fill_text(
+            text,
+            shape.x + shape.width / 2.0,
+            shape.y + shape.height / 2.0,
+        );
+    }
+}
+
+/// The 2D context of a canvas.
+pub fn context_of(canvas: &web_sys::HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()?
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()
+}
