@@ -1,41 +1,27 @@
 //! Retention and backup: remove old sessions, back up the database and media to a folder,
 //! and restore them.
+//!
+//! A backup is data only: an SQLite copy (checked on restore against this version's schema)
+//! or one CSV file per PostgreSQL table, the media files, and a manifest with the counts.
+//! A restore holds the data-directory lock, checks the manifest and the folder, stages the
+//! database and the media, verifies them, and only then swaps them in; any failure leaves
+//! the current data as it was.
 
-use std::path::{Path, PathBuf};
+mod files;
+mod manifest;
+mod swap;
 
-use chrono::{DateTime, Duration, Utc};
+use std::path::Path;
+
+use chrono::{Duration, Utc};
 use domain::{Page, SessionId};
-use serde::{Deserialize, Serialize};
-use storage::DatabaseTarget;
+use storage::{DatabaseTarget, MediaRow, PostgresStage};
 
+use self::files::{check_media_path, copy_regular_file, copy_tree, refused};
+use self::manifest::{backend_of, MEDIA_DIR, SQLITE_FILE, TABLES_DIR};
+pub use self::manifest::{BackupManifest, FORMAT};
+use crate::lock::DataDirLock;
 use crate::{App, AppError, Settings};
-
-const MANIFEST: &str = "manifest.json";
-const SQLITE_FILE: &str = "database.sqlite";
-const POSTGRES_FILE: &str = "database.sql";
-const MEDIA_DIR: &str = "sessions";
-
-/// What a backup holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BackupManifest {
-    /// Format version.
-    pub format: u32,
-    /// "sqlite" or "postgres".
-    pub backend: String,
-    /// When it was taken.
-    pub created_at: DateTime<Utc>,
-    /// Media files copied.
-    pub media_files: u64,
-    /// Their total size.
-    pub media_bytes: u64,
-}
-
-fn failure(what: &str, path: &Path, error: impl std::fmt::Display) -> AppError {
-    AppError::DataDir {
-        path: path.display().to_string(),
-        cause: format!("{what}: {error}"),
-    }
-}
 
 /// Deletes sessions created more than `days` days ago, files and rows together.
 pub async fn cleanup(app: &App, days: u32) -> Result<Vec<SessionId>, AppError> {
@@ -59,191 +45,204 @@ pub async fn cleanup(app: &App, days: u32) -> Result<Vec<SessionId>, AppError> {
     Ok(old)
 }
 
-/// Backs up the database (a consistent SQLite copy, or `pg_dump`) and the media into `dir`,
-/// which must be empty or new.
+/// Backs up the database (a consistent SQLite copy, or every PostgreSQL table as CSV from
+/// one snapshot) and the media into `dir`, which must be empty or new. Read-only: it runs
+/// while the app is open.
 pub async fn backup(settings: &Settings, dir: &Path) -> Result<BackupManifest, AppError> {
-    if dir.exists()
+    let existed = std::fs::symlink_metadata(dir).is_ok();
+    if existed
         && std::fs::read_dir(dir)
             .map(|mut d| d.next().is_some())
             .unwrap_or(true)
     {
-        return Err(failure(
-            "backup directory",
-            dir,
-            "it exists and is not empty",
-        ));
+        return Err(refused(format!(
+            "backup directory {} exists and is not empty",
+            dir.display()
+        )));
     }
-    storage::create_private_dir_all(dir).map_err(|e| failure("cannot create", dir, e))?;
-    let backend = match &settings.database {
+    storage::create_private_dir_all(dir)
+        .map_err(|error| refused(format!("cannot create {}: {error}", dir.display())))?;
+    let outcome = write_backup(settings, dir).await;
+    if outcome.is_err() && !existed {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    outcome
+}
+
+async fn write_backup(settings: &Settings, dir: &Path) -> Result<BackupManifest, AppError> {
+    let rows = match &settings.database {
         DatabaseTarget::Sqlite(path) => {
-            storage::sqlite_snapshot(path, &dir.join(SQLITE_FILE)).await?;
-            "sqlite"
+            let copy = dir.join(SQLITE_FILE);
+            storage::sqlite_snapshot(path, &copy).await?;
+            storage::sqlite_row_counts(&copy).await?
         }
         DatabaseTarget::Postgres(url) => {
-            let (url, password) = split_password(url);
-            run_tool(
-                "pg_dump",
-                &[
-                    "--clean",
-                    "--if-exists",
-                    "--no-owner",
-                    "--format=plain",
-                    "--file",
-                ],
-                &[dir.join(POSTGRES_FILE).as_os_str().to_owned(), url.into()],
-                password.as_deref(),
-            )
-            .await?;
-            "postgres"
+            storage::postgres_export(url, &dir.join(TABLES_DIR)).await?
         }
     };
     let source = settings.data_dir.join(MEDIA_DIR);
     let target = dir.join(MEDIA_DIR);
-    let (media_files, media_bytes) =
-        tokio::task::spawn_blocking(move || copy_tree(&source, &target))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))??;
+    let (media_files, media_bytes) = blocking(move || copy_tree(&source, &target)).await?;
     let manifest = BackupManifest {
-        format: 1,
-        backend: backend.into(),
+        format: FORMAT,
+        backend: backend_of(&settings.database).into(),
         created_at: Utc::now(),
+        rows,
         media_files,
         media_bytes,
     };
     let json =
         serde_json::to_vec_pretty(&manifest).map_err(|e| AppError::Internal(e.to_string()))?;
-    std::fs::write(dir.join(MANIFEST), json)
-        .map_err(|e| failure("cannot write manifest", dir, e))?;
-    Ok(manifest)
-}
-
-/// Restores a backup made by [`backup`] over the current database and media. Run it while
-/// the app is closed.
-pub async fn restore(settings: &Settings, dir: &Path) -> Result<BackupManifest, AppError> {
-    let manifest: BackupManifest = std::fs::read(dir.join(MANIFEST))
-        .map_err(|e| failure("not a backup (no manifest.json)", dir, e))
-        .and_then(|bytes| {
-            serde_json::from_slice(&bytes).map_err(|e| failure("unreadable manifest.json", dir, e))
-        })?;
-    match (&settings.database, manifest.backend.as_str()) {
-        (DatabaseTarget::Sqlite(path), "sqlite") => {
-            let temp = path.with_extension("restoring");
-            std::fs::copy(dir.join(SQLITE_FILE), &temp)
-                .map_err(|e| failure("cannot copy the database", dir, e))?;
-            for suffix in ["-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-            }
-            std::fs::rename(&temp, path)
-                .map_err(|e| failure("cannot replace the database", path, e))?;
-        }
-        (DatabaseTarget::Postgres(url), "postgres") => {
-            let (url, password) = split_password(url);
-            run_tool(
-                "psql",
-                &["--quiet", "--set", "ON_ERROR_STOP=1", "--file"],
-                &[dir.join(POSTGRES_FILE).as_os_str().to_owned(), url.into()],
-                password.as_deref(),
-            )
-            .await?;
-        }
-        (_, backend) => {
-            return Err(failure(
-                "backup is for another database",
-                dir,
-                format!(
-                    "it holds a {backend} backup but the app uses {}",
-                    settings.database.display_url()
-                ),
-            ))
-        }
-    }
-    let current = settings.data_dir.join(MEDIA_DIR);
-    let aside = settings.data_dir.join(format!(
-        ".sessions-before-restore-{}",
-        Utc::now().timestamp_millis()
-    ));
-    if current.exists() {
-        std::fs::rename(&current, &aside)
-            .map_err(|e| failure("cannot move current media aside", &current, e))?;
-    }
-    let source = dir.join(MEDIA_DIR);
-    let target = current.clone();
-    tokio::task::spawn_blocking(move || copy_tree(&source, &target))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))??;
-    if aside.exists() {
-        let _ = std::fs::remove_dir_all(&aside);
-    }
-    Ok(manifest)
-}
-
-/// A database URL without its password, and the password (given to tools by environment).
-fn split_password(url: &str) -> (String, Option<String>) {
-    match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            let password = parsed.password().map(str::to_string);
-            let _ = parsed.set_password(None);
-            (parsed.to_string(), password)
-        }
-        Err(_) => (url.to_string(), None),
-    }
-}
-
-async fn run_tool(
-    tool: &str,
-    flags: &[&str],
-    args: &[std::ffi::OsString],
-    password: Option<&str>,
-) -> Result<(), AppError> {
-    let mut command = tokio::process::Command::new(tool);
-    command.args(flags).args(args);
-    if let Some(password) = password {
-        command.env("PGPASSWORD", password);
-    }
-    let output = command.output().await.map_err(|error| {
-        AppError::Provider(format!(
-            "{tool} is needed for PostgreSQL backups (install postgresql-client): {error}"
+    std::fs::write(dir.join(manifest::MANIFEST), json).map_err(|error| {
+        refused(format!(
+            "cannot write the manifest in {}: {error}",
+            dir.display()
         ))
     })?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        Err(AppError::Internal(format!(
-            "{tool} failed: {}",
-            stderr.lines().next().unwrap_or_default()
-        )))
+    Ok(manifest)
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+/// The database staged by a restore, checked and not yet in place.
+enum StagedDatabase {
+    Sqlite {
+        staged: std::path::PathBuf,
+        target: std::path::PathBuf,
+    },
+    Postgres(Box<PostgresStage>),
+}
+
+impl StagedDatabase {
+    async fn discard(&self) {
+        match self {
+            Self::Sqlite { staged, .. } => {
+                let _ = std::fs::remove_file(staged);
+            }
+            Self::Postgres(stage) => stage.discard().await,
+        }
     }
 }
 
-/// Copies a directory tree (skipping temporary and staged files); returns (files, bytes).
-fn copy_tree(source: &Path, target: &Path) -> Result<(u64, u64), AppError> {
-    let mut counts = (0u64, 0u64);
-    if !source.exists() {
-        return Ok(counts);
-    }
-    let mut stack: Vec<(PathBuf, PathBuf)> = vec![(source.to_path_buf(), target.to_path_buf())];
-    while let Some((from, to)) = stack.pop() {
-        storage::create_private_dir_all(&to).map_err(|e| failure("cannot create", &to, e))?;
-        for entry in std::fs::read_dir(&from)
-            .map_err(|e| failure("cannot read", &from, e))?
-            .flatten()
-        {
-            let name = entry.file_name();
-            if name.to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let path = entry.path();
-            let dest = to.join(&name);
-            if path.is_dir() {
-                stack.push((path, dest));
-            } else {
-                let bytes =
-                    std::fs::copy(&path, &dest).map_err(|e| failure("cannot copy", &path, e))?;
-                counts.0 += 1;
-                counts.1 += bytes;
-            }
+/// Restores a backup made by [`backup`] over the current database and media. Refused while
+/// another process (the desktop app, another command) holds the data directory, and for a
+/// backup that is not exactly what this version writes. Everything is staged and checked
+/// first and swapped in at the end: on any failure the current data is unchanged.
+pub async fn restore(settings: &Settings, dir: &Path) -> Result<BackupManifest, AppError> {
+    let _lock = DataDirLock::acquire(&settings.data_dir, "mockint restore")
+        .map_err(|error| error.before("restoring"))?;
+    let manifest = manifest::read(dir, &settings.database)?;
+    manifest::check_layout(dir, &manifest)?;
+    let stamp = format!("{}-{}", Utc::now().timestamp_millis(), std::process::id());
+    let staging = swap::Staging::create(&settings.data_dir, &stamp)?;
+    let (database, rows) = stage_database(settings, dir, &manifest, &stamp).await?;
+    match stage_media_and_swap(settings, dir, &manifest, &staging, &database, &rows, &stamp).await {
+        Ok(()) => {
+            tracing::info!(backup = %dir.display(), "backup restored");
+            Ok(manifest)
+        }
+        Err(error) => {
+            database.discard().await;
+            Err(error)
         }
     }
-    Ok(counts)
+}
+
+/// Copies the database into its scratch place and checks it; returns it with its media rows.
+async fn stage_database(
+    settings: &Settings,
+    dir: &Path,
+    manifest: &BackupManifest,
+    stamp: &str,
+) -> Result<(StagedDatabase, Vec<MediaRow>), AppError> {
+    match &settings.database {
+        DatabaseTarget::Sqlite(path) => {
+            let staged = swap::sqlite_staging_path(path, stamp);
+            let (source, dest) = (dir.join(SQLITE_FILE), staged.clone());
+            let checked = match blocking(move || copy_regular_file(&source, &dest)).await {
+                Ok(_) => storage::check_sqlite_backup(&staged, &manifest.rows)
+                    .await
+                    .map_err(AppError::from),
+                Err(error) => Err(error),
+            };
+            let database = StagedDatabase::Sqlite {
+                staged,
+                target: path.clone(),
+            };
+            match checked {
+                Ok(rows) => Ok((database, rows)),
+                Err(error) => {
+                    database.discard().await;
+                    Err(error)
+                }
+            }
+        }
+        DatabaseTarget::Postgres(url) => {
+            let (stage, rows) =
+                storage::postgres_stage(url, &dir.join(TABLES_DIR), &manifest.rows).await?;
+            Ok((StagedDatabase::Postgres(Box::new(stage)), rows))
+        }
+    }
+}
+
+/// Checks the media rows, stages the media, then swaps media and database in.
+async fn stage_media_and_swap(
+    settings: &Settings,
+    dir: &Path,
+    manifest: &BackupManifest,
+    staging: &swap::Staging,
+    database: &StagedDatabase,
+    rows: &[MediaRow],
+    stamp: &str,
+) -> Result<(), AppError> {
+    rows.iter().try_for_each(check_media_path)?;
+    let source = dir.join(MEDIA_DIR);
+    let staged_media = staging.join(MEDIA_DIR);
+    let target = staged_media.clone();
+    let (files, bytes) = blocking(move || copy_tree(&source, &target)).await?;
+    if (files, bytes) != (manifest.media_files, manifest.media_bytes) {
+        return Err(refused(format!(
+            "the backup's media are {files} file(s) of {bytes} bytes but the manifest says \
+             {} file(s) of {} bytes; it is not restored",
+            manifest.media_files, manifest.media_bytes
+        )));
+    }
+    let aside_media = settings
+        .data_dir
+        .join(format!(".sessions-before-restore-{stamp}"));
+    let media = swap::swap_in(
+        &staged_media,
+        &settings.data_dir.join(MEDIA_DIR),
+        &[],
+        |_| aside_media.clone(),
+    )?;
+    match database {
+        StagedDatabase::Sqlite { staged, target } => {
+            let tag = format!("before-restore-{stamp}");
+            match swap::swap_in(staged, target, &["-wal", "-shm", "-journal"], |item| {
+                swap::sibling(item, &tag)
+            }) {
+                Ok(previous) => previous.finish(),
+                Err(error) => {
+                    media.undo();
+                    return Err(error);
+                }
+            }
+        }
+        StagedDatabase::Postgres(stage) => match stage.swap().await {
+            Ok(previous) => stage.finish(previous).await,
+            Err(error) => {
+                media.undo();
+                return Err(error.into());
+            }
+        },
+    }
+    media.finish();
+    Ok(())
 }
