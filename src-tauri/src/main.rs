@@ -33,9 +33,15 @@ fn main() {
         bundled_speech_model: bundled,
         ..app::StartOptions::default()
     };
-    let state = Arc::new(tauri::async_runtime::block_on(state::AppState::start(
-        &options,
-    )));
+    // One process changes a data directory at a time: the CLI's write commands refuse while
+    // this lock is held (a second window is stopped earlier by the single-instance plugin).
+    let lock = app::Settings::resolve(&options)
+        .ok()
+        .map(|settings| app::lock::DataDirLock::acquire(&settings.data_dir, "mockint-desktop"));
+    let state = Arc::new(match &lock {
+        Some(Err(error)) => state::AppState::failed(error.to_string()),
+        _ => tauri::async_runtime::block_on(state::AppState::start(&options)),
+    });
     let result = tauri::Builder::default()
         // First, so that a second launch only brings this window forward.
         .plugin(tauri_plugin_single_instance::init(|handle, _argv, _cwd| {

@@ -41,6 +41,12 @@ impl AppState {
         }
     }
 
+    /// An app that could not start, and why.
+    pub fn failed(reason: String) -> Self {
+        tracing::error!(%reason, "app failed to start");
+        Self { app: Err(reason) }
+    }
+
     /// Version, database backend and data directory, or the start-up error.
     pub fn info(&self) -> AppInfo {
         let app = self.app.as_ref().ok();

@@ -25,6 +25,17 @@ pub enum AppError {
     /// A use case failed.
     #[error(transparent)]
     Core(#[from] interview_core::CoreError),
+    /// A backup cannot be made or restored (refused or failed); nothing was changed.
+    #[error("{0}")]
+    Backup(String),
+    /// Another process holds the data directory's lock.
+    #[error("the app is running ({holder}): close it before {action}")]
+    InUse {
+        /// Who holds it, e.g. "mockint-desktop pid 1234".
+        holder: String,
+        /// What was refused, e.g. "restoring".
+        action: &'static str,
+    },
     /// The chosen AI provider cannot be used.
     #[error("{0}")]
     Provider(String),
@@ -37,6 +48,14 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The same error; if it is [`AppError::InUse`], saying that `action` was refused.
+    pub fn before(self, action: &'static str) -> Self {
+        match self {
+            Self::InUse { holder, .. } => Self::InUse { holder, action },
+            other => other,
+        }
+    }
+
     /// Whether the user can fix this by changing their input, configuration or environment
     /// (the CLI exits with code 2), rather than it being a fault of the app.
     pub fn is_user_error(&self) -> bool {

@@ -9,6 +9,7 @@ mod config;
 pub mod diagnostics;
 mod error;
 pub mod health;
+pub mod lock;
 pub mod logging;
 mod paths;
 mod secrets;

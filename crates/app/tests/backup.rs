@@ -1,5 +1,10 @@
 //! Retention and backup: cleanup removes only old sessions; a backup restored over a changed
-//! data set gives back exactly what was backed up, on SQLite and on PostgreSQL.
+//! data set gives back exactly what was backed up, on SQLite and on PostgreSQL; a backup that
+//! is not exactly what this version writes is refused and changes nothing
+//! (`backup_cases/refusals.rs`).
+
+#[path = "backup_cases/refusals.rs"]
+mod refusals;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,15 +14,19 @@ use app::{App, InterviewRequest, StartOptions};
 use chrono::{Duration, Utc};
 use domain::{LogEntry, LogLevel, MediaType, Page, Session, SessionId, Whiteboard};
 
-async fn open(dir: &Path, database_url: Option<String>) -> App {
-    App::start(&StartOptions {
+fn options(dir: &Path, database_url: Option<String>) -> StartOptions {
+    StartOptions {
         data_dir: Some(dir.to_path_buf()),
         database_url,
         config_file: None,
         ..StartOptions::default()
-    })
-    .await
-    .expect("app starts")
+    }
+}
+
+async fn open(dir: &Path, database_url: Option<String>) -> App {
+    App::start(&options(dir, database_url))
+        .await
+        .expect("app starts")
 }
 
 fn offline() -> InterviewRequest {
@@ -40,7 +49,7 @@ type SessionData = (
 
 /// Everything observable about the stored data.
 #[derive(Debug, PartialEq)]
-struct State {
+pub(crate) struct State {
     sessions: Vec<domain::SessionSummary>,
     details: Vec<SessionData>,
     audit: Vec<LogEntry>,
@@ -179,10 +188,23 @@ async fn round_trip(database_url: Option<String>) {
         .expect("media");
     assert_ne!(state(&app, data.path()).await, before);
 
-    app::backup::restore(&app.settings, &target)
+    // The app is closed for a restore (its pool holds connections to the database).
+    drop(app);
+    let settings =
+        app::Settings::resolve(&options(data.path(), database_url.clone())).expect("settings");
+    let restored = app::backup::restore(&settings, &target)
         .await
         .expect("restore");
-    drop(app);
+    assert_eq!(restored, manifest);
+    assert_eq!(restored.rows.sessions, 2);
+    assert_eq!(refusals::leftovers(data.path()), Vec::<String>::new());
+    if let Some(url) = &database_url {
+        assert_eq!(
+            refusals::scratch_databases(url).await,
+            Vec::<String>::new(),
+            "the scratch database became the database and the previous one was dropped"
+        );
+    }
     let reopened = open(data.path(), database_url).await;
     let after = state(&reopened, data.path()).await;
     assert_eq!(

@@ -33,7 +33,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Db {
             action: DbAction::Migrate,
-        } => migrate(&options).await,
+        } => {
+            let _lock = lock(&settings, "db migrate", "migrating the database")?;
+            migrate(&options).await
+        }
         Command::Resume {
             action: ResumeAction::Parse { file, json },
         } => parse_resume(&options, &file, json).await,
@@ -131,6 +134,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Cleanup { days } => {
+            let _lock = lock(&settings, "cleanup", "cleaning up")?;
             let app = open(&options).await?;
             let days = days.unwrap_or(app.settings.config.storage.cleanup_old_sessions_days);
             let removed = app::backup::cleanup(&app, days).await?;
@@ -183,6 +187,18 @@ where
             user_error: false,
         })?
         .map_err(|e| Failure::user(e.to_string()))
+}
+
+/// Takes the data-directory lock for a command that changes data (held until it returns),
+/// refusing with one line while the desktop app or another such command holds it. Commands
+/// that only read (sessions, report, transcript, usage, stats, backup) do not take it.
+fn lock(
+    settings: &Settings,
+    command: &str,
+    action: &'static str,
+) -> Result<app::lock::DataDirLock, Failure> {
+    app::lock::DataDirLock::acquire(&settings.data_dir, &format!("mockint {command}"))
+        .map_err(|error| error.before(action).into())
 }
 
 /// Opens the app and sends warnings and errors to the audit log.
@@ -261,6 +277,8 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
         None => None,
     };
     let settings = Settings::resolve(options)?;
+    // Before a model reads the resume (which costs), so a refusal spends nothing.
+    let _lock = lock(&settings, "interview", "starting an interview")?;
     let provider = args
         .provider
         .map(|p| p.name().to_string())
@@ -420,6 +438,8 @@ fn print_message(message: &Message) {
 async fn delete_session(options: &StartOptions, session_id: &str) -> Result<(), Failure> {
     let id =
         domain::SessionId::parse(session_id).map_err(|error| Failure::user(error.to_string()))?;
+    let settings = Settings::resolve(options)?;
+    let _lock = lock(&settings, "sessions delete", "deleting a session")?;
     let app = open(options).await?;
     app.delete_session(id).await?;
     outln!("deleted session {id}");

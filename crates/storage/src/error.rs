@@ -27,6 +27,17 @@ pub enum StorageError {
         /// The driver's message.
         cause: String,
     },
+    /// A backup's database copy is not what this version writes; nothing was changed.
+    #[error("{0}")]
+    BadBackup(String),
+    /// Copying the database to or from a backup failed; nothing was changed.
+    #[error("{operation} failed: {cause}")]
+    Copy {
+        /// What was being done ("backing up the database", …).
+        operation: &'static str,
+        /// The driver's or the system's message.
+        cause: String,
+    },
     /// The SQLite file's folder cannot be created.
     #[error("cannot create database directory {path}: {cause}")]
     Directory {
