@@ -57,14 +57,27 @@ async fn transcriber(
         let data_dir = app.settings.data_dir.clone();
         let progress_handle = handle.clone();
         tauri::async_runtime::spawn_blocking(move || {
-            media::model::provision(&configured, &data_dir, &|step| {
-                let _ = progress_handle.emit(
-                    "model-progress",
-                    ModelProgress {
-                        step: step.to_string(),
-                    },
-                );
-            })
+            // One event per stage (the byte counts await a progress bar).
+            let stage = std::sync::Mutex::new(None::<media::model::Stage>);
+            let progress = |report: media::model::Progress| {
+                let Ok(mut last) = stage.lock() else { return };
+                if last.as_ref() != Some(&report.stage) {
+                    let _ = progress_handle.emit(
+                        "model-progress",
+                        ModelProgress {
+                            step: report.stage.to_string(),
+                        },
+                    );
+                    *last = Some(report.stage);
+                }
+            };
+            let cancel = std::sync::atomic::AtomicBool::new(false);
+            let control = media::model::Control {
+                cancel: &cancel,
+                progress: &progress,
+            };
+            let cache = media::model::default_cache(&data_dir);
+            media::model::provision(&configured, &data_dir, &cache, control)
         })
         .await
         .map_err(|e| e.to_string())?
