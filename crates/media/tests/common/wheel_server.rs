@@ -4,9 +4,12 @@
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use media::model::{Control, Progress, Stage};
 
 /// How the server misbehaves.
 #[derive(Debug, Clone, Copy, Default)]
@@ -188,4 +191,41 @@ pub fn sha256(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// Runs `work` with a control that records every report and sets the flag it returns
+/// once `stop_at` bytes have been downloaded.
+pub fn recorded<T>(
+    stop_at: Option<u64>,
+    work: impl FnOnce(Control<'_>) -> T,
+) -> (T, Vec<Progress>) {
+    let cancel = AtomicBool::new(false);
+    let reports = Mutex::new(Vec::new());
+    let progress = |report: Progress| {
+        if matches!(report.stage, Stage::Downloading { .. })
+            && stop_at.is_some_and(|at| report.bytes >= at)
+        {
+            cancel.store(true, Ordering::SeqCst);
+        }
+        reports.lock().expect("reports").push(report);
+    };
+    let result = work(Control {
+        cancel: &cancel,
+        progress: &progress,
+    });
+    (result, reports.into_inner().expect("reports"))
+}
+
+/// The names in `dir`, sorted.
+pub fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
