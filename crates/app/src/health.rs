@@ -222,7 +222,7 @@ fn disk(app: &App) -> Check {
 
 /// Where the whisper model is expected: a path given in config, or the provisioned file.
 pub fn whisper_model_path(app: &App) -> PathBuf {
-    whisper_model_file(&app.settings)
+    app.speech.path()
 }
 
 /// [`whisper_model_path`] from the settings alone (the file [`crate::speech::SpeechModels`]

@@ -49,7 +49,9 @@ impl SpeechModels {
             name: configured,
             explicit,
             data_dir: settings.data_dir.clone(),
-            bundled: bundled.filter(|path| path.is_file()),
+            bundled: bundled
+                .or_else(packaged_model)
+                .filter(|path| path.is_file()),
             loaded: OnceCell::new(),
             cancel: Arc::new(AtomicBool::new(false)),
         }
@@ -100,14 +102,21 @@ impl SpeechModels {
         }
         self.cancel.store(false, Ordering::Relaxed);
         let (name, data_dir) = (self.name.clone(), self.data_dir.clone());
+        let cache = model_cache(&data_dir);
+        let cancel = Arc::clone(&self.cancel);
         let provisioned = tokio::task::spawn_blocking(move || {
-            media::model::provision(&name, &data_dir, &|step| {
+            let report = |step: media::model::Progress| {
                 progress(SpeechProgress {
-                    stage: step.to_string(),
-                    bytes: 0,
-                    total: 0,
+                    stage: step.stage.to_string(),
+                    bytes: step.bytes,
+                    total: step.total,
                 })
-            })
+            };
+            let control = media::model::Control {
+                cancel: &cancel,
+                progress: &report,
+            };
+            media::model::provision(&name, &data_dir, &cache, control)
         })
         .await
         .map_err(|error| AppError::Internal(error.to_string()))?
@@ -143,6 +152,35 @@ impl SpeechModels {
             .cloned()
     }
 }
+
+/// Where downloaded model packages are kept: `MOCKINT_MODEL_CACHE` when set (shared between
+/// data directories, as the tests do), else inside the data directory.
+fn model_cache(data_dir: &Path) -> PathBuf {
+    std::env::var_os("MOCKINT_MODEL_CACHE")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| media::model::default_cache(data_dir))
+}
+
+/// The model a Linux package installs beside the programs (`/usr/bin/mockint` →
+/// `/usr/lib/Mock Interview/resources/…`, the desktop app's resource directory), so the CLI
+/// finds it too.
+fn packaged_model() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let prefix = exe.parent()?.parent()?;
+    Some(
+        prefix
+            .join("lib")
+            .join(PACKAGE_DIR)
+            .join("resources")
+            .join(BUNDLED_FILE),
+    )
+}
+
+/// The package's directory under `lib` (the product name).
+const PACKAGE_DIR: &str = "Mock Interview";
+/// The shipped model's file name.
+pub const BUNDLED_FILE: &str = "ggml-tiny.en-q8_0.bin";
 
 /// The model the package ships (the default configuration).
 pub const BUNDLED_NAME: &str = "tiny.en";

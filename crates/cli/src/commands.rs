@@ -56,23 +56,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Doctor { json } => doctor(&options, json).await,
         Command::Stats { json } => stats(&options, json).await,
         Command::Model {
-            action: ModelAction::Provision { name },
+            action: ModelAction::Provision { name, cache },
         } => {
             let name = name.unwrap_or_else(|| settings.config.communication.whisper_model.clone());
-            let data_dir = settings.data_dir.clone();
-            app::prepare_data_dir(&data_dir)?;
-            let provisioned = blocking(move || {
-                media::model::provision(&name, &data_dir, &|step| eprintln!("model: {step}"))
-            })
-            .await?;
-            outln!(
-                "{} ({} bytes, sha256 {}){}",
-                provisioned.path.display(),
-                provisioned.bytes,
-                provisioned.sha256,
-                if provisioned.cached { ", cached" } else { "" }
-            );
-            Ok(())
+            app::prepare_data_dir(&settings.data_dir)?;
+            crate::provision::run(name, settings.data_dir.clone(), cache).await
         }
         Command::Model {
             action:
@@ -175,7 +163,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 
 /// Runs blocking work (model conversion, whisper, capture) off the async runtime; its error
 /// is the user's to fix (exit 2), a crashed task is ours (exit 1).
-async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, Failure>
+pub(crate) async fn blocking<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, Failure>
 where
     T: Send + 'static,
     E: std::fmt::Display + Send + 'static,

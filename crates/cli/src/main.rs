@@ -5,6 +5,7 @@
 mod args;
 mod commands;
 mod output;
+mod provision;
 
 use std::process::ExitCode;
 

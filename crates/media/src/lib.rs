@@ -4,13 +4,16 @@
 
 pub mod audio;
 pub mod ct2;
+pub mod download;
 pub mod ggml;
 mod mel;
 pub mod model;
+mod progress;
 pub mod screen;
 pub mod speech;
 pub mod transcribe;
 pub mod video;
+pub mod wheel;
 mod worker;
 
 use thiserror::Error;
@@ -30,6 +33,9 @@ pub enum ModelError {
     /// Provisioning failed (download, unpack).
     #[error("cannot provision the whisper model: {0}")]
     Provision(String),
+    /// The caller stopped provisioning (what was fetched so far is kept for the next run).
+    #[error("cancelled: {0}")]
+    Cancelled(String),
 }
 
 /// A transcription failure.

