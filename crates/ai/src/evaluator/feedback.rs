@@ -57,7 +57,15 @@ pub fn parts(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Parts
         ));
     }
     for (flaw, corrected) in &findings.flaws {
-        let mut text = format!("{}: {}.", capitalise(flaw.pattern.label), flaw.pattern.why);
+        let said =
+            crate::offline::wording::anchor(&flaw.quote, |clause| flaw.pattern.matches(clause))
+                .map(|clause| format!(" (\"{clause}\")"))
+                .unwrap_or_default();
+        let mut text = format!(
+            "{}{said}: {}.",
+            capitalise(flaw.pattern.label),
+            flaw.pattern.why
+        );
         if *corrected {
             text.push_str(" You corrected it when challenged — state it right the first time.");
         }
@@ -171,10 +179,12 @@ fn describe(findings: &Findings, competency: &Competency, score: f64) -> String 
         format!("You decided on {}. ", list(&decided))
     };
     let shown: Vec<&str> = coverage.concepts.iter().map(|s| s.trim()).take(3).collect();
-    let quote = coverage
-        .evidence
+    // Quoted only from sentences that hold no flawed decision: a mistake is named as a
+    // mistake (in its own feedback), never held up as having touched on something.
+    let quote = findings
+        .evidence(key)
         .first()
-        .map(|q| short_quote(q))
+        .map(|q| format!(" (\"{}\")", short_quote(q)))
         .unwrap_or_default();
     if score >= 70.0 {
         let with = if shown.is_empty() {
@@ -185,16 +195,16 @@ fn describe(findings: &Findings, competency: &Competency, score: f64) -> String 
         format!("{decisions}You backed your choices with reasons{with}.{missing}")
     } else if !coverage.reasoning {
         format!(
-            "{decisions}You touched on it (\"{quote}\") but never {}.{missing}",
+            "{decisions}You touched on it{quote} but never {}.{missing}",
             next_step(key)
         )
     } else if missing.is_empty() {
         format!(
-            "{decisions}You gave reasons (\"{quote}\"), but stopped short of the next step: you never {}.",
+            "{decisions}You gave reasons{quote}, but stopped short of the next step: you never {}.",
             next_step(key)
         )
     } else {
-        format!("{decisions}You gave reasons (\"{quote}\").{missing}")
+        format!("{decisions}You gave reasons{quote}.{missing}")
     }
 }
 

@@ -10,7 +10,7 @@
 
 mod phase;
 mod state;
-mod wording;
+pub(crate) mod wording;
 
 use std::time::Duration;
 
@@ -287,11 +287,25 @@ impl<'a> Turn<'a> {
         } else {
             wording::challenge_opener(self.index)
         };
-        let reply = Reply::new(
-            format!("{opener} {question}"),
-            self.state.phase(),
-            kind::CHALLENGE,
-        );
+        // Anchored in the candidate's own words, so the challenge is about what they said.
+        // (Only before a plain question: a probe that restates the decision itself is not
+        // quoted twice.)
+        let plain = [
+            "What", "How", "Which", "Why", "Who", "When", "Where", "Is", "Does", "Can",
+        ]
+        .iter()
+        .any(|word| question.starts_with(&format!("{word} ")));
+        let said = plain
+            .then(|| wording::anchor(&decision.quote, |clause| decision.pattern.matches(clause)))
+            .flatten();
+        let text = match said {
+            Some(said) => format!(
+                "{opener} You said \"{said}\" — {}",
+                wording::continue_sentence(question)
+            ),
+            None => format!("{opener} {question}"),
+        };
+        let reply = Reply::new(text, self.state.phase(), kind::CHALLENGE);
         Some(self.about(
             reply,
             decision,

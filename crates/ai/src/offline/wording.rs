@@ -59,6 +59,50 @@ pub fn challenge_opener(n: usize) -> &'static str {
     pick(CHALLENGE_OPENERS, n, &[])
 }
 
+/// The candidate's own words for a decision, to anchor a challenge in what they said: the
+/// clause of `quote` that states it (`states`), split at commas and semicolons, without a
+/// leading "and", "but" or "so", when it is short enough to quote (3 to 10 words: a quote,
+/// not a summary).
+pub fn anchor(quote: &str, states: impl Fn(&str) -> bool) -> Option<String> {
+    let clause = quote
+        .split([',', ';', '—'])
+        .map(str::trim)
+        .find(|clause| states(clause))?;
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let start = usize::from(
+        words
+            .first()
+            .is_some_and(|w| ["and", "but", "so", "then"].contains(&w.to_lowercase().as_str())),
+    );
+    let words = &words[start..];
+    if !(3..=10).contains(&words.len()) {
+        return None;
+    }
+    let text = words.join(" ");
+    let text = text.trim_end_matches(['.', '!', '?', ':']);
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+/// `text` with its first letter in lower case (a question continuing a sentence), unless it
+/// starts with "I" or an acronym.
+pub fn continue_sentence(text: &str) -> String {
+    let mut words = text.splitn(2, ' ');
+    let first = words.next().unwrap_or_default();
+    let keep = first == "I"
+        || first.starts_with("I'")
+        || first.chars().filter(|c| c.is_uppercase()).count() > 1;
+    if keep {
+        return text.to_string();
+    }
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// The interruption of a rambling answer.
 pub fn interruption(n: usize) -> &'static str {
     pick(INTERRUPTIONS, n, &[])
@@ -115,3 +159,31 @@ pub const LAST_QUESTION: &str =
 
 /// Asking again after a curveball that was acknowledged but not designed for.
 pub const CURVEBALL_AGAIN: &str = "Concretely, which component changes for that, and how?";
+
+#[cfg(test)]
+mod anchor_tests {
+    use super::*;
+
+    #[test]
+    fn the_clause_that_states_the_decision_is_quoted() {
+        let quote = "I'll return a 301 for every redirect, and I'll store the mapping only in Redis, no other database.";
+        let said = anchor(quote, |clause| clause.contains("only in Redis"));
+        assert_eq!(
+            said.as_deref(),
+            Some("I'll store the mapping only in Redis")
+        );
+        assert_eq!(anchor(quote, |_| false), None);
+        let long = "we would keep every single record for every user in memory forever";
+        assert_eq!(anchor(long, |_| true), None, "too long to quote");
+    }
+
+    #[test]
+    fn a_continued_question_starts_in_lower_case_unless_it_starts_with_i_or_an_acronym() {
+        assert_eq!(
+            continue_sentence("What happens next?"),
+            "what happens next?"
+        );
+        assert_eq!(continue_sentence("I wonder why?"), "I wonder why?");
+        assert_eq!(continue_sentence("TTL expiry: when?"), "TTL expiry: when?");
+    }
+}
