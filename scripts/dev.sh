@@ -45,6 +45,12 @@ install_system_packages() {
 
 install_rust_tools() {
   command -v cargo >/dev/null || { echo "cargo not found: install Rust from rustup first" >&2; exit 1; }
+  for component in rustfmt clippy; do
+    rustup component list --installed | grep -q "^$component" || {
+      log "adding the $component component"
+      rustup component add "$component"
+    }
+  done
   rustup target list --installed | grep -qx wasm32-unknown-unknown || {
     log "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown

@@ -3,6 +3,7 @@
 //! report with scores and evidence → history lists the session → exports write files.
 //! Screenshots of each page are saved as test artifacts (`target/e2e-screenshots`, or
 //! `MOCKINT_SCREENSHOT_DIR`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

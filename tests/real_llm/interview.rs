@@ -6,6 +6,7 @@
 //! rambles). That is the point: streaming, usage accounting, timeouts, unusable replies and
 //! schema-bound evaluations must all be handled, every fallback shown as a notice, nothing
 //! lost, and a report still produced. Figures (tokens/s, per-turn latency) are printed.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::time::{Duration, Instant};
 

@@ -1,6 +1,12 @@
 //! Helpers shared by the project's tests: throw-away PostgreSQL databases on the real server
 //! and paths to fixtures, and the harness that runs the real desktop app under Xvfb.
-#![allow(clippy::missing_panics_doc)]
+// Test support: a broken fixture or server should stop the test loudly.
+#![allow(
+    clippy::missing_panics_doc,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout
+)]
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;

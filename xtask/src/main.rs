@@ -2,13 +2,15 @@
 //!
 //! - `ui`: builds the Leptos UI to WebAssembly and lays out `ui/dist` (wasm-bindgen, static files).
 //! - `run`: builds the UI, then runs the desktop app.
-//! - `test`: builds the UI, the desktop app and the CLI, then runs the whole test suite.
+//! - `test`: checks formatting and clippy (native and wasm, warnings are errors), builds the
+//!   UI, the desktop app and the CLI, then runs the whole test suite.
 //! - `bench`: builds the UI, the desktop app and the benchmark in release mode and runs it,
 //!   which rewrites `docs/benchmarks.md`.
 //! - `release [--throwaway-key]`: builds the signed Linux `.deb` and checks it (see
 //!   [`release`]; not part of the tests: the Tauri CLI and a release build are slow).
 //!
 //! System packages and tools are installed by `scripts/dev.sh`, which then calls this.
+#![allow(clippy::print_stdout)] // a program: what it prints is its interface
 
 mod release;
 
@@ -28,7 +30,8 @@ fn main() -> ExitCode {
         }
         Some("bench") => bench(&args[1..]),
         Some("release") => release::release(&args[1..]),
-        Some("test") => build_ui(Profile::Debug, &[])
+        Some("test") => gates()
+            .and_then(|()| build_ui(Profile::Debug, &[]))
             .and_then(|()| {
                 cargo(&[
                     "build",
@@ -123,6 +126,36 @@ fn run(command: &mut Command) -> Result<(), String> {
 fn cargo(args: &[&str]) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     run(Command::new(cargo).args(args))
+}
+
+/// What must hold before any test runs: the code is formatted and clippy finds nothing, in
+/// the native workspace and in the WebAssembly UI (warnings are errors).
+fn gates() -> Result<(), String> {
+    cargo(&["fmt", "--all", "--", "--check"])
+        .map_err(|error| format!("formatting differs (run cargo fmt --all): {error}"))?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--features",
+        TEST_FEATURES,
+        "--",
+        "-D",
+        "warnings",
+    ])
+    .map_err(|error| format!("clippy found problems: {error}"))?;
+    cargo(&[
+        "clippy",
+        "-p",
+        "mockint-ui",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])
+    .map_err(|error| format!("clippy found problems in the UI: {error}"))
 }
 
 /// Runs `cargo test --workspace`, echoing its output, and closes with one summary line

@@ -1,5 +1,6 @@
 //! The LLM evaluator and resume extraction against the local wire-protocol server: schema
 //! validation with one retry, verbatim-only evidence, and deterministic fallbacks.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,5 +1,6 @@
 //! The offline interviewer and the rubric evaluator on written transcripts of strong,
 //! average and weak candidates for several problems.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::PathBuf;
 use std::time::Duration;

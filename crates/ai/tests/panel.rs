@@ -6,6 +6,7 @@
 //! checked against the targets of docs/quality.md.
 //!
 //! `MOCKINT_PANEL_TRACE=1` prints every conversation.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
 //! The OpenAI and Anthropic clients against a local server speaking their wire protocols:
 //! exact requests, streaming, usage, retries with Retry-After, timeouts, malformed answers and
 //! the circuit breaker.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::sync::Mutex;
 use std::time::Duration;

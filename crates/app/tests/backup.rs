@@ -2,6 +2,7 @@
 //! data set gives back exactly what was backed up, on SQLite and on PostgreSQL; a backup that
 //! is not exactly what this version writes is refused and changes nothing
 //! (`backup_cases/refusals.rs`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 #[path = "backup_cases/refusals.rs"]
 mod refusals;

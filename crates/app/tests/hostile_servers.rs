@@ -1,6 +1,7 @@
 //! The OpenAI-compatible server field is not a way out: link-local and cloud-metadata
 //! addresses are refused before anything is sent, a server that redirects is not followed,
 //! and a server's answers are bounded.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use app::{App, StartOptions};
 use testkit::fake_llm::{FakeLlm, Reply};

@@ -1,6 +1,7 @@
 //! Metrics and alerts through the assembled app: a slow and then a failing AI provider (the
 //! protocol server), the database's query timings, and the diagnostics the page shows. Alerts
 //! must reach the listener (the window's notices), the JSON log file and `audit_logs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

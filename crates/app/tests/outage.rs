@@ -2,6 +2,7 @@
 //! journaled on disk, the interview carries on, and the journal is replayed in order when
 //! the server is back. This stops and restarts the machine's PostgreSQL cluster, so it lives
 //! in its own test binary (cargo runs test binaries one at a time).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::process::Command;
 use std::time::{Duration, Instant};

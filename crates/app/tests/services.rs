@@ -1,5 +1,6 @@
 //! Session lifecycle, the interview loop and media storage, through the assembled app on a
 //! real SQLite store and a real data directory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 mod common;
 

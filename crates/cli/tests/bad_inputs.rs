@@ -2,6 +2,7 @@
 //! user (or a broken download) can hand to the app. Each one must end in one clear line on
 //! stderr, exit code 2, and never a panic. IPC payloads are covered in
 //! `crates/domain/tests/bad_payloads.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::Path;
 use std::process::Command;

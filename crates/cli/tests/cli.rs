@@ -1,5 +1,6 @@
 //! The `mockint` command line contract, run as a real process against SQLite and the real
 //! PostgreSQL server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::Path;
 use std::process::Output;

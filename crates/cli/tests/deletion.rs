@@ -1,6 +1,7 @@
 //! Deleting a session deletes its words: after `mockint sessions delete`, no file under the
 //! data directory (database, its write-ahead log, the outbox, logs, media, whiteboard) still
 //! holds any of the session's text — on the embedded SQLite store and with PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::Path;
 

@@ -1,5 +1,6 @@
 //! The interviewer as a user meets it through the CLI: decisions are heard and probed, and the
 //! report judges them (issue 14's acceptance example).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::Path;
 

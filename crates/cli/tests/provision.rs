@@ -1,5 +1,6 @@
 //! `mockint model provision` needs no Python: it runs with an empty environment and an
 //! empty PATH, and Ctrl-C stops a real download from PyPI, keeping the partial file.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};

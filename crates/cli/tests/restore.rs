@@ -3,6 +3,7 @@
 //! and leaves every file of the data directory (the database included) byte for byte as it
 //! was; write commands refuse while the desktop app holds the data directory and read-only
 //! commands keep working.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::collections::BTreeMap;
 use std::io::Write as _;

@@ -1,6 +1,7 @@
 //! Secrets of every shape never reach the logs, the database or the output: a provider that
 //! echoes every kind of credential back in its errors, keys in the environment, a key in the
 //! base URL's query and a password in the environment of the database tools.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::Path;
 use std::process::Output;

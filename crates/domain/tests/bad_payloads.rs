@@ -1,6 +1,7 @@
 //! The bad-input corpus, IPC part: payloads the webview (or anything impersonating it) can
 //! send to the app's commands. Each is refused while being decoded or validated, with a
 //! message that says what is wrong, and never panics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use domain::ipc::{
     ListSessionsRequest, SaveBoardRequest, SendRequest, SessionRequest, StartRequest,

@@ -1,5 +1,6 @@
 //! Screen snapshots and video recording with virtual devices: Xvfb showing known content,
 //! ffmpeg's test source and x11grab, checked with ffprobe and by reading the pixels.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::Path;
 use std::process::Command;

@@ -1,6 +1,7 @@
 //! Live capture with a virtual device: speech synthesized with espeak-ng is played into a
 //! PulseAudio null sink, recorded through cpal (ALSA's default routes to PulseAudio, whose
 //! default source is the sink's monitor), segmented by the VAD and transcribed by whisper.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::time::Duration;
 

@@ -1,6 +1,7 @@
 //! The live pipeline the interview room uses: speech played into a PulseAudio null sink is
 //! picked up by `LiveCapture`, handed over first as a draft after a short pause and then as
 //! the finished utterance, which names that draft as holding the same speech.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::sync::mpsc;
 use std::time::Duration;

@@ -2,6 +2,7 @@
 //! Range request (and starting over when the server ignores it), cancelling promptly while
 //! keeping the partial file, refusing a download that does not match its pins before it is
 //! opened, and refusing wheels with escaping or oversized entries.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,6 +1,7 @@
 //! The spoken interviewer for real: speech-dispatcher (started on demand) reads a reply into
 //! a PulseAudio null sink, the sink's monitor is recorded through cpal and whisper hears the
 //! words.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::time::Duration;
 

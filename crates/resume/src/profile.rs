@@ -6,23 +6,28 @@ use std::sync::LazyLock;
 use domain::{ExperienceLevel, ResumeData, WorkExperience};
 use regex::Regex;
 
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}").expect("valid email regex")
-});
-static STATED_YEARS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})\+?\s*(?:years|yrs)\b").expect("valid years regex")
-});
+/// A regex from one of the constant patterns below (each is compiled by the tests, so this
+/// cannot fail on user data).
+#[allow(
+    clippy::expect_used,
+    reason = "constant patterns, each compiled by a test"
+)]
+fn pattern(source: &str) -> Regex {
+    Regex::new(source).expect("a constant pattern compiles")
+}
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"));
+static STATED_YEARS: LazyLock<Regex> =
+    LazyLock::new(|| pattern(r"(?i)\b(\d{1,2})\+?\s*(?:years|yrs)\b"));
 static DEGREE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(BSc|BS|B\.S\.|BA|BEng|MSc|MS|M\.S\.|MEng|MBA|PhD|Ph\.D\.|Bachelor(?:'s)?|Master(?:'s)?|Doctorate)\b")
-        .expect("valid degree regex")
-});
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:19|20)\d{2}\b").expect("valid year regex"));
-static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2}|present|current|now|today)\b",
+    pattern(
+        r"\b(BSc|BS|B\.S\.|BA|BEng|MSc|MS|M\.S\.|MEng|MBA|PhD|Ph\.D\.|Bachelor(?:'s)?|Master(?:'s)?|Doctorate)\b",
     )
-    .expect("valid date range regex")
+});
+static YEAR: LazyLock<Regex> = LazyLock::new(|| pattern(r"\b(?:19|20)\d{2}\b"));
+static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    pattern(r"(?i)\b((?:19|20)\d{2})\s*(?:-|–|—|to)\s*((?:19|20)\d{2}|present|current|now|today)\b")
 });
 
 /// The current year for "present" in date ranges (kept simple and deterministic).

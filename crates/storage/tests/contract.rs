@@ -1,5 +1,6 @@
 //! The store contract: the same cases run against the embedded SQLite store and against a
 //! fresh database on the real PostgreSQL server.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
