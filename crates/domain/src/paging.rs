@@ -37,3 +37,5 @@ impl Default for Page {
         }
     }
 }
+
+fn  badly_formatted( ) {}
