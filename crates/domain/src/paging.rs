@@ -37,5 +37,3 @@ impl Default for Page {
         }
     }
 }
-
-fn  badly_formatted( ) {}
