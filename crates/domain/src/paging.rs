@@ -37,3 +37,8 @@ impl Default for Page {
         }
     }
 }
+
+/// Throwaway.
+pub fn throwaway() -> u8 {
+    Some(1).unwrap()
+}
