@@ -37,8 +37,3 @@ impl Default for Page {
         }
     }
 }
-
-/// Throwaway.
-pub fn throwaway() -> u8 {
-    Some(1).unwrap()
-}
