@@ -1,4 +1,4 @@
-//! Builds the Tauri context from the one command list (`domain::ipc::COMMANDS`): only those
+//! Builds the Tauri context from the one command list (`mockint_domain::ipc::COMMANDS`): only those
 //! commands exist for the webview, and the build fails when the capability file grants a
 //! command that does not exist or misses one that does. The frontend is built separately
 //! (`cargo xtask ui`); when it has not been built yet a placeholder page is written so that
@@ -16,7 +16,7 @@ fn main() {
     println!("cargo:rerun-if-changed=../ui/dist");
     println!("cargo:rerun-if-changed=capabilities/default.json");
     check_capabilities();
-    let manifest = tauri_build::AppManifest::new().commands(domain::ipc::COMMANDS);
+    let manifest = tauri_build::AppManifest::new().commands(mockint_domain::ipc::COMMANDS);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
     {
@@ -28,7 +28,9 @@ fn main() {
 fn check_capabilities() {
     let text = std::fs::read_to_string("capabilities/default.json")
         .unwrap_or_else(|error| panic!("capabilities/default.json: {error}"));
-    if let Some(mismatch) = domain::ipc::capability_mismatch(&text) {
-        panic!("capabilities/default.json does not match domain::ipc::COMMANDS: {mismatch}");
+    if let Some(mismatch) = mockint_domain::ipc::capability_mismatch(&text) {
+        panic!(
+            "capabilities/default.json does not match mockint_domain::ipc::COMMANDS: {mismatch}"
+        );
     }
 }

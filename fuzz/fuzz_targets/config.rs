@@ -9,7 +9,7 @@ fuzz_target!(|bytes: &[u8]| {
     if std::fs::write(&path, bytes).is_err() {
         return;
     }
-    if let Err(error) = app::AppConfig::load(Some(&path)) {
+    if let Err(error) = mockint_app::AppConfig::load(Some(&path)) {
         assert!(!error.to_string().contains('\n'), "multi-line error: {error}");
     }
 });

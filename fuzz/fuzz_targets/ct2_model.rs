@@ -5,10 +5,10 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    if let Ok(model) = media::ct2::parse(bytes) {
-        for weights in [media::ggml::WeightType::F16, media::ggml::WeightType::Q8_0] {
-            let _ = media::ggml::convert_with(&model, "!\n\"\n<|endoftext|>\n", weights);
+    if let Ok(model) = mockint_media::ct2::parse(bytes) {
+        for weights in [mockint_media::ggml::WeightType::F16, mockint_media::ggml::WeightType::Q8_0] {
+            let _ = mockint_media::ggml::convert_with(&model, "!\n\"\n<|endoftext|>\n", weights);
         }
     }
-    let _ = media::ggml::vocabulary(&String::from_utf8_lossy(bytes));
+    let _ = mockint_media::ggml::vocabulary(&String::from_utf8_lossy(bytes));
 });

@@ -10,7 +10,7 @@ fuzz_target!(|bytes: &[u8]| {
     if std::fs::write(&path, bytes).is_err() {
         return;
     }
-    if let Ok(read) = resume::read_resume_text(&path, 1024 * 1024) {
-        let _ = resume::extract_profile(&read.text, "fuzz");
+    if let Ok(read) = mockint_resume::read_resume_text(&path, 1024 * 1024) {
+        let _ = mockint_resume::extract_profile(&read.text, "fuzz");
     }
 });

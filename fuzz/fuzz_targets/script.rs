@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {
-    if let Ok(turns) = interview_core::script::parse_script(bytes) {
+    if let Ok(turns) = mockint_core::script::parse_script(bytes) {
         assert!(turns.iter().all(|t| !t.trim().is_empty()), "empty turn");
     }
 });

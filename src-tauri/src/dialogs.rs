@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use domain::ipc::{IpcError, IpcErrorKind};
+use mockint_domain::ipc::{IpcError, IpcErrorKind};
 use tauri::AppHandle;
 use tauri_plugin_dialog::{DialogExt as _, MessageDialogButtons, MessageDialogKind};
 

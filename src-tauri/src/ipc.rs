@@ -1,4 +1,4 @@
-//! The command dispatcher, generated from the one command list in `domain::ipc`: a call
+//! The command dispatcher, generated from the one command list in `mockint_domain::ipc`: a call
 //! arrives with its name and `{"args": …}`, is decoded into the command's argument type,
 //! handled by its [`Handle`] implementation, and answered with the command's output or an
 //! [`IpcError`]. (Tauri's access control has already checked the command against the
@@ -7,8 +7,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use domain::ipc::{ChannelRef, Command, IpcError, IpcErrorKind, TokenEvent};
-use domain::SessionId;
+use mockint_domain::ipc::{ChannelRef, Command, IpcError, IpcErrorKind, TokenEvent};
+use mockint_domain::SessionId;
 use tauri::ipc::{
     Channel, Invoke, InvokeBody, InvokeError, InvokeResponseBody, JavaScriptChannelId,
 };
@@ -35,7 +35,7 @@ pub struct Ctx {
 
 impl Ctx {
     /// The assembled app, or why it did not start.
-    pub fn app(&self) -> Result<Arc<app::App>, IpcError> {
+    pub fn app(&self) -> Result<Arc<mockint_app::App>, IpcError> {
         self.handle.state::<Arc<AppState>>().app()
     }
 
@@ -75,7 +75,7 @@ macro_rules! dispatch {
     };
 }
 
-domain::with_commands! {dispatch}
+mockint_domain::with_commands! {dispatch}
 
 /// Decodes the arguments, runs the handler off the IPC thread and answers.
 fn run<C: Handle>(invoke: Invoke) {
@@ -147,8 +147,8 @@ macro_rules! handlers {
             impl $crate::ipc::Handle for $command {
                 async fn handle(
                     $ctx: $crate::ipc::Ctx,
-                    $args: <$command as domain::ipc::Command>::Args,
-                ) -> Result<<$command as domain::ipc::Command>::Output, domain::ipc::IpcError> {
+                    $args: <$command as mockint_domain::ipc::Command>::Args,
+                ) -> Result<<$command as mockint_domain::ipc::Command>::Output, mockint_domain::ipc::IpcError> {
                     $body
                 }
             }
@@ -158,17 +158,17 @@ macro_rules! handlers {
 pub(crate) use handlers;
 
 /// A failure of the app's services, with its kind.
-pub fn failure(error: app::AppError) -> IpcError {
-    use interview_core::{CoreError, StoreError};
+pub fn failure(error: mockint_app::AppError) -> IpcError {
+    use mockint_core::{CoreError, StoreError};
     let kind = match &error {
-        app::AppError::Core(CoreError::SessionNotFound(_)) => IpcErrorKind::NotFound,
-        app::AppError::Core(CoreError::InvalidTransition { .. }) => IpcErrorKind::Conflict,
-        app::AppError::Core(CoreError::Store(StoreError::Unavailable(_))) => {
+        mockint_app::AppError::Core(CoreError::SessionNotFound(_)) => IpcErrorKind::NotFound,
+        mockint_app::AppError::Core(CoreError::InvalidTransition { .. }) => IpcErrorKind::Conflict,
+        mockint_app::AppError::Core(CoreError::Store(StoreError::Unavailable(_))) => {
             IpcErrorKind::Unavailable
         }
-        app::AppError::Provider(_) => IpcErrorKind::Unavailable,
-        app::AppError::Internal(_) => IpcErrorKind::Internal,
-        app::AppError::Invalid(_) => IpcErrorKind::Invalid,
+        mockint_app::AppError::Provider(_) => IpcErrorKind::Unavailable,
+        mockint_app::AppError::Internal(_) => IpcErrorKind::Internal,
+        mockint_app::AppError::Invalid(_) => IpcErrorKind::Invalid,
         other if other.is_user_error() => IpcErrorKind::Invalid,
         _ => IpcErrorKind::Internal,
     };
@@ -181,7 +181,7 @@ pub trait OrIpc<T> {
     fn or_ipc(self) -> Result<T, IpcError>;
 }
 
-impl<T, E: Into<app::AppError>> OrIpc<T> for Result<T, E> {
+impl<T, E: Into<mockint_app::AppError>> OrIpc<T> for Result<T, E> {
     fn or_ipc(self) -> Result<T, IpcError> {
         self.map_err(|error| failure(error.into()))
     }

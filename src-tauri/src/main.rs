@@ -1,6 +1,6 @@
 //! The desktop app: a Tauri window showing the Leptos UI. The shell only wires: the app's
 //! services (`app`), one manager per device concern (`managers`), and the command dispatcher
-//! generated from the one command list in `domain::ipc` (`ipc`, `handlers`).
+//! generated from the one command list in `mockint_domain::ipc` (`ipc`, `handlers`).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod dialogs;
@@ -21,23 +21,27 @@ const BUNDLED_MODEL: &str = "resources/ggml-tiny.en-q8_0.bin";
 fn main() {
     // Logs go to the console and to rotating JSON files in the data directory; when the
     // settings are invalid the window shows the reason instead.
-    let _logs = app::Settings::resolve(&app::StartOptions::default())
+    let _logs = mockint_app::Settings::resolve(&mockint_app::StartOptions::default())
         .ok()
-        .and_then(|settings| app::logging::init(&settings, app::logging::Console::On, &[]).ok());
+        .and_then(|settings| {
+            mockint_app::logging::init(&settings, mockint_app::logging::Console::On, &[]).ok()
+        });
     let context = tauri::generate_context!();
     let bundled =
         tauri::utils::platform::resource_dir(context.package_info(), &tauri::Env::default())
             .ok()
             .map(|dir| dir.join(BUNDLED_MODEL));
-    let options = app::StartOptions {
+    let options = mockint_app::StartOptions {
         bundled_speech_model: bundled,
-        ..app::StartOptions::default()
+        ..mockint_app::StartOptions::default()
     };
     // One process changes a data directory at a time: the CLI's write commands refuse while
     // this lock is held (a second window is stopped earlier by the single-instance plugin).
-    let lock = app::Settings::resolve(&options)
+    let lock = mockint_app::Settings::resolve(&options)
         .ok()
-        .map(|settings| app::lock::DataDirLock::acquire(&settings.data_dir, "mockint-desktop"));
+        .map(|settings| {
+            mockint_app::lock::DataDirLock::acquire(&settings.data_dir, "mockint-desktop")
+        });
     let state = Arc::new(match &lock {
         Some(Err(error)) => state::AppState::failed(error.to_string()),
         _ => tauri::async_runtime::block_on(state::AppState::start(&options)),

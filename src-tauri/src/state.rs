@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use app::{App, StartOptions};
-use domain::ipc::{AppInfo, IpcError, IpcErrorKind};
+use mockint_app::{App, StartOptions};
+use mockint_domain::ipc::{AppInfo, IpcError, IpcErrorKind};
 
 /// The app, or why it did not start.
 pub struct AppState {
@@ -18,7 +18,7 @@ impl AppState {
     pub async fn start(options: &StartOptions) -> Self {
         match App::start(options).await {
             Ok(app) => {
-                app::logging::attach_audit_store(Arc::clone(&app.store));
+                mockint_app::logging::attach_audit_store(Arc::clone(&app.store));
                 let interviews = app.interviews.clone();
                 tauri::async_runtime::spawn(async move {
                     loop {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use fantoccini::actions::{InputSource as _, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
-use testkit::desktop::{app_pid, desktop_binary, wait_until, Driver, VirtualDisplay};
+use mockint_tests::desktop::{app_pid, desktop_binary, wait_until, Driver, VirtualDisplay};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -353,7 +353,7 @@ async fn a_whole_interview_in_the_real_app() {
     let binary = desktop_binary().expect("desktop binary");
     let data = tempfile::tempdir().expect("temp dir");
     let exports = tempfile::tempdir().expect("temp dir");
-    let resume = testkit::fixture("resumes/senior.txt");
+    let resume = mockint_tests::fixture("resumes/senior.txt");
     let display = VirtualDisplay::start().expect("virtual display");
     let driver = Driver::start(
         &display,
@@ -484,7 +484,7 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         .expect("espeak-ng");
     assert!(spoken.success());
 
-    let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
+    let pulse = mockint_tests::audio::Pulse::start().expect("virtual microphone");
     let display = VirtualDisplay::start().expect("virtual display");
     let driver = Driver::start(
         &display,
@@ -610,7 +610,7 @@ async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview() {
     let _serial = SERIAL.lock().await;
     let binary = desktop_binary().expect("desktop binary");
     let data = tempfile::tempdir().expect("temp dir");
-    let server = testkit::fake_llm::FakeLlm::start().await;
+    let server = mockint_tests::fake_llm::FakeLlm::start().await;
     let display = VirtualDisplay::start().expect("virtual display");
     // The person's answer to "Use this AI server?": no at first.
     let confirm = data.path().join("confirm-answer");
@@ -650,14 +650,16 @@ async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview() {
             wait_text(&client, ".toasts", |t| t.contains("Connected to")).await?;
             wait_for(&client, "#provider-compatible:checked").await?;
             let model = wait_for(&client, "#model").await?.prop("value").await?;
-            assert_eq!(model.as_deref(), Some(testkit::fake_llm::MODELS[0]));
+            assert_eq!(model.as_deref(), Some(mockint_tests::fake_llm::MODELS[0]));
             wait_for(&client, "#start").await?.click().await?;
             wait_for(&client, "#chat-input").await?;
             // A slow answer: the alert shows as a notice.
-            server.script([testkit::fake_llm::Reply::Slow(Duration::from_millis(600))]);
+            server.script([mockint_tests::fake_llm::Reply::Slow(Duration::from_millis(
+                600,
+            ))]);
             send(&client, "I would start by agreeing on the requirements.").await?;
             wait_text(&client, "#chat-list", |t| {
-                t.contains(testkit::fake_llm::DEFAULT_REPLY)
+                t.contains(mockint_tests::fake_llm::DEFAULT_REPLY)
             })
             .await?;
             wait_text(&client, ".toasts", |t| {
@@ -695,7 +697,7 @@ async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview() {
         .collect();
     assert!(!chats.is_empty(), "the interviewer asked the server");
     for chat in &chats {
-        assert_eq!(chat.body["model"], testkit::fake_llm::MODELS[0]);
+        assert_eq!(chat.body["model"], mockint_tests::fake_llm::MODELS[0]);
         assert_eq!(chat.header("authorization"), None, "no key is sent to it");
     }
     // The choice is remembered: after a restart the provider is still there.

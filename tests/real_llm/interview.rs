@@ -10,10 +10,10 @@
 
 use std::time::{Duration, Instant};
 
-use app::{App, InterviewRequest, StartOptions};
-use domain::ipc::Notice;
-use domain::{Role, TokenOperation};
-use testkit::llama::{LlamaServer, MODEL_ALIAS};
+use mockint_app::{App, InterviewRequest, StartOptions};
+use mockint_domain::ipc::Notice;
+use mockint_domain::{Role, TokenOperation};
+use mockint_tests::llama::{LlamaServer, MODEL_ALIAS};
 
 const TURNS: [&str; 7] = [
     "Users shorten long URLs and get redirected; redirects must take under 50 ms at p99 and be available 99.99% of the time. About 100 million new links a month.",
@@ -173,7 +173,10 @@ async fn a_whole_interview_and_evaluation_through_a_real_llama_cpp_server() {
 
     // The report is whole and grounded.
     assert!(report.overall_score.value() > 0.0);
-    assert_eq!(report.competency_scores.len(), ai::COMPETENCIES.len());
+    assert_eq!(
+        report.competency_scores.len(),
+        mockint_ai::COMPETENCIES.len()
+    );
     for (key, score) in &report.competency_scores {
         for quote in &score.evidence {
             assert!(

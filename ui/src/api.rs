@@ -1,9 +1,9 @@
-//! The backend, typed by the one command list in `domain::ipc`: `call::<SendMessage>(args)`
+//! The backend, typed by the one command list in `mockint_domain::ipc`: `call::<SendMessage>(args)`
 //! invokes a command with its argument type and decodes its answer; [`listen`] follows an
 //! event; [`Channel`] receives a long stream (interviewer tokens, download progress) meant
 //! for this window only. Every failure is an [`IpcError`] with a message a person can act on.
 
-use domain::ipc::{ChannelRef, Command, Event, IpcError, IpcErrorKind};
+use mockint_domain::ipc::{ChannelRef, Command, Event, IpcError, IpcErrorKind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

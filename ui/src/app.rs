@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use domain::ipc;
-use domain::SessionId;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::ipc;
+use mockint_domain::SessionId;
 
 use crate::api;
 use crate::pages::{
@@ -57,9 +57,9 @@ pub struct Ctx {
     /// Interviewer text streaming in for a session.
     pub streaming: RwSignal<(Option<SessionId>, String)>,
     /// The latest turn made by voice (appended by the interview room).
-    pub voice_turn: RwSignal<Option<domain::ipc::TurnView>>,
+    pub voice_turn: RwSignal<Option<mockint_domain::ipc::TurnView>>,
     /// What the candidate has said so far in an answer not yet complete.
-    pub voice_draft: RwSignal<Option<domain::ipc::TranscriptDraft>>,
+    pub voice_draft: RwSignal<Option<mockint_domain::ipc::TranscriptDraft>>,
     /// The microphone is waiting through a thinking pause.
     pub thinking: RwSignal<bool>,
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::{Message, Role};
+use mockint_domain::{Message, Role};
 
 use crate::competencies::{Competency, COMPETENCIES};
 use crate::problems::Problem;

@@ -8,7 +8,7 @@
 //! tested against the example and near-miss sentences written beside it. No crate does
 //! this kind of rule matching over a hand-written library better than these few lines.
 
-use domain::{Message, Role};
+use mockint_domain::{Message, Role};
 use serde::Serialize;
 
 use crate::analysis::{occurrences, sentences, starts_a_word};

@@ -3,8 +3,8 @@
 //! [`DATA_NOTICE`], and the structured answer is asked for the provider's native way with a
 //! schema derived from [`ExtractedResume`].
 
-use domain::{Education, ExperienceLevel, ResumeData, TokenOperation, WorkExperience};
-use interview_core::ports::Usage;
+use mockint_core::ports::Usage;
+use mockint_domain::{Education, ExperienceLevel, ResumeData, TokenOperation, WorkExperience};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::json;

@@ -8,7 +8,7 @@
 //!   tokens are stripped, and an empty, repeated, garbled or note-leaking reply is refused so
 //!   that the offline interviewer's text is used instead.
 
-use domain::{Message, Role};
+use mockint_domain::{Message, Role};
 use serde_json::json;
 
 /// The system line that tells a model its data is not instructions.

@@ -5,9 +5,9 @@
 //! notice) and the tokens it cost are still counted.
 
 use async_trait::async_trait;
-use domain::{ExperienceLevel, Message, ResumeData, Role, Session, TokenOperation};
-use interview_core::ports::{InterviewContext, Interviewer, InterviewerReply};
-use interview_core::InterviewerError;
+use mockint_core::ports::{InterviewContext, Interviewer, InterviewerReply};
+use mockint_core::InterviewerError;
+use mockint_domain::{ExperienceLevel, Message, ResumeData, Role, Session, TokenOperation};
 use serde_json::{json, Value};
 
 use crate::guard::{check_reply, TemplateFilter, DATA_NOTICE};
@@ -67,9 +67,9 @@ impl LlmInterviewer {
                 }
             }
         };
-        let sink: Option<interview_core::ports::TokenSink<'_>> = ctx
+        let sink: Option<mockint_core::ports::TokenSink<'_>> = ctx
             .on_token
-            .map(|_| &forward as interview_core::ports::TokenSink<'_>);
+            .map(|_| &forward as mockint_core::ports::TokenSink<'_>);
         let (content, usage) = self
             .providers
             .call(

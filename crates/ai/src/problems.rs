@@ -2,7 +2,7 @@
 //! rubric (the concepts a strong answer covers per competency, deep-dive questions, common
 //! pitfalls), and how a problem is chosen for a candidate.
 
-use domain::{ExperienceLevel, ResumeData};
+use mockint_domain::{ExperienceLevel, ResumeData};
 
 use ExperienceLevel::{Junior, Mid, Senior, Staff};
 

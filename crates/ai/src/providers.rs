@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
-use domain::TokenOperation;
-use interview_core::ports::Usage;
+use mockint_core::ports::Usage;
+use mockint_domain::TokenOperation;
 
 use crate::llm::{ChatModel, ChatRequest, Pricing, ProviderError, COMPATIBLE_PROVIDER};
 
@@ -57,7 +57,7 @@ impl Providers {
         provider: &str,
         request: &ChatRequest,
         operation: TokenOperation,
-        on_token: Option<interview_core::ports::TokenSink<'_>>,
+        on_token: Option<mockint_core::ports::TokenSink<'_>>,
     ) -> Result<(String, Usage), ProviderError> {
         let Some(model) = self.get(provider) else {
             return Err(ProviderError::new(

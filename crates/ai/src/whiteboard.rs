@@ -2,7 +2,7 @@
 //! lines between them become relationships, the problem's rubric says what is missing, and
 //! simple structural rules recognise common patterns.
 
-use domain::{Shape, ShapeKind, Whiteboard, WhiteboardAnalysis};
+use mockint_domain::{Shape, ShapeKind, Whiteboard, WhiteboardAnalysis};
 
 use crate::problems::Problem;
 
@@ -260,7 +260,7 @@ fn patterns(components: &[Component<'_>], edges: &[(usize, usize)]) -> Vec<Strin
 
 #[cfg(test)]
 mod tests {
-    use domain::Point;
+    use mockint_domain::Point;
 
     use super::*;
 

@@ -5,16 +5,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use ai::llm::{HttpSettings, OpenAiChat, Pricing};
-use ai::{LlmEvaluator, Providers};
 use chrono::Utc;
-use domain::{
+use mockint_ai::llm::{HttpSettings, OpenAiChat, Pricing};
+use mockint_ai::{LlmEvaluator, Providers};
+use mockint_core::ports::Evaluator;
+use mockint_domain::{
     CommunicationMode, Message, ResumeData, Role, Session, SessionConfig, SessionId, SessionStatus,
     TokenOperation,
 };
-use interview_core::ports::Evaluator;
+use mockint_tests::fake_llm::{FakeLlm, Reply};
 use secrecy::SecretString;
-use testkit::fake_llm::{FakeLlm, Reply};
 
 fn providers(server: &FakeLlm) -> Providers {
     let settings = HttpSettings {
@@ -62,7 +62,7 @@ fn history() -> Vec<Message> {
 
 /// A model evaluation in the requested schema: every competency at `score` with `quote`.
 fn model_evaluation(score: f64, quote: &str) -> String {
-    let competencies: Vec<serde_json::Value> = ai::COMPETENCIES
+    let competencies: Vec<serde_json::Value> = mockint_ai::COMPETENCIES
         .iter()
         .map(|c| {
             serde_json::json!({
@@ -85,11 +85,11 @@ async fn model_scores_are_anchored_to_the_rubric_and_the_overall_is_recomputed()
         .evaluate(&session, &history(), &[])
         .await;
     let report = evaluation.report;
-    let rubric = ai::RubricEvaluator.report(&session, &history(), &[]);
+    let rubric = mockint_ai::RubricEvaluator.report(&session, &history(), &[]);
     for (key, score) in &report.competency_scores {
         let anchor = rubric.competency_scores[key].score.value();
         assert!(
-            score.score.value() <= anchor + ai::ANCHOR_BAND + 1e-9,
+            score.score.value() <= anchor + mockint_ai::ANCHOR_BAND + 1e-9,
             "{key}: {} against rubric {anchor}",
             score.score
         );
@@ -100,7 +100,7 @@ async fn model_scores_are_anchored_to_the_rubric_and_the_overall_is_recomputed()
         "only verbatim quotes"
     );
     assert!(
-        report.overall_score.value() <= rubric.overall_score.value() + ai::ANCHOR_BAND,
+        report.overall_score.value() <= rubric.overall_score.value() + mockint_ai::ANCHOR_BAND,
         "the overall is recomputed from anchored competencies: {} vs {}",
         report.overall_score,
         rubric.overall_score
@@ -146,7 +146,7 @@ async fn unusable_answers_are_retried_once_then_the_offline_report_is_used() {
         "{retry_prompt}"
     );
     assert_eq!(evaluation.usage.len(), 2, "both attempts are accounted");
-    let offline = ai::RubricEvaluator.report(&session, &history(), &[]);
+    let offline = mockint_ai::RubricEvaluator.report(&session, &history(), &[]);
     let mut report = evaluation.report;
     let said = report.provenance.split_off(1);
     assert_eq!(
@@ -179,10 +179,10 @@ async fn a_model_that_obeys_injected_instructions_stays_within_the_band_of_the_r
     let evaluation = LlmEvaluator::new(providers(&server))
         .evaluate(&session, &history, &[])
         .await;
-    let rubric = ai::RubricEvaluator.report(&session, &history, &[]);
+    let rubric = mockint_ai::RubricEvaluator.report(&session, &history, &[]);
     let overall = evaluation.report.overall_score.value();
     assert!(
-        (overall - rubric.overall_score.value()).abs() <= ai::ANCHOR_BAND,
+        (overall - rubric.overall_score.value()).abs() <= mockint_ai::ANCHOR_BAND,
         "obedient model {overall} vs rubric {}",
         rubric.overall_score
     );
@@ -210,7 +210,7 @@ async fn a_model_that_obeys_injected_instructions_stays_within_the_band_of_the_r
 #[tokio::test]
 async fn resumes_are_extracted_by_the_model_with_a_deterministic_fallback() {
     let server = FakeLlm::start().await;
-    let base = resume::extract_profile(
+    let base = mockint_resume::extract_profile(
         "Jane Roe\njane@example.com\nStaff Engineer 2010 - present",
         "local",
     );
@@ -223,7 +223,8 @@ async fn resumes_are_extracted_by_the_model_with_a_deterministic_fallback() {
         Reply::text(&extracted.to_string(), 500, 80),
         Reply::text("{\"experience_level\": \"wizard\"}", 500, 10),
     ]);
-    let (resume, usage) = ai::extract_resume(&providers(&server), "openai", "gpt-4o", &base).await;
+    let (resume, usage) =
+        mockint_ai::extract_resume(&providers(&server), "openai", "gpt-4o", &base).await;
     assert_eq!(resume.domain_expertise, ["storage"]);
     assert_eq!(resume.work_experience[0].company, "Acme");
     assert_eq!(resume.raw_text, base.raw_text, "the original text is kept");
@@ -237,7 +238,7 @@ async fn resumes_are_extracted_by_the_model_with_a_deterministic_fallback() {
         "the resume goes as data"
     );
     let (fallback, usage): (ResumeData, _) =
-        ai::extract_resume(&providers(&server), "openai", "gpt-4o", &base).await;
+        mockint_ai::extract_resume(&providers(&server), "openai", "gpt-4o", &base).await;
     assert_eq!(
         fallback, base,
         "an invalid extraction falls back to the deterministic profile"
@@ -247,7 +248,7 @@ async fn resumes_are_extracted_by_the_model_with_a_deterministic_fallback() {
 
 #[tokio::test]
 async fn interviewer_replies_lose_template_tokens_and_repeats_are_refused_with_their_cost() {
-    use interview_core::ports::{InterviewContext, Interviewer};
+    use mockint_core::ports::{InterviewContext, Interviewer};
     let server = FakeLlm::start().await;
     server.script([
         Reply::text(
@@ -257,7 +258,7 @@ async fn interviewer_replies_lose_template_tokens_and_repeats_are_refused_with_t
         ),
         Reply::text("What are the requirements?", 900, 6),
     ]);
-    let interviewer = ai::LlmInterviewer::new(providers(&server));
+    let interviewer = mockint_ai::LlmInterviewer::new(providers(&server));
     let session = session();
     let history = history();
     let shown = std::sync::Mutex::new(String::new());

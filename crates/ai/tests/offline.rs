@@ -5,13 +5,13 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ai::{OfflineInterviewer, RubricEvaluator};
 use chrono::Utc;
-use domain::{
+use mockint_ai::{OfflineInterviewer, RubricEvaluator};
+use mockint_core::ports::{InterviewContext, Interviewer};
+use mockint_domain::{
     CommunicationMode, ExperienceLevel, Message, ResumeData, Role, Session, SessionConfig,
     SessionId, SessionStatus,
 };
-use interview_core::ports::{InterviewContext, Interviewer};
 
 fn session(problem: &str) -> Session {
     Session {
@@ -58,7 +58,7 @@ async fn converse_with_board(
     session: &Session,
     answers: &[String],
     elapsed: Duration,
-    whiteboard: Option<&domain::Whiteboard>,
+    whiteboard: Option<&mockint_domain::Whiteboard>,
 ) -> Vec<Message> {
     let interviewer = OfflineInterviewer;
     let ctx = InterviewContext {
@@ -96,7 +96,7 @@ fn transcript(name: &str) -> Vec<String> {
         .join("../../tests/fixtures/transcripts")
         .join(format!("{name}.txt"));
     let text = std::fs::read(&path).expect("fixture");
-    interview_core::script::parse_script(&text).expect("script")
+    mockint_core::script::parse_script(&text).expect("script")
 }
 
 const LONG: &str = "I think this depends on several factors that we should discuss together in more detail before deciding anything";
@@ -268,7 +268,7 @@ fn evaluate(
     problem: &str,
     name: &str,
     level: Option<ExperienceLevel>,
-) -> (domain::EvaluationReport, Vec<Message>) {
+) -> (mockint_domain::EvaluationReport, Vec<Message>) {
     let mut s = session(problem);
     if let Some(level) = level {
         let mut resume = ResumeData::anonymous("local");
@@ -348,7 +348,7 @@ fn every_quote_is_verbatim_and_the_plan_targets_the_weakest_competencies() {
             .iter()
             .filter(|(_, s)| (*s - lowest).abs() < f64::EPSILON)
             .filter_map(|(k, _)| {
-                ai::COMPETENCIES
+                mockint_ai::COMPETENCIES
                     .iter()
                     .find(|c| c.key == k.as_str())
                     .map(|c| c.title)
@@ -424,7 +424,7 @@ fn empty_interviews_score_low_with_low_confidence() {
 
 #[tokio::test]
 async fn the_interviewer_reacts_to_the_whiteboard() {
-    let board: domain::Whiteboard = serde_json::from_str(
+    let board: mockint_domain::Whiteboard = serde_json::from_str(
         &std::fs::read_to_string(
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("../../tests/fixtures/whiteboard_no_cache.json"),

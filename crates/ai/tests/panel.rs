@@ -12,14 +12,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ai::decisions::DecisionLog;
-use ai::{OfflineInterviewer, RubricEvaluator};
 use chrono::Utc;
-use domain::{
+use mockint_ai::decisions::DecisionLog;
+use mockint_ai::{OfflineInterviewer, RubricEvaluator};
+use mockint_core::ports::{InterviewContext, Interviewer};
+use mockint_domain::{
     CommunicationMode, EvaluationReport, ExperienceLevel, Message, ResumeData, Role, Session,
     SessionConfig, SessionId, SessionStatus,
 };
-use interview_core::ports::{InterviewContext, Interviewer};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -62,7 +62,7 @@ fn session(problem: &str, level: ExperienceLevel) -> Session {
             ai_model: "offline".into(),
             resume_data: Some(resume),
             duration_minutes: Some(45),
-            problem: Some(ai::problems::choose(Some(problem), None).statement),
+            problem: Some(mockint_ai::problems::choose(Some(problem), None).statement),
         },
     }
 }
@@ -333,7 +333,7 @@ fn measure(
                 let decision_in_answer = probe_id
                     .is_some_and(|id| log.decisions.iter().any(|d| d.pattern.id == id))
                     || probe_id.is_some_and(|id| {
-                        ai::decision_library::LIBRARY
+                        mockint_ai::decision_library::LIBRARY
                             .iter()
                             .any(|p| p.id == id && p.matches_any(&previous.content))
                     });
@@ -369,7 +369,7 @@ async fn run_panel(
     let mut rows = Vec::new();
     let mut by_problem: BTreeMap<String, BTreeMap<String, f64>> = BTreeMap::new();
     for candidate in panel {
-        let answers = interview_core::script::parse_script(
+        let answers = mockint_core::script::parse_script(
             &std::fs::read(dir.join(&candidate.file)).expect("script"),
         )
         .expect("turns");

@@ -6,11 +6,11 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use ai::llm::{
+use mockint_ai::llm::{
     AnthropicChat, ChatMessage, ChatModel, ChatRequest, ChatRole, HttpSettings, OpenAiChat, Output,
 };
+use mockint_tests::fake_llm::{FakeLlm, Reply};
 use secrecy::SecretString;
-use testkit::fake_llm::{FakeLlm, Reply};
 
 const KEY: &str = "sk-test-FAKEKEY-123";
 

@@ -75,8 +75,8 @@ pub fn validate_url(raw: &str) -> Result<String, AppError> {
     }
     // Cloud metadata services and link-local addresses are never a model server.
     let refused = match url.host() {
-        Some(url::Host::Ipv4(ip)) => !ai::llm::address_allowed(ip.into()),
-        Some(url::Host::Ipv6(ip)) => !ai::llm::address_allowed(ip.into()),
+        Some(url::Host::Ipv4(ip)) => !mockint_ai::llm::address_allowed(ip.into()),
+        Some(url::Host::Ipv6(ip)) => !mockint_ai::llm::address_allowed(ip.into()),
         Some(url::Host::Domain(name)) => {
             METADATA_HOSTS.contains(&name.to_ascii_lowercase().as_str())
         }
@@ -118,14 +118,14 @@ struct ModelEntry {
 /// Reads the server's model names (`GET {url}/models`), within 5 s, through the guarded
 /// client (no redirects, no link-local or metadata addresses, at most 1 MiB).
 pub async fn list_models(url: &str) -> Result<Vec<String>, AppError> {
-    let settings = ai::llm::HttpSettings {
+    let settings = mockint_ai::llm::HttpSettings {
         idle_timeout: Duration::from_secs(5),
         total_timeout: Duration::from_secs(5),
         connect_timeout: Duration::from_secs(5),
-        ..ai::llm::HttpSettings::default()
+        ..mockint_ai::llm::HttpSettings::default()
     };
-    let shown = interview_core::redact::redact_url(url);
-    let response = ai::llm::client(settings, true)
+    let shown = mockint_core::redact::redact_url(url);
+    let response = mockint_ai::llm::client(settings, true)
         .get(format!("{url}/models"))
         .send()
         .await
@@ -153,7 +153,7 @@ pub async fn list_models(url: &str) -> Result<Vec<String>, AppError> {
             status.as_u16()
         )));
     }
-    let body = ai::llm::read_limited(response, MAX_LIST_BYTES)
+    let body = mockint_ai::llm::read_limited(response, MAX_LIST_BYTES)
         .await
         .map_err(|problem| AppError::Provider(format!("{shown}/models: {problem}")))?;
     let list: ModelList = serde_json::from_str(&body).map_err(|_| {

@@ -385,7 +385,7 @@ impl AppConfig {
             ("logging.level", &log.level),
             ("logging.database_level", &log.database_level),
         ] {
-            level.parse::<domain::LogLevel>().map_err(|_| {
+            level.parse::<mockint_domain::LogLevel>().map_err(|_| {
                 invalid(
                     key,
                     format!("must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got '{level}'"),

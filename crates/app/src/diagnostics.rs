@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use domain::diagnostics::{
+use mockint_core::telemetry::{self, AlertPolicy};
+use mockint_domain::diagnostics::{
     AlertKind, Diagnostics, HealthReport, HealthStatus, StorageUse, StoreStatistics,
 };
-use interview_core::telemetry::{self, AlertPolicy};
 
 use crate::{health, App, AppError, Settings};
 
@@ -61,7 +61,7 @@ pub async fn statistics(app: &App) -> Result<(StoreStatistics, StorageUse), AppE
         .store
         .statistics(problems_since())
         .await
-        .map_err(interview_core::CoreError::from)?;
+        .map_err(mockint_core::CoreError::from)?;
     Ok((statistics, storage_use(&app.settings)))
 }
 
@@ -81,7 +81,7 @@ pub fn raise_health_alerts(report: &HealthReport) {
 pub fn storage_use(settings: &Settings) -> StorageUse {
     let data_dir = &settings.data_dir;
     let database_bytes = match &settings.database {
-        storage::DatabaseTarget::Sqlite(path) => Some(
+        mockint_storage::DatabaseTarget::Sqlite(path) => Some(
             ["", "-wal", "-shm"]
                 .iter()
                 .filter_map(|suffix| {
@@ -91,7 +91,7 @@ pub fn storage_use(settings: &Settings) -> StorageUse {
                 })
                 .sum(),
         ),
-        storage::DatabaseTarget::Postgres(_) => None,
+        mockint_storage::DatabaseTarget::Postgres(_) => None,
     };
     StorageUse {
         data_dir: data_dir.display().to_string(),

@@ -18,13 +18,13 @@ pub enum AppError {
     },
     /// The database cannot be opened.
     #[error(transparent)]
-    Storage(#[from] storage::StorageError),
+    Storage(#[from] mockint_storage::StorageError),
     /// The resume cannot be read.
     #[error(transparent)]
-    Resume(#[from] resume::ResumeError),
+    Resume(#[from] mockint_resume::ResumeError),
     /// A use case failed.
     #[error(transparent)]
-    Core(#[from] interview_core::CoreError),
+    Core(#[from] mockint_core::CoreError),
     /// A backup cannot be made or restored (refused or failed); nothing was changed.
     #[error("{0}")]
     Backup(String),

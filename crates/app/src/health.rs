@@ -11,7 +11,7 @@ const DISK_ERROR_BYTES: u64 = 200 * 1024 * 1024;
 /// Free disk space below which a warning is raised.
 const DISK_WARNING_BYTES: u64 = 1024 * 1024 * 1024;
 
-pub use domain::diagnostics::{HealthCheck as Check, HealthReport, HealthStatus as Status};
+pub use mockint_domain::diagnostics::{HealthCheck as Check, HealthReport, HealthStatus as Status};
 
 fn check(component: &str, started: Instant, status: Status, detail: impl Into<String>) -> Check {
     Check {

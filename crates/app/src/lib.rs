@@ -20,17 +20,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ai::llm::{AnthropicChat, HttpSettings, OpenAiChat, Pricing};
-use ai::{
+use mockint_ai::llm::{AnthropicChat, HttpSettings, OpenAiChat, Pricing};
+use mockint_ai::{
     LlmEvaluator, LlmInterviewer, OfflineInterviewer, Providers, OFFLINE_MODEL, OFFLINE_PROVIDER,
 };
-use domain::ipc::Notice;
-use domain::{CommunicationMode, Message, ResumeData, Session, SessionConfig};
-use interview_core::ports::{Clock, Store, SystemClock};
-use interview_core::{
+use mockint_core::ports::{Clock, Store, SystemClock};
+use mockint_core::{
     InterviewService, MediaService, SessionService, TokenBudget, WhiteboardService,
 };
-use storage::{DatabaseTarget, FileMediaStore, MediaLimits, PoolSettings, RetryPolicy};
+use mockint_domain::ipc::Notice;
+use mockint_domain::{CommunicationMode, Message, ResumeData, Session, SessionConfig};
+use mockint_storage::{DatabaseTarget, FileMediaStore, MediaLimits, PoolSettings, RetryPolicy};
 
 pub use crate::config::{AppConfig, ConfigError, DEFAULT_CONFIG_YAML};
 pub use crate::error::AppError;
@@ -229,7 +229,7 @@ pub struct InterviewRequest {
     /// Planned length.
     pub duration_minutes: Option<u32>,
     /// AI usage spent before the session existed (e.g. reading the resume with a model).
-    pub prior_usage: Vec<interview_core::ports::Usage>,
+    pub prior_usage: Vec<mockint_core::ports::Usage>,
 }
 
 /// The running application: configuration plus every service, built once.
@@ -261,11 +261,14 @@ impl App {
     /// builds the services.
     pub async fn start(options: &StartOptions) -> Result<Self, AppError> {
         let settings = Settings::resolve(options)?;
-        interview_core::telemetry::global().configure(diagnostics::alert_policy(&settings));
+        mockint_core::telemetry::global().configure(diagnostics::alert_policy(&settings));
         prepare_data_dir(&settings.data_dir)?;
-        let store =
-            storage::open_store(&settings.database, settings.pool(), RetryPolicy::default())
-                .await?;
+        let store = mockint_storage::open_store(
+            &settings.database,
+            settings.pool(),
+            RetryPolicy::default(),
+        )
+        .await?;
         tracing::info!(database = %settings.database.display_url(), data_dir = %settings.data_dir.display(), "store opened");
         let media_store = Arc::new(FileMediaStore::new(
             &settings.data_dir,
@@ -288,12 +291,12 @@ impl App {
         );
         // The embedded store is its own journal (a committed row is durable); a remote one
         // gets a local outbox for the messages it cannot take yet.
-        let outbox: Option<Arc<dyn interview_core::ports::Outbox>> = match settings.database {
+        let outbox: Option<Arc<dyn mockint_core::ports::Outbox>> = match settings.database {
             DatabaseTarget::Sqlite(_) => None,
             DatabaseTarget::Postgres(_) => Some(Arc::new(
-                storage::SqliteOutbox::open(&settings.data_dir)
+                mockint_storage::SqliteOutbox::open(&settings.data_dir)
                     .await
-                    .map_err(interview_core::CoreError::from)?,
+                    .map_err(mockint_core::CoreError::from)?,
             )),
         };
         let interviews = InterviewService::new(
@@ -307,7 +310,7 @@ impl App {
         );
         // Messages held before a crash or an outage reach the store now; so do messages left
         // in the journal files of earlier versions.
-        match storage::legacy_journal::import(&settings.data_dir, store.as_ref()).await {
+        match mockint_storage::legacy_journal::import(&settings.data_dir, store.as_ref()).await {
             Ok(0) => {}
             Ok(imported) => tracing::info!(
                 imported,
@@ -356,7 +359,8 @@ impl App {
         let mut notices = Vec::new();
         let problem = match (&request.problem, &request.resume) {
             (None, Some(resume)) if provider != OFFLINE_PROVIDER => {
-                match ai::generate_problem(&self.providers, &provider, &model, resume).await {
+                match mockint_ai::generate_problem(&self.providers, &provider, &model, resume).await
+                {
                     Ok((statement, usage)) => {
                         earlier_usage.push(usage);
                         statement
@@ -366,12 +370,13 @@ impl App {
                             provider: provider.clone(),
                             reason: error.message.clone(),
                         });
-                        ai::problems::choose(None, Some(resume)).statement
+                        mockint_ai::problems::choose(None, Some(resume)).statement
                     }
                 }
             }
             _ => {
-                ai::problems::choose(request.problem.as_deref(), request.resume.as_ref()).statement
+                mockint_ai::problems::choose(request.problem.as_deref(), request.resume.as_ref())
+                    .statement
             }
         };
         let config = SessionConfig {
@@ -395,11 +400,11 @@ impl App {
     /// newest snapshot; the reply streams to `on_token`.
     pub async fn take_turn(
         &self,
-        id: domain::SessionId,
+        id: mockint_domain::SessionId,
         text: &str,
-        source: domain::TurnSource,
-        on_token: Option<interview_core::ports::TokenSink<'_>>,
-    ) -> Result<domain::ipc::TurnView, AppError> {
+        source: mockint_domain::TurnSource,
+        on_token: Option<mockint_core::ports::TokenSink<'_>>,
+    ) -> Result<mockint_domain::ipc::TurnView, AppError> {
         let board = self.whiteboards.load_board(id).await?;
         let provider = self.interviews.provider_of(id).await?;
         let picture = if self.providers.sees_images(&provider) {
@@ -407,14 +412,14 @@ impl App {
         } else {
             None
         };
-        let input = interview_core::TurnInput {
+        let input = mockint_core::TurnInput {
             text,
             source: source.as_str(),
             whiteboard: (!board.shapes.is_empty()).then_some(&board),
             whiteboard_png: picture.as_deref(),
         };
         let outcome = self.interviews.take_turn(id, input, on_token).await?;
-        Ok(domain::ipc::TurnView {
+        Ok(mockint_domain::ipc::TurnView {
             candidate: outcome.candidate,
             interviewer: outcome.interviewer,
             notices: outcome.notices,
@@ -424,7 +429,7 @@ impl App {
 
     /// Deletes a session for good: its rows, its files and anything held for it, with the
     /// database's freed pages zeroed so none of its words stay on disk.
-    pub async fn delete_session(&self, id: domain::SessionId) -> Result<(), AppError> {
+    pub async fn delete_session(&self, id: mockint_domain::SessionId) -> Result<(), AppError> {
         self.sessions.delete(id).await?;
         self.interviews.forget(id).await?;
         Ok(())
@@ -474,7 +479,7 @@ impl App {
         let ai = &self.settings.config.ai;
         let (model, hint) = match provider {
             OFFLINE_PROVIDER => return Ok(OFFLINE_MODEL.to_string()),
-            ai::llm::COMPATIBLE_PROVIDER => {
+            mockint_ai::llm::COMPATIBLE_PROVIDER => {
                 return self
                     .compatible_server()
                     .filter(|_| self.providers.has(provider))
@@ -514,7 +519,7 @@ pub async fn read_resume_with(
     providers: &Providers,
     path: &Path,
     provider: &str,
-) -> Result<(ResumeData, Vec<interview_core::ports::Usage>), AppError> {
+) -> Result<(ResumeData, Vec<mockint_core::ports::Usage>), AppError> {
     let base = read_resume(path, settings.resume_limit()).await?;
     let model = match provider {
         "openai" => &settings.config.ai.openai.model,
@@ -524,15 +529,17 @@ pub async fn read_resume_with(
     if !providers.has(provider) {
         return Ok((base, Vec::new()));
     }
-    Ok(ai::extract_resume(providers, provider, model, &base).await)
+    Ok(mockint_ai::extract_resume(providers, provider, model, &base).await)
 }
 
 /// Reads a resume file off the async runtime (PDF parsing is CPU-bound) for the local user.
 pub async fn read_resume(path: &Path, max_bytes: u64) -> Result<ResumeData, AppError> {
     let path = path.to_path_buf();
     tokio::task::spawn_blocking(move || {
-        let text = resume::read_resume_text(&path, max_bytes)?;
-        Ok::<_, resume::ResumeError>(resume::extract_profile(&text.text, LOCAL_USER))
+        let text = mockint_resume::read_resume_text(&path, max_bytes)?;
+        Ok::<_, mockint_resume::ResumeError>(mockint_resume::extract_profile(
+            &text.text, LOCAL_USER,
+        ))
     })
     .await
     .map_err(|error| AppError::Internal(error.to_string()))?

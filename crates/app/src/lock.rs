@@ -41,7 +41,7 @@ impl DataDirLock {
             path: data_dir.display().to_string(),
             cause,
         };
-        storage::create_private_dir_all(data_dir)
+        mockint_storage::create_private_dir_all(data_dir)
             .map_err(|error| fail(format!("cannot create it: {error}")))?;
         let mut file = open(&path, true)
             .map_err(|error| fail(format!("cannot open the lock file {LOCK_FILE}: {error}")))?;

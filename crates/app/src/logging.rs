@@ -6,8 +6,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use domain::{LogEntry, LogLevel};
-use interview_core::ports::Store;
+use mockint_core::ports::Store;
+use mockint_domain::{LogEntry, LogLevel};
 use tokio::sync::mpsc;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -30,7 +30,7 @@ impl Redactor {
     /// Knows the secrets in the environment (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`,
     /// `DB_PASSWORD`, `PGPASSWORD`, the password in `DATABASE_URL`) plus `extra` (e.g.
     /// `--database-url`); every other secret is found by its shape
-    /// ([`interview_core::redact`]).
+    /// ([`mockint_core::redact`]).
     pub fn from_env(extra: &[&str]) -> Self {
         let mut secrets: Vec<String> = [
             "OPENAI_API_KEY",
@@ -67,7 +67,7 @@ impl Redactor {
                 out = out.replace(secret.as_str(), "***");
             }
         }
-        interview_core::redact::redact(&out)
+        mockint_core::redact::redact(&out)
     }
 }
 
@@ -186,7 +186,7 @@ impl<S: Subscriber> Layer<S> for AuditLayer {
             message: redact(&fields.message),
             session_id: fields
                 .session_id
-                .and_then(|id| domain::SessionId::parse(&id).ok()),
+                .and_then(|id| mockint_domain::SessionId::parse(&id).ok()),
             user_id: None,
             metadata,
             stack_trace: fields.stack_trace.map(|t| redact(&t)),
@@ -307,7 +307,7 @@ pub fn init(
 }
 
 fn prepare_log_dir(directory: &Path) -> Result<(), AppError> {
-    storage::create_private_dir_all(directory).map_err(|error| AppError::DataDir {
+    mockint_storage::create_private_dir_all(directory).map_err(|error| AppError::DataDir {
         path: directory.display().to_string(),
         cause: error.to_string(),
     })

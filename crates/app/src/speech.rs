@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use domain::ipc::{SpeechModelView, SpeechProgress};
-use media::transcribe::Transcriber;
+use mockint_domain::ipc::{SpeechModelView, SpeechProgress};
+use mockint_media::transcribe::Transcriber;
 use tokio::sync::OnceCell;
 
 use crate::{AppError, Settings};
@@ -62,7 +62,7 @@ impl SpeechModels {
         if let Some(path) = &self.explicit {
             return path.clone();
         }
-        let provisioned = media::model::model_path(&self.data_dir, &self.name);
+        let provisioned = mockint_media::model::model_path(&self.data_dir, &self.name);
         match &self.bundled {
             Some(bundled) if !provisioned.is_file() && self.name == BUNDLED_NAME => bundled.clone(),
             _ => provisioned,
@@ -94,7 +94,10 @@ impl SpeechModels {
         if self.bundled.as_deref() == Some(path.as_path()) {
             return Ok(view("bundled", &path));
         }
-        if !media::model::CATALOG.iter().any(|e| e.name == self.name) {
+        if !mockint_media::model::CATALOG
+            .iter()
+            .any(|e| e.name == self.name)
+        {
             return Err(AppError::Provider(format!(
                 "no speech model named '{}' can be provisioned; set WHISPER_MODEL to a ggml file",
                 self.name
@@ -105,18 +108,18 @@ impl SpeechModels {
         let cache = model_cache(&data_dir);
         let cancel = Arc::clone(&self.cancel);
         let provisioned = tokio::task::spawn_blocking(move || {
-            let report = |step: media::model::Progress| {
+            let report = |step: mockint_media::model::Progress| {
                 progress(SpeechProgress {
                     stage: step.stage.to_string(),
                     bytes: step.bytes,
                     total: step.total,
                 })
             };
-            let control = media::model::Control {
+            let control = mockint_media::model::Control {
                 cancel: &cancel,
                 progress: &report,
             };
-            media::model::provision(&name, &data_dir, &cache, control)
+            mockint_media::model::provision(&name, &data_dir, &cache, control)
         })
         .await
         .map_err(|error| AppError::Internal(error.to_string()))?
@@ -159,7 +162,7 @@ fn model_cache(data_dir: &Path) -> PathBuf {
     std::env::var_os("MOCKINT_MODEL_CACHE")
         .filter(|dir| !dir.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|| media::model::default_cache(data_dir))
+        .unwrap_or_else(|| mockint_media::model::default_cache(data_dir))
 }
 
 /// The model a Linux package installs beside the programs (`/usr/bin/mockint` →

@@ -2,13 +2,13 @@
 //! command is a one-line call (and the queries are tested here, not through a window).
 
 use base64::Engine as _;
-use domain::ipc::{
+use mockint_core::ports::MediaStore as _;
+use mockint_domain::ipc::{
     CompatibleServerView, Provider, ProviderStatus, SessionDetail, SessionPage, SessionView,
     SetupInfo,
 };
-use domain::{MediaType, Page, SessionId};
-use domain::{ReportFormat, TranscriptFormat};
-use interview_core::ports::MediaStore as _;
+use mockint_domain::{MediaType, Page, SessionId};
+use mockint_domain::{ReportFormat, TranscriptFormat};
 
 use crate::{App, AppError, InterviewRequest};
 
@@ -21,8 +21,8 @@ pub struct Document {
     pub content: String,
 }
 
-impl From<domain::ipc::StartRequest> for InterviewRequest {
-    fn from(request: domain::ipc::StartRequest) -> Self {
+impl From<mockint_domain::ipc::StartRequest> for InterviewRequest {
+    fn from(request: mockint_domain::ipc::StartRequest) -> Self {
         Self {
             resume: request.resume,
             problem: request.problem.filter(|p| !p.trim().is_empty()),
@@ -39,8 +39,8 @@ impl App {
     /// Stores the (edited) resume as the local user's.
     pub async fn save_local_resume(
         &self,
-        mut resume: domain::ResumeData,
-    ) -> Result<domain::ResumeData, AppError> {
+        mut resume: mockint_domain::ResumeData,
+    ) -> Result<mockint_domain::ResumeData, AppError> {
         resume.user_id = crate::LOCAL_USER.to_string();
         resume
             .validate()
@@ -48,7 +48,7 @@ impl App {
         self.store
             .save_resume(&resume)
             .await
-            .map_err(interview_core::CoreError::from)?;
+            .map_err(mockint_core::CoreError::from)?;
         Ok(resume)
     }
 
@@ -64,13 +64,13 @@ impl App {
             .store
             .get_resume(crate::LOCAL_USER)
             .await
-            .map_err(interview_core::CoreError::from)?
+            .map_err(mockint_core::CoreError::from)?
             .filter(|resume| !resume.raw_text.is_empty());
         Ok(SetupInfo {
             providers,
             default_provider: Provider::parse(&ai.default_provider).unwrap_or(Provider::Offline),
             saved_resume,
-            problems: ::ai::problems::BANK
+            problems: mockint_ai::problems::BANK
                 .iter()
                 .map(|p| p.title.to_string())
                 .collect(),
@@ -91,7 +91,7 @@ impl App {
         let available = provider == Provider::Offline || self.providers.has(provider.as_str());
         let (model, detail) = match provider {
             Provider::Offline => (
-                ::ai::OFFLINE_MODEL.to_string(),
+                mockint_ai::OFFLINE_MODEL.to_string(),
                 "built in, no key needed".to_string(),
             ),
             Provider::Compatible => match server.filter(|_| available) {
@@ -152,14 +152,14 @@ impl App {
 
     /// One page of sessions, newest first, with the total.
     pub async fn session_page(&self, limit: u32, offset: u32) -> Result<SessionPage, AppError> {
-        let page = Page::new(limit, offset).map_err(interview_core::CoreError::from)?;
+        let page = Page::new(limit, offset).map_err(mockint_core::CoreError::from)?;
         Ok(SessionPage {
             sessions: self.sessions.list(page).await?,
             total: self
                 .store
                 .count_sessions()
                 .await
-                .map_err(interview_core::CoreError::from)?,
+                .map_err(mockint_core::CoreError::from)?,
         })
     }
 
@@ -172,7 +172,7 @@ impl App {
                     .media_store
                     .read(&file)
                     .await
-                    .map_err(interview_core::CoreError::from)?;
+                    .map_err(mockint_core::CoreError::from)?;
                 images.push(format!(
                     "data:image/png;base64,{}",
                     base64::engine::general_purpose::STANDARD.encode(bytes)
@@ -187,7 +187,7 @@ impl App {
         &self,
         id: SessionId,
         encoded: &str,
-    ) -> Result<domain::MediaFile, AppError> {
+    ) -> Result<mockint_domain::MediaFile, AppError> {
         let encoded = encoded.rsplit(',').next().unwrap_or_default();
         let png = base64::engine::general_purpose::STANDARD
             .decode(encoded.trim())
@@ -207,7 +207,7 @@ impl App {
         let messages = self.interviews.transcript(id).await?;
         Ok(Document {
             file_name: format!("transcript-{}.{}", short(id), format.extension()),
-            content: interview_core::export::transcript(&session, &messages, format),
+            content: mockint_core::export::transcript(&session, &messages, format),
         })
     }
 
@@ -222,7 +222,7 @@ impl App {
         })?;
         Ok(Document {
             file_name: format!("report-{}.{}", short(id), format.extension()),
-            content: interview_core::export::report(&report, format),
+            content: mockint_core::export::report(&report, format),
         })
     }
 }

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use app::{App, InterviewRequest, StartOptions};
 use chrono::{Duration, Utc};
-use domain::{LogEntry, LogLevel, MediaType, Page, Session, SessionId, Whiteboard};
+use mockint_app::{App, InterviewRequest, StartOptions};
+use mockint_domain::{LogEntry, LogLevel, MediaType, Page, Session, SessionId, Whiteboard};
 
 fn options(dir: &Path, database_url: Option<String>) -> StartOptions {
     StartOptions {
@@ -41,17 +41,17 @@ fn offline() -> InterviewRequest {
 /// One session with everything stored about it.
 type SessionData = (
     Session,
-    Vec<domain::Message>,
-    Option<domain::EvaluationReport>,
-    Vec<domain::MediaFile>,
-    Vec<domain::TokenUsageRecord>,
+    Vec<mockint_domain::Message>,
+    Option<mockint_domain::EvaluationReport>,
+    Vec<mockint_domain::MediaFile>,
+    Vec<mockint_domain::TokenUsageRecord>,
     Whiteboard,
 );
 
 /// Everything observable about the stored data.
 #[derive(Debug, PartialEq)]
 pub(crate) struct State {
-    sessions: Vec<domain::SessionSummary>,
+    sessions: Vec<mockint_domain::SessionSummary>,
     details: Vec<SessionData>,
     audit: Vec<LogEntry>,
     files: BTreeMap<String, Vec<u8>>,
@@ -118,7 +118,8 @@ async fn fill(app: &App) -> SessionId {
         .await
         .expect("audio");
     let board: Whiteboard = serde_json::from_str(
-        &std::fs::read_to_string(testkit::fixture("whiteboard_no_cache.json")).expect("fixture"),
+        &std::fs::read_to_string(mockint_tests::fixture("whiteboard_no_cache.json"))
+            .expect("fixture"),
     )
     .expect("board");
     app.whiteboards
@@ -126,11 +127,11 @@ async fn fill(app: &App) -> SessionId {
         .await
         .expect("board");
     app.store
-        .record_token_usage(&domain::TokenUsageRecord {
+        .record_token_usage(&mockint_domain::TokenUsageRecord {
             session_id: first.id,
             timestamp: Utc::now(),
-            operation: domain::TokenOperation::QuestionGeneration,
-            usage: domain::TokenUsage::new("openai", "gpt-4o", 1200, 60, 0.0036),
+            operation: mockint_domain::TokenOperation::QuestionGeneration,
+            usage: mockint_domain::TokenUsage::new("openai", "gpt-4o", 1200, 60, 0.0036),
         })
         .await
         .expect("tokens");
@@ -171,12 +172,14 @@ async fn round_trip(database_url: Option<String>) {
     assert_eq!(before.sessions.len(), 2);
     assert!(before.files.len() >= 3, "{:?}", before.files.keys());
 
-    let manifest = app::backup::backup(&app.settings, &target)
+    let manifest = mockint_app::backup::backup(&app.settings, &target)
         .await
         .expect("backup");
     assert_eq!(manifest.media_files as usize, before.files.len());
     assert!(
-        app::backup::backup(&app.settings, &target).await.is_err(),
+        mockint_app::backup::backup(&app.settings, &target)
+            .await
+            .is_err(),
         "a backup never overwrites another"
     );
 
@@ -191,9 +194,9 @@ async fn round_trip(database_url: Option<String>) {
 
     // The app is closed for a restore (its pool holds connections to the database).
     drop(app);
-    let settings =
-        app::Settings::resolve(&options(data.path(), database_url.clone())).expect("settings");
-    let restored = app::backup::restore(&settings, &target)
+    let settings = mockint_app::Settings::resolve(&options(data.path(), database_url.clone()))
+        .expect("settings");
+    let restored = mockint_app::backup::restore(&settings, &target)
         .await
         .expect("restore");
     assert_eq!(restored, manifest);
@@ -221,7 +224,7 @@ async fn backup_and_restore_round_trip_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn backup_and_restore_round_trip_on_postgres() {
-    testkit::with_postgres(|url| async move { round_trip(Some(url)).await }).await;
+    mockint_tests::with_postgres(|url| async move { round_trip(Some(url)).await }).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -237,10 +240,12 @@ async fn cleanup_removes_only_old_sessions_with_their_files() {
         .save(old.id, MediaType::Audio, b"old audio")
         .await
         .expect("media");
-    let store: Arc<dyn interview_core::ports::Store> = Arc::clone(&app.store);
+    let store: Arc<dyn mockint_core::ports::Store> = Arc::clone(&app.store);
     assert_eq!(store.count_sessions().await.expect("count"), 2);
 
-    let removed = app::backup::cleanup(&app, 90).await.expect("cleanup");
+    let removed = mockint_app::backup::cleanup(&app, 90)
+        .await
+        .expect("cleanup");
     assert_eq!(removed, vec![old.id]);
     assert_eq!(store.count_sessions().await.expect("count"), 1);
     assert!(

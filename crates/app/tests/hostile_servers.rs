@@ -3,8 +3,8 @@
 //! and a server's answers are bounded.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
-use app::{App, StartOptions};
-use testkit::fake_llm::{FakeLlm, Reply};
+use mockint_app::{App, StartOptions};
+use mockint_tests::fake_llm::{FakeLlm, Reply};
 
 async fn app(dir: &tempfile::TempDir) -> App {
     App::start(&StartOptions {

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 mod common;
 
-use app::App;
-use domain::diagnostics::{AlertKind, HealthCheck, HealthReport, HealthStatus};
-use domain::Page;
-use interview_core::telemetry;
-use testkit::fake_llm::Reply;
+use mockint_app::App;
+use mockint_core::telemetry;
+use mockint_domain::diagnostics::{AlertKind, HealthCheck, HealthReport, HealthStatus};
+use mockint_domain::Page;
+use mockint_tests::fake_llm::Reply;
 
 const COMPONENT: &str = "ai:compatible";
 
@@ -23,11 +23,12 @@ async fn slow_and_failing_calls_raise_alerts_that_reach_the_user_the_log_and_the
         &dir,
         "ai:\n  retry_delay_seconds: 0.01\nmonitoring:\n  alert_on_response_time_ms: 150\n  alert_on_error_rate: 0.05\n",
     );
-    let settings = app::Settings::resolve(&options).expect("settings");
-    let _logs = app::logging::init(&settings, app::logging::Console::Quiet, &[]).expect("logging");
+    let settings = mockint_app::Settings::resolve(&options).expect("settings");
+    let _logs = mockint_app::logging::init(&settings, mockint_app::logging::Console::Quiet, &[])
+        .expect("logging");
     let app = App::start(&options).await.expect("app starts");
-    app::logging::attach_audit_store(Arc::clone(&app.store));
-    let shown: Arc<Mutex<Vec<domain::diagnostics::Alert>>> = Arc::default();
+    mockint_app::logging::attach_audit_store(Arc::clone(&app.store));
+    let shown: Arc<Mutex<Vec<mockint_domain::diagnostics::Alert>>> = Arc::default();
     let sink = Arc::clone(&shown);
     telemetry::global().set_listener(Arc::new(move |alert| {
         if let Ok(mut alerts) = sink.lock() {
@@ -93,7 +94,7 @@ async fn slow_and_failing_calls_raise_alerts_that_reach_the_user_the_log_and_the
     );
 
     // What the diagnostics page shows.
-    let diagnostics = app::diagnostics::gather(&app).await;
+    let diagnostics = mockint_app::diagnostics::gather(&app).await;
     let ai = diagnostics
         .components
         .iter()
@@ -131,7 +132,7 @@ async fn slow_and_failing_calls_raise_alerts_that_reach_the_user_the_log_and_the
     );
 
     // A disk short of space is an alert too.
-    app::diagnostics::raise_health_alerts(&HealthReport {
+    mockint_app::diagnostics::raise_health_alerts(&HealthReport {
         healthy: true,
         checks: vec![HealthCheck {
             component: "disk".into(),
@@ -169,8 +170,10 @@ async fn slow_and_failing_calls_raise_alerts_that_reach_the_user_the_log_and_the
         "{components:?}"
     );
     assert!(components.contains(&"disk"), "{components:?}");
-    assert!(logged.iter().all(|e| e.level == domain::LogLevel::Warning));
-    let statistics = app::diagnostics::statistics(&app)
+    assert!(logged
+        .iter()
+        .all(|e| e.level == mockint_domain::LogLevel::Warning));
+    let statistics = mockint_app::diagnostics::statistics(&app)
         .await
         .expect("statistics")
         .0;

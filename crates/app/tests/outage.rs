@@ -7,10 +7,10 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use app::{App, InterviewRequest, StartOptions};
-use domain::diagnostics::AlertKind;
-use domain::ipc::Notice;
-use domain::Role;
+use mockint_app::{App, InterviewRequest, StartOptions};
+use mockint_domain::diagnostics::AlertKind;
+use mockint_domain::ipc::Notice;
+use mockint_domain::Role;
 
 /// The local cluster, controlled with pg_ctlcluster; restarted when dropped.
 struct Cluster {
@@ -69,7 +69,7 @@ impl Drop for Cluster {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_restarted_mid_interview_loses_no_turn() {
-    testkit::with_postgres(|url| async move {
+    mockint_tests::with_postgres(|url| async move {
         let data = tempfile::tempdir().expect("temp dir");
         let config = data.path().join("config.yaml");
         std::fs::write(&config, "database:\n  pool_timeout_seconds: 2\n").expect("config");
@@ -101,12 +101,12 @@ async fn postgres_restarted_mid_interview_loses_no_turn() {
         assert!(app.interviews.degraded());
         // Monitoring sees it too: the diagnostics say unhealthy, the store's figures cannot be
         // read, and the failed writes and the failed check raised alerts.
-        let diagnostics = app::diagnostics::gather(&app).await;
+        let diagnostics = mockint_app::diagnostics::gather(&app).await;
         assert!(!diagnostics.health.healthy);
         assert!(diagnostics.store.is_err(), "{:?}", diagnostics.store);
         let database_alerts: Vec<AlertKind> = diagnostics.alerts.iter().filter(|a| a.component == "database").map(|a| a.kind).collect();
         assert!(database_alerts.contains(&AlertKind::ErrorRate), "{database_alerts:?}");
-        let raised = interview_core::telemetry::global().alerts();
+        let raised = mockint_core::telemetry::global().alerts();
         assert!(raised.iter().any(|a| a.component == "database" && a.kind == AlertKind::Unhealthy), "{raised:?}");
 
         cluster.ctl("start");

@@ -6,10 +6,10 @@
 
 use std::sync::Arc;
 
-use app::{App, InterviewRequest, StartOptions};
 use chrono::Utc;
-use domain::{Message, Role, SessionId};
-use interview_core::ports::Outbox as _;
+use mockint_app::{App, InterviewRequest, StartOptions};
+use mockint_core::ports::Outbox as _;
+use mockint_domain::{Message, Role, SessionId};
 
 async fn open(dir: &std::path::Path, url: &str) -> App {
     App::start(&StartOptions {
@@ -32,7 +32,7 @@ fn request() -> InterviewRequest {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_between_storing_and_releasing_stores_the_message_once() {
-    testkit::with_postgres(|url| async move {
+    mockint_tests::with_postgres(|url| async move {
         let dir = tempfile::tempdir().expect("temp dir");
         let app = open(dir.path(), &url).await;
         let (session, _, _) = app.start_interview(request()).await.expect("start");
@@ -51,7 +51,7 @@ async fn a_crash_between_storing_and_releasing_stores_the_message_once() {
             .expect("conversation");
         // The crash: a message held, then written to the database, and the process dies
         // before releasing it from the outbox.
-        let outbox = storage::SqliteOutbox::open(dir.path())
+        let outbox = mockint_storage::SqliteOutbox::open(dir.path())
             .await
             .expect("outbox");
         let seq = app.store.last_seq(session.id).await.expect("seq") + 1;
@@ -95,12 +95,12 @@ async fn a_crash_between_storing_and_releasing_stores_the_message_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_the_database_refuses_is_set_aside_and_the_others_drain() {
-    testkit::with_postgres(|url| async move {
+    mockint_tests::with_postgres(|url| async move {
         let dir = tempfile::tempdir().expect("temp dir");
         let app = open(dir.path(), &url).await;
         let (session, _, _) = app.start_interview(request()).await.expect("start");
         let outbox = Arc::new(
-            storage::SqliteOutbox::open(dir.path())
+            mockint_storage::SqliteOutbox::open(dir.path())
                 .await
                 .expect("outbox"),
         );

@@ -4,9 +4,9 @@
 
 mod common;
 
-use app::{App, InterviewRequest, StartOptions};
-use domain::{MediaType, Page, SessionStatus};
-use interview_core::{CoreError, MediaError};
+use mockint_app::{App, InterviewRequest, StartOptions};
+use mockint_core::{CoreError, MediaError};
+use mockint_domain::{MediaType, Page, SessionStatus};
 
 async fn app(dir: &tempfile::TempDir) -> App {
     App::start(&StartOptions {
@@ -293,7 +293,7 @@ async fn deleting_a_session_removes_files_and_rows_together() {
 async fn unknown_sessions_are_reported_not_created() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = app(&dir).await;
-    let id = domain::SessionId::parse("550e8400-e29b-41d4-a716-446655440000").expect("id");
+    let id = mockint_domain::SessionId::parse("550e8400-e29b-41d4-a716-446655440000").expect("id");
     assert!(matches!(
         app.media.save(id, MediaType::Audio, b"x").await,
         Err(CoreError::SessionNotFound(_))
@@ -311,9 +311,10 @@ async fn unknown_sessions_are_reported_not_created() {
 async fn resumes_shape_the_problem_and_are_kept_with_the_session() {
     let dir = tempfile::tempdir().expect("temp dir");
     let app = app(&dir).await;
-    let resume = app::read_resume(&testkit::fixture("resume_senior.txt"), 1024 * 1024)
-        .await
-        .expect("resume");
+    let resume =
+        mockint_app::read_resume(&mockint_tests::fixture("resume_senior.txt"), 1024 * 1024)
+            .await
+            .expect("resume");
     let (session, opening, _) = app
         .start_interview(InterviewRequest {
             resume: Some(resume.clone()),
@@ -366,7 +367,7 @@ async fn vision_models_get_the_newest_snapshot_or_screen_capture() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_provider_failing_turn_after_turn_leaves_the_session_offline() {
-    use testkit::fake_llm::Reply;
+    use mockint_tests::fake_llm::Reply;
     let dir = tempfile::tempdir().expect("temp dir");
     let options = common::options(&dir, "ai:\n  retry_delay_seconds: 0.01\n");
     let app = App::start(&options).await.expect("app starts");
@@ -395,11 +396,12 @@ async fn a_provider_failing_turn_after_turn_leaves_the_session_offline() {
             .await
             .expect("the interview goes on");
         assert!(!outcome.interviewer.content.is_empty());
-        if outcome
-            .notices
-            .iter()
-            .any(|n| matches!(n, domain::ipc::Notice::SwitchedOffline { failures: 3, .. }))
-        {
+        if outcome.notices.iter().any(|n| {
+            matches!(
+                n,
+                mockint_domain::ipc::Notice::SwitchedOffline { failures: 3, .. }
+            )
+        }) {
             switched_at = Some(turn);
         }
         if switched_at.is_some() {

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use app::{App, InterviewRequest, StartOptions};
-use domain::SessionId;
+use mockint_app::{App, InterviewRequest, StartOptions};
+use mockint_domain::SessionId;
 
 /// Starts the app on `data` (embedded SQLite unless `database_url` is given).
 pub async fn start(data: &Path, database_url: Option<String>) -> Result<App, String> {

@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use domain::{Point, Shape, ShapeKind, Whiteboard};
 use fantoccini::actions::{InputSource as _, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
 use fantoccini::{Client, ClientBuilder, Locator};
-use testkit::desktop::{app_pid, wait_until, Driver, VirtualDisplay};
+use mockint_domain::{Point, Shape, ShapeKind, Whiteboard};
+use mockint_tests::desktop::{app_pid, wait_until, Driver, VirtualDisplay};
 
 use crate::apps;
 use crate::report::Figure;

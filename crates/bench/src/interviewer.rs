@@ -3,9 +3,9 @@
 
 use std::time::Instant;
 
-use app::App;
-use interview_core::TurnInput;
-use testkit::fake_llm::FakeLlm;
+use mockint_app::App;
+use mockint_core::TurnInput;
+use mockint_tests::fake_llm::FakeLlm;
 
 use crate::apps;
 use crate::report::Figure;
@@ -23,7 +23,7 @@ const ANSWERS: [&str; 6] = [
     "For failures, the cache is replicated, the store keeps three replicas, and we degrade to the store if the cache is down.",
 ];
 
-async fn turn(app: &App, id: domain::SessionId, text: &str) -> Result<(), String> {
+async fn turn(app: &App, id: mockint_domain::SessionId, text: &str) -> Result<(), String> {
     let input = TurnInput {
         text,
         source: "text",

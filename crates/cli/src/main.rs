@@ -32,8 +32,8 @@ impl Failure {
     }
 }
 
-impl From<app::AppError> for Failure {
-    fn from(error: app::AppError) -> Self {
+impl From<mockint_app::AppError> for Failure {
+    fn from(error: mockint_app::AppError) -> Self {
         Self {
             user_error: error.is_user_error(),
             message: error.to_string(),
@@ -41,9 +41,9 @@ impl From<app::AppError> for Failure {
     }
 }
 
-impl From<interview_core::CoreError> for Failure {
-    fn from(error: interview_core::CoreError) -> Self {
-        app::AppError::from(error).into()
+impl From<mockint_core::CoreError> for Failure {
+    fn from(error: mockint_core::CoreError) -> Self {
+        mockint_app::AppError::from(error).into()
     }
 }
 

@@ -1,6 +1,6 @@
 //! Printing: logging set-up, session tables and JSON.
 
-use domain::SessionSummary;
+use mockint_domain::SessionSummary;
 
 /// JSON for machines (pretty-printed; these types always serialize).
 pub fn json<T: serde::Serialize>(value: &T) -> String {

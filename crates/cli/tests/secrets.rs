@@ -74,7 +74,7 @@ async fn run(mut command: Command) -> Output {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_of_any_shape_reaches_logs_database_or_output() {
-    use testkit::fake_llm::{FakeLlm, Reply};
+    use mockint_tests::fake_llm::{FakeLlm, Reply};
     let server = FakeLlm::start().await;
     // Every provider call fails with a body that echoes credentials back.
     server.script((0..40).map(|_| Reply::Error {
@@ -105,7 +105,7 @@ async fn no_secret_of_any_shape_reaches_logs_database_or_output() {
             "--json",
             "--script",
         ])
-        .arg(testkit::fixture("script_url_shortener.txt"));
+        .arg(mockint_tests::fixture("script_url_shortener.txt"));
     let output = run(command).await;
     assert!(
         output.status.success(),

@@ -1,7 +1,7 @@
 //! Token accounting: one `token_usage` row per AI call.
 
 use chrono::{DateTime, Utc};
-use domain::{SessionId, TokenUsageRecord};
+use mockint_domain::{SessionId, TokenUsageRecord};
 
 use crate::ports::{Store, Usage};
 use crate::CoreError;

@@ -1,6 +1,6 @@
 //! Errors of the ports and the use cases.
 
-use domain::{SessionId, SessionStatus, ValidationError};
+use mockint_domain::{SessionId, SessionStatus, ValidationError};
 use thiserror::Error;
 
 /// A failure reported by a [`crate::ports::Store`].
@@ -27,7 +27,7 @@ pub enum MediaError {
     #[error("{kind} file is too large: {size} bytes (limit {limit} bytes)")]
     FileTooLarge {
         /// The media type.
-        kind: domain::MediaType,
+        kind: mockint_domain::MediaType,
         /// The file's size.
         size: u64,
         /// The configured limit.

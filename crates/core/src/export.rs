@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 
-use domain::{EvaluationReport, Feedback, Message, Session};
+use mockint_domain::{EvaluationReport, Feedback, Message, Session};
 use serde::Serialize;
 
-pub use domain::{ReportFormat, TranscriptFormat};
+pub use mockint_domain::{ReportFormat, TranscriptFormat};
 
 #[derive(Serialize)]
 struct TranscriptJson<'a> {
@@ -194,8 +194,8 @@ fn feedback_section(out: &mut String, title: &str, items: &[Feedback]) {
 
 fn label(message: &Message) -> &'static str {
     match message.role {
-        domain::Role::Interviewer => "Interviewer",
-        domain::Role::Candidate => "Candidate",
+        mockint_domain::Role::Interviewer => "Interviewer",
+        mockint_domain::Role::Candidate => "Candidate",
     }
 }
 

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use domain::ipc::Notice;
-use domain::{Message, Role, Session, SessionConfig, SessionId, SessionStatus};
+use mockint_domain::ipc::Notice;
+use mockint_domain::{Message, Role, Session, SessionConfig, SessionId, SessionStatus};
 
 use crate::ports::{
     Clock, InterviewContext, Interviewer, InterviewerReply, Outbox, Store, TokenSink, Usage,
@@ -24,7 +24,7 @@ pub struct TurnOutcome {
     /// Budget warnings and provider fallbacks raised by this turn.
     pub notices: Vec<Notice>,
     /// The session's tokens and cost after the turn (read once, with the budget check).
-    pub usage: domain::SessionTokenUsage,
+    pub usage: mockint_domain::SessionTokenUsage,
 }
 
 /// What the candidate contributes in one turn.
@@ -35,7 +35,7 @@ pub struct TurnInput<'a> {
     /// "text", "voice" or "script".
     pub source: &'a str,
     /// The whiteboard's shapes, if they are drawing.
-    pub whiteboard: Option<&'a domain::Whiteboard>,
+    pub whiteboard: Option<&'a mockint_domain::Whiteboard>,
     /// A PNG snapshot of the whiteboard.
     pub whiteboard_png: Option<&'a [u8]>,
 }
@@ -404,7 +404,7 @@ impl InterviewService {
             candidate,
             interviewer,
             notices,
-            usage: domain::SessionTokenUsage::from_records(&records),
+            usage: mockint_domain::SessionTokenUsage::from_records(&records),
         })
     }
 
@@ -425,7 +425,14 @@ impl InterviewService {
         session: &Session,
         ctx: InterviewContext<'_>,
         opening: bool,
-    ) -> Result<(InterviewerReply, Vec<Notice>, Vec<domain::TokenUsageRecord>), CoreError> {
+    ) -> Result<
+        (
+            InterviewerReply,
+            Vec<Notice>,
+            Vec<mockint_domain::TokenUsageRecord>,
+        ),
+        CoreError,
+    > {
         let mut notices = Vec::new();
         let mut records = self.token_records(session.id).await?;
         let used = records
@@ -496,7 +503,7 @@ impl InterviewService {
     async fn token_records(
         &self,
         id: SessionId,
-    ) -> Result<Vec<domain::TokenUsageRecord>, CoreError> {
+    ) -> Result<Vec<mockint_domain::TokenUsageRecord>, CoreError> {
         if self.degraded() {
             return Ok(Vec::new());
         }
@@ -511,7 +518,7 @@ impl InterviewService {
         &self,
         id: SessionId,
         usage: Vec<Usage>,
-    ) -> Result<Vec<domain::TokenUsageRecord>, CoreError> {
+    ) -> Result<Vec<mockint_domain::TokenUsageRecord>, CoreError> {
         crate::accounting::record_usage(&*self.store, id, self.clock.now(), usage).await
     }
 
@@ -519,7 +526,7 @@ impl InterviewService {
         &self,
         session: &Session,
         reply: InterviewerReply,
-    ) -> Result<(Message, u32, Vec<domain::TokenUsageRecord>), CoreError> {
+    ) -> Result<(Message, u32, Vec<mockint_domain::TokenUsageRecord>), CoreError> {
         let mut message = Message::new(Role::Interviewer, reply.content, self.clock.now())?;
         message.metadata = reply.metadata;
         let pending = self.persist(session.id, &message).await?;

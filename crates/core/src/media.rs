@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use domain::{MediaFile, MediaType, SessionId};
+use mockint_domain::{MediaFile, MediaType, SessionId};
 
 use crate::ports::{Clock, MediaStore, Store};
 use crate::CoreError;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{
+use mockint_domain::{
     EvaluationReport, LogEntry, MediaFile, MediaType, Message, Page, ResumeData, Session,
     SessionId, SessionStatus, SessionSummary, TokenOperation, TokenUsage, TokenUsageRecord,
 };
@@ -24,7 +24,7 @@ pub trait Store: Send + Sync {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// The connection pool now: open, idle and maximum connections.
-    fn pool_status(&self) -> domain::diagnostics::PoolStatus;
+    fn pool_status(&self) -> mockint_domain::diagnostics::PoolStatus;
 
     /// Inserts or replaces the resume of `resume.user_id`.
     async fn save_resume(&self, resume: &ResumeData) -> Result<(), StoreError>;
@@ -112,7 +112,7 @@ pub trait Store: Send + Sync {
     async fn statistics(
         &self,
         problems_since: chrono::DateTime<chrono::Utc>,
-    ) -> Result<domain::diagnostics::StoreStatistics, StoreError>;
+    ) -> Result<mockint_domain::diagnostics::StoreStatistics, StoreError>;
 }
 
 /// A removal of a session's files that has been prepared but can still be undone.
@@ -198,7 +198,7 @@ pub struct InterviewContext<'a> {
     /// Where streamed text goes as it arrives (the whole reply is returned as well).
     pub on_token: Option<TokenSink<'a>>,
     /// The whiteboard as structured shapes, when the candidate is drawing.
-    pub whiteboard: Option<&'a domain::Whiteboard>,
+    pub whiteboard: Option<&'a mockint_domain::Whiteboard>,
     /// A PNG snapshot of the whiteboard, for vision-capable models.
     pub whiteboard_png: Option<&'a [u8]>,
 }

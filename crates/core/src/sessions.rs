@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use domain::{
+use mockint_domain::{
     EvaluationReport, Page, Session, SessionConfig, SessionId, SessionStatus, SessionSummary,
 };
 use uuid::Uuid;
@@ -45,7 +45,7 @@ impl SessionService {
             }
             None => user_id.to_string(),
         };
-        domain::validate_user_id(&user_id)?;
+        mockint_domain::validate_user_id(&user_id)?;
         let session = Session {
             id: SessionId::from_uuid(Uuid::new_v4()),
             user_id,
@@ -117,21 +117,27 @@ impl SessionService {
     }
 
     /// A session's token totals with the per-operation breakdown.
-    pub async fn usage(&self, id: SessionId) -> Result<domain::SessionTokenUsage, CoreError> {
+    pub async fn usage(
+        &self,
+        id: SessionId,
+    ) -> Result<mockint_domain::SessionTokenUsage, CoreError> {
         let records = self.store.token_usage(id).await?;
-        Ok(domain::SessionTokenUsage::from_records(&records))
+        Ok(mockint_domain::SessionTokenUsage::from_records(&records))
     }
 
     /// Scores of the newest evaluated sessions, oldest first (for progress charts).
-    pub async fn progress(&self, limit: u32) -> Result<Vec<domain::ipc::ProgressPoint>, CoreError> {
-        let page = Page::new(limit.clamp(1, domain::MAX_PAGE_SIZE), 0)?;
+    pub async fn progress(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<mockint_domain::ipc::ProgressPoint>, CoreError> {
+        let page = Page::new(limit.clamp(1, mockint_domain::MAX_PAGE_SIZE), 0)?;
         let mut points = Vec::new();
         for summary in self.store.list_sessions(page).await? {
             if summary.overall_score.is_none() {
                 continue;
             }
             if let Some(report) = self.store.get_evaluation(summary.id).await? {
-                points.push(domain::ipc::ProgressPoint {
+                points.push(mockint_domain::ipc::ProgressPoint {
                     session_id: summary.id,
                     created_at: summary.created_at,
                     overall: report.overall_score.value(),

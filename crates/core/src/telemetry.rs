@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, RwLock};
 use std::time::{Duration, Instant};
 
-use domain::diagnostics::{Alert, AlertKind, ComponentMetrics};
+use mockint_domain::diagnostics::{Alert, AlertKind, ComponentMetrics};
 
 /// Calls per component the error rate and the percentiles look at.
 pub const RECENT_CALLS: usize = 20;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use domain::{MediaFile, MediaType, SessionId, ValidationError, Whiteboard};
+use mockint_domain::{MediaFile, MediaType, SessionId, ValidationError, Whiteboard};
 
 use crate::ports::{MediaStore, Store};
 use crate::{CoreError, MediaService};

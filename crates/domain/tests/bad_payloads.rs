@@ -3,10 +3,10 @@
 //! message that says what is wrong, and never panics.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
-use domain::ipc::{
+use mockint_domain::ipc::{
     ListSessionsRequest, SaveBoardRequest, SendRequest, SessionRequest, StartRequest,
 };
-use domain::{Message, Page, Role};
+use mockint_domain::{Message, Page, Role};
 
 const ID: &str = "6d1f2b0e-8c3a-4b7e-9f10-0123456789ab";
 

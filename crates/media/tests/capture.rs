@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use media::video::{record, VideoError, VideoInput};
-use testkit::desktop::VirtualDisplay;
+use mockint_media::video::{record, VideoError, VideoInput};
+use mockint_tests::desktop::VirtualDisplay;
 
 /// (codec, duration in seconds) of a video file, from ffprobe.
 fn probe(path: &Path) -> (String, f64) {
@@ -75,7 +75,7 @@ fn the_screen_is_captured_and_recorded_from_a_virtual_display() {
     let dir = tempfile::tempdir().expect("temp dir");
 
     let png = dir.path().join("capture_001.png");
-    let (width, height) = media::screen::capture(&png).expect("capture");
+    let (width, height) = mockint_media::screen::capture(&png).expect("capture");
     assert_eq!((width, height), (1280, 800));
     let image = xcap::image::open(&png).expect("PNG").to_rgba8();
     let centre = image.get_pixel(width / 2, height / 2).0;

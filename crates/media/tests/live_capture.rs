@@ -6,15 +6,15 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use media::audio::{Heard, LiveCapture};
-use media::transcribe::Transcriber;
+use mockint_media::audio::{Heard, LiveCapture};
+use mockint_media::transcribe::Transcriber;
 
 mod common;
 
 #[test]
 fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let model = common::tiny_en_model(dir.path(), media::ggml::WeightType::Q8_0);
+    let model = common::tiny_en_model(dir.path(), mockint_media::ggml::WeightType::Q8_0);
     let (pulse, speech) = common::microphone_and_speech(dir.path());
 
     let (sender, heard) = mpsc::channel();

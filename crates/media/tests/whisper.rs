@@ -2,8 +2,8 @@
 //! transcribing real synthesized speech with whisper-rs, and malformed model files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
-use media::model::{convert_dir, sha256_file};
-use media::transcribe::{read_wav, Transcriber};
+use mockint_media::model::{convert_dir, sha256_file};
+use mockint_media::transcribe::{read_wav, Transcriber};
 
 mod common;
 use common::{speak, tiny_en};
@@ -81,18 +81,18 @@ fn malformed_and_truncated_models_are_clear_errors() {
         ),
     ];
     for (what, bytes) in cases {
-        let error = media::ct2::parse(&bytes).expect_err(what);
+        let error = mockint_media::ct2::parse(&bytes).expect_err(what);
         let message = error.to_string();
         assert!(
             message.contains("truncated") || message.contains("malformed"),
             "{what}: {message}"
         );
     }
-    let model = media::ct2::parse(&real).expect("real model parses");
-    let error = media::ggml::convert(&model, "noendtoken\nanother\n")
+    let model = mockint_media::ct2::parse(&real).expect("real model parses");
+    let error = mockint_media::ggml::convert(&model, "noendtoken\nanother\n")
         .expect_err("vocabulary without <|endoftext|>");
     assert!(error.to_string().contains("endoftext"));
-    let (_, tensors) = media::ggml::convert(&model, &vocabulary).expect("convert");
+    let (_, tensors) = mockint_media::ggml::convert(&model, &vocabulary).expect("convert");
     assert_eq!(tensors, 167);
 
     let dir = tempfile::tempdir().expect("temp dir");

@@ -12,7 +12,7 @@ pub use profile::extract_profile;
 
 use std::path::Path;
 
-use domain::ResumeData;
+use mockint_domain::ResumeData;
 
 /// Reads a resume file and extracts a profile for `user_id`.
 pub fn parse_resume_file(path: &Path, user_id: &str) -> Result<ResumeData, ResumeError> {

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use domain::{ExperienceLevel, ResumeData, WorkExperience};
+use mockint_domain::{ExperienceLevel, ResumeData, WorkExperience};
 use regex::Regex;
 
 /// A regex from one of the constant patterns below (each is compiled by the tests, so this
@@ -266,7 +266,7 @@ fn jobs(text: &str) -> Vec<WorkExperience> {
 }
 
 /// Lines naming a degree become education entries: "BSc Computer Science, University, 2016".
-fn education(text: &str) -> Vec<domain::Education> {
+fn education(text: &str) -> Vec<mockint_domain::Education> {
     text.lines()
         .filter_map(|line| {
             let degree = DEGREE.find(line)?;
@@ -287,7 +287,7 @@ fn education(text: &str) -> Vec<domain::Education> {
                 .trim_start_matches("in ")
                 .to_string();
             let institution = parts.next().unwrap_or_default().to_string();
-            Some(domain::Education {
+            Some(mockint_domain::Education {
                 institution,
                 degree: degree.as_str().to_string(),
                 field,

@@ -49,8 +49,8 @@ pub enum StorageError {
 }
 
 /// Maps a driver error to the port's error type.
-pub(crate) fn store_error(error: sqlx::Error) -> interview_core::StoreError {
-    use interview_core::StoreError;
+pub(crate) fn store_error(error: sqlx::Error) -> mockint_core::StoreError {
+    use mockint_core::StoreError;
     if crate::retry::is_transient(&error) {
         return StoreError::Unavailable(error.to_string());
     }

@@ -6,9 +6,9 @@ use std::path::{Component, Path, PathBuf};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use domain::{MediaFile, MediaType, SessionId};
-use interview_core::ports::{MediaStore, StagedRemoval};
-use interview_core::MediaError;
+use mockint_core::ports::{MediaStore, StagedRemoval};
+use mockint_core::MediaError;
+use mockint_domain::{MediaFile, MediaType, SessionId};
 
 /// Size limits for media files (from `communication` and `storage` in config.yaml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

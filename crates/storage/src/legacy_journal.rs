@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use domain::{Message, SessionId};
-use interview_core::ports::Store;
-use interview_core::StoreError;
+use mockint_core::ports::Store;
+use mockint_core::StoreError;
+use mockint_domain::{Message, SessionId};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -1,5 +1,5 @@
-//! Storage adapters: the [`interview_core::ports::Store`] on SQLite (embedded default) and
-//! PostgreSQL, and the [`interview_core::ports::MediaStore`] on the local file system.
+//! Storage adapters: the [`mockint_core::ports::Store`] on SQLite (embedded default) and
+//! PostgreSQL, and the [`mockint_core::ports::MediaStore`] on the local file system.
 //!
 //! Both SQL stores share one implementation ([`sql_store`]) over the same parameterized
 //! queries; the migrations in `migrations/sqlite` and `migrations/postgres` give them the

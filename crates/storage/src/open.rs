@@ -5,7 +5,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use interview_core::ports::Store;
+use mockint_core::ports::Store;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::Connection as _;
@@ -65,9 +65,9 @@ impl DatabaseTarget {
     }
 }
 
-/// A URL safe to show: password masked, query dropped ([`interview_core::redact::redact_url`]).
+/// A URL safe to show: password masked, query dropped ([`mockint_core::redact::redact_url`]).
 pub fn redact_url(url: &str) -> String {
-    interview_core::redact::redact_url(url)
+    mockint_core::redact::redact_url(url)
 }
 
 /// Connection pool sizes and timeouts (from `database` in config.yaml).

@@ -8,9 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use domain::{Message, SessionId};
-use interview_core::ports::Outbox;
-use interview_core::OutboxError;
+use mockint_core::ports::Outbox;
+use mockint_core::OutboxError;
+use mockint_domain::{Message, SessionId};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
@@ -182,7 +182,7 @@ impl Outbox for SqliteOutbox {
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use domain::Role;
+    use mockint_domain::Role;
 
     use super::*;
 

@@ -52,7 +52,7 @@ impl RetryPolicy {
         let ok = result
             .as_ref()
             .map_or_else(|error| !is_failure(error), |_| true);
-        interview_core::telemetry::record("database", name, started.elapsed(), ok);
+        mockint_core::telemetry::record("database", name, started.elapsed(), ok);
         result
     }
 }

@@ -1,7 +1,7 @@
 //! The JSON shapes stored in JSON columns and conversions from raw column values.
 
-use domain::{Feedback, ResumeData};
-use interview_core::StoreError;
+use mockint_core::StoreError;
+use mockint_domain::{Feedback, ResumeData};
 use serde::{Deserialize, Serialize};
 
 /// What `sessions.metadata` holds.

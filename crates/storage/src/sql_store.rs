@@ -47,12 +47,12 @@ macro_rules! impl_sql_store {
         type Row = <$db as sqlx::Database>::Row;
         type Tx<'c> = sqlx::Transaction<'c, $db>;
 
-        fn resume_from_row(row: &Row) -> Result<domain::ResumeData, sqlx::Error> {
+        fn resume_from_row(row: &Row) -> Result<mockint_domain::ResumeData, sqlx::Error> {
             use sqlx::types::Json;
             use sqlx::Row as _;
             let level: String = row.try_get("experience_level")?;
             let years: i64 = row.try_get::<i32, _>("years_of_experience")?.into();
-            Ok(domain::ResumeData {
+            Ok(mockint_domain::ResumeData {
                 user_id: row.try_get("user_id")?,
                 name: row
                     .try_get::<Option<String>, _>("name")?
@@ -65,10 +65,10 @@ macro_rules! impl_sql_store {
                     .map_err(|_| decode_error("years_of_experience", "negative"))?,
                 domain_expertise: row.try_get::<Json<Vec<String>>, _>("domain_expertise")?.0,
                 work_experience: row
-                    .try_get::<Json<Vec<domain::WorkExperience>>, _>("work_experience")?
+                    .try_get::<Json<Vec<mockint_domain::WorkExperience>>, _>("work_experience")?
                     .0,
                 education: row
-                    .try_get::<Json<Vec<domain::Education>>, _>("education")?
+                    .try_get::<Json<Vec<mockint_domain::Education>>, _>("education")?
                     .0,
                 skills: row.try_get::<Json<Vec<String>>, _>("skills")?.0,
                 raw_text: row
@@ -105,7 +105,7 @@ macro_rules! impl_sql_store {
         /// Decodes a sessions row (without the resume).
         fn session_from_row(
             row: &Row,
-        ) -> Result<(domain::Session, $crate::rows::SessionMetadata), sqlx::Error> {
+        ) -> Result<(mockint_domain::Session, $crate::rows::SessionMetadata), sqlx::Error> {
             use sqlx::types::Json;
             use sqlx::Row as _;
             let status: String = row.try_get("status")?;
@@ -113,15 +113,17 @@ macro_rules! impl_sql_store {
                 .try_get::<Option<Json<$crate::rows::SessionMetadata>>, _>("metadata")?
                 .map(|json| json.0)
                 .unwrap_or_default();
-            let session = domain::Session {
-                id: domain::SessionId::from_uuid(row.try_get("id")?),
+            let session = mockint_domain::Session {
+                id: mockint_domain::SessionId::from_uuid(row.try_get("id")?),
                 user_id: row.try_get("user_id")?,
                 created_at: row.try_get("created_at")?,
                 ended_at: row.try_get("ended_at")?,
                 status: decode_word("status", &status)?,
-                config: domain::SessionConfig {
+                config: mockint_domain::SessionConfig {
                     enabled_modes: row
-                        .try_get::<Json<Vec<domain::CommunicationMode>>, _>("enabled_modes")?
+                        .try_get::<Json<Vec<mockint_domain::CommunicationMode>>, _>(
+                            "enabled_modes",
+                        )?
                         .0,
                     ai_provider: row.try_get("ai_provider")?,
                     ai_model: row.try_get("ai_model")?,
@@ -136,9 +138,9 @@ macro_rules! impl_sql_store {
         async fn bind_resume(
             tx: &mut Tx<'_>,
             sql: &'static str,
-            resume: &domain::ResumeData,
+            resume: &mockint_domain::ResumeData,
             now: chrono::DateTime<chrono::Utc>,
-        ) -> Result<(), interview_core::StoreError> {
+        ) -> Result<(), mockint_core::StoreError> {
             use sqlx::types::Json;
             let columns = $crate::rows::ResumeColumns::new(resume)?;
             sqlx::query(sql)
@@ -161,7 +163,7 @@ macro_rules! impl_sql_store {
 
         async fn upsert_evaluation(
             tx: &mut Tx<'_>,
-            report: &domain::EvaluationReport,
+            report: &mockint_domain::EvaluationReport,
         ) -> Result<(), sqlx::Error> {
             use sqlx::types::Json;
             let feedback = $crate::rows::FeedbackColumns {
@@ -184,20 +186,20 @@ macro_rules! impl_sql_store {
         }
 
         #[async_trait::async_trait]
-        impl interview_core::ports::Store for $store {
+        impl mockint_core::ports::Store for $store {
             fn backend(&self) -> &'static str {
                 $backend
             }
 
-            fn pool_status(&self) -> domain::diagnostics::PoolStatus {
-                domain::diagnostics::PoolStatus {
+            fn pool_status(&self) -> mockint_domain::diagnostics::PoolStatus {
+                mockint_domain::diagnostics::PoolStatus {
                     open: self.pool.size(),
                     idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
                     max: self.pool.options().get_max_connections(),
                 }
             }
 
-            async fn ping(&self) -> Result<(), interview_core::StoreError> {
+            async fn ping(&self) -> Result<(), mockint_core::StoreError> {
                 self.retry
                     .run("ping", || sqlx::query("SELECT 1").execute(&self.pool))
                     .await
@@ -207,8 +209,8 @@ macro_rules! impl_sql_store {
 
             async fn save_resume(
                 &self,
-                resume: &domain::ResumeData,
-            ) -> Result<(), interview_core::StoreError> {
+                resume: &mockint_domain::ResumeData,
+            ) -> Result<(), mockint_core::StoreError> {
                 let mut tx = self.begin("save_resume").await?;
                 bind_resume(
                     &mut tx,
@@ -223,7 +225,7 @@ macro_rules! impl_sql_store {
             async fn get_resume(
                 &self,
                 user_id: &str,
-            ) -> Result<Option<domain::ResumeData>, interview_core::StoreError> {
+            ) -> Result<Option<mockint_domain::ResumeData>, mockint_core::StoreError> {
                 let row = self
                     .retry
                     .run("get_resume", || {
@@ -239,10 +241,7 @@ macro_rules! impl_sql_store {
                     .map_err($crate::error::store_error)
             }
 
-            async fn delete_resume(
-                &self,
-                user_id: &str,
-            ) -> Result<bool, interview_core::StoreError> {
+            async fn delete_resume(&self, user_id: &str) -> Result<bool, mockint_core::StoreError> {
                 self.retry
                     .run("delete_resume", || {
                         sqlx::query($crate::sql_store::sql::DELETE_RESUME)
@@ -256,8 +255,8 @@ macro_rules! impl_sql_store {
 
             async fn create_session(
                 &self,
-                session: &domain::Session,
-            ) -> Result<(), interview_core::StoreError> {
+                session: &mockint_domain::Session,
+            ) -> Result<(), mockint_core::StoreError> {
                 use sqlx::types::Json;
                 let metadata = $crate::rows::SessionMetadata {
                     problem: session.config.problem.clone(),
@@ -276,12 +275,12 @@ macro_rules! impl_sql_store {
                         .await?;
                     }
                     Some(_) => {
-                        return Err(interview_core::StoreError::Conflict(
+                        return Err(mockint_core::StoreError::Conflict(
                             "the attached resume belongs to another user".into(),
                         ))
                     }
                     None => {
-                        let anonymous = domain::ResumeData::anonymous(&session.user_id);
+                        let anonymous = mockint_domain::ResumeData::anonymous(&session.user_id);
                         bind_resume(
                             &mut tx,
                             $crate::sql_store::sql::INSERT_RESUME_IF_ABSENT,
@@ -309,8 +308,8 @@ macro_rules! impl_sql_store {
 
             async fn get_session(
                 &self,
-                id: domain::SessionId,
-            ) -> Result<Option<domain::Session>, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+            ) -> Result<Option<mockint_domain::Session>, mockint_core::StoreError> {
                 let row = self
                     .retry
                     .run("get_session", || {
@@ -328,42 +327,49 @@ macro_rules! impl_sql_store {
 
             async fn list_sessions(
                 &self,
-                page: domain::Page,
-            ) -> Result<Vec<domain::SessionSummary>, interview_core::StoreError> {
+                page: mockint_domain::Page,
+            ) -> Result<Vec<mockint_domain::SessionSummary>, mockint_core::StoreError> {
                 use sqlx::types::Json;
                 use sqlx::Row as _;
                 let rows = self
                     .page_rows("list_sessions", $crate::sql_store::sql::LIST_SESSIONS, page)
                     .await?;
                 rows.iter()
-                    .map(|row| -> Result<domain::SessionSummary, sqlx::Error> {
-                        let status: String = row.try_get("status")?;
-                        let metadata: $crate::rows::SessionMetadata = row
-                            .try_get::<Option<Json<$crate::rows::SessionMetadata>>, _>("metadata")?
-                            .map(|json| json.0)
-                            .unwrap_or_default();
-                        let score: Option<f64> = row.try_get("overall_score")?;
-                        let count: i64 = row.try_get("message_count")?;
-                        Ok(domain::SessionSummary {
-                            id: domain::SessionId::from_uuid(row.try_get("id")?),
-                            user_id: row.try_get("user_id")?,
-                            created_at: row.try_get("created_at")?,
-                            ended_at: row.try_get("ended_at")?,
-                            status: decode_word("status", &status)?,
-                            ai_provider: row.try_get("ai_provider")?,
-                            ai_model: row.try_get("ai_model")?,
-                            problem: metadata.problem,
-                            overall_score: score.map(domain::Score::new).transpose().map_err(
-                                |error| decode_error("overall_score", &error.to_string()),
-                            )?,
-                            message_count: u64::try_from(count).unwrap_or_default(),
-                        })
-                    })
+                    .map(
+                        |row| -> Result<mockint_domain::SessionSummary, sqlx::Error> {
+                            let status: String = row.try_get("status")?;
+                            let metadata: $crate::rows::SessionMetadata = row
+                                .try_get::<Option<Json<$crate::rows::SessionMetadata>>, _>(
+                                    "metadata",
+                                )?
+                                .map(|json| json.0)
+                                .unwrap_or_default();
+                            let score: Option<f64> = row.try_get("overall_score")?;
+                            let count: i64 = row.try_get("message_count")?;
+                            Ok(mockint_domain::SessionSummary {
+                                id: mockint_domain::SessionId::from_uuid(row.try_get("id")?),
+                                user_id: row.try_get("user_id")?,
+                                created_at: row.try_get("created_at")?,
+                                ended_at: row.try_get("ended_at")?,
+                                status: decode_word("status", &status)?,
+                                ai_provider: row.try_get("ai_provider")?,
+                                ai_model: row.try_get("ai_model")?,
+                                problem: metadata.problem,
+                                overall_score: score
+                                    .map(mockint_domain::Score::new)
+                                    .transpose()
+                                    .map_err(|error| {
+                                        decode_error("overall_score", &error.to_string())
+                                    })?,
+                                message_count: u64::try_from(count).unwrap_or_default(),
+                            })
+                        },
+                    )
                     .collect::<Result<Vec<_>, _>>()
                     .map_err($crate::error::store_error)
             }
 
-            async fn count_sessions(&self) -> Result<u64, interview_core::StoreError> {
+            async fn count_sessions(&self) -> Result<u64, mockint_core::StoreError> {
                 let count: i64 = self
                     .retry
                     .run("count_sessions", || {
@@ -377,7 +383,7 @@ macro_rules! impl_sql_store {
 
             async fn latest_open_session(
                 &self,
-            ) -> Result<Option<domain::Session>, interview_core::StoreError> {
+            ) -> Result<Option<mockint_domain::Session>, mockint_core::StoreError> {
                 let row = self
                     .retry
                     .run("latest_open_session", || {
@@ -394,9 +400,9 @@ macro_rules! impl_sql_store {
 
             async fn set_session_status(
                 &self,
-                id: domain::SessionId,
-                status: domain::SessionStatus,
-            ) -> Result<bool, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+                status: mockint_domain::SessionStatus,
+            ) -> Result<bool, mockint_core::StoreError> {
                 self.retry
                     .run("set_session_status", || {
                         sqlx::query($crate::sql_store::sql::SET_STATUS)
@@ -411,12 +417,12 @@ macro_rules! impl_sql_store {
 
             async fn complete_session(
                 &self,
-                id: domain::SessionId,
+                id: mockint_domain::SessionId,
                 ended_at: chrono::DateTime<chrono::Utc>,
-                report: &domain::EvaluationReport,
-            ) -> Result<(), interview_core::StoreError> {
+                report: &mockint_domain::EvaluationReport,
+            ) -> Result<(), mockint_core::StoreError> {
                 if report.session_id != id {
-                    return Err(interview_core::StoreError::Conflict(
+                    return Err(mockint_core::StoreError::Conflict(
                         "the report belongs to another session".into(),
                     ));
                 }
@@ -428,7 +434,7 @@ macro_rules! impl_sql_store {
                     .await
                     .map_err($crate::error::store_error)?;
                 if updated.rows_affected() == 0 {
-                    return Err(interview_core::StoreError::Conflict(format!(
+                    return Err(mockint_core::StoreError::Conflict(format!(
                         "session {id} does not exist or is already completed"
                     )));
                 }
@@ -440,8 +446,8 @@ macro_rules! impl_sql_store {
 
             async fn delete_session(
                 &self,
-                id: domain::SessionId,
-            ) -> Result<bool, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+            ) -> Result<bool, mockint_core::StoreError> {
                 let deleted = self
                     .retry
                     .run("delete_session", || {
@@ -460,13 +466,13 @@ macro_rules! impl_sql_store {
 
             async fn append_message_at(
                 &self,
-                id: domain::SessionId,
+                id: mockint_domain::SessionId,
                 seq: u64,
-                message: &domain::Message,
-            ) -> Result<bool, interview_core::StoreError> {
+                message: &mockint_domain::Message,
+            ) -> Result<bool, mockint_core::StoreError> {
                 use sqlx::types::Json;
                 let seq = i64::try_from(seq).map_err(|_| {
-                    interview_core::StoreError::Conflict("message sequence out of range".into())
+                    mockint_core::StoreError::Conflict("message sequence out of range".into())
                 })?;
                 self.retry
                     .run("append_message", || {
@@ -486,8 +492,8 @@ macro_rules! impl_sql_store {
 
             async fn last_seq(
                 &self,
-                id: domain::SessionId,
-            ) -> Result<u64, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+            ) -> Result<u64, mockint_core::StoreError> {
                 self.retry
                     .run("last_seq", || {
                         sqlx::query_scalar::<_, i64>($crate::sql_store::sql::LAST_SEQ)
@@ -501,9 +507,9 @@ macro_rules! impl_sql_store {
 
             async fn append_message(
                 &self,
-                id: domain::SessionId,
-                message: &domain::Message,
-            ) -> Result<i64, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+                message: &mockint_domain::Message,
+            ) -> Result<i64, mockint_core::StoreError> {
                 use sqlx::types::Json;
                 // Two writers can read the same highest number; the unique (session, seq)
                 // index refuses the second, which takes the next number.
@@ -537,8 +543,8 @@ macro_rules! impl_sql_store {
 
             async fn conversation(
                 &self,
-                id: domain::SessionId,
-            ) -> Result<Vec<domain::Message>, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+            ) -> Result<Vec<mockint_domain::Message>, mockint_core::StoreError> {
                 use sqlx::Row as _;
                 let rows = self
                     .session_rows(
@@ -548,9 +554,9 @@ macro_rules! impl_sql_store {
                     )
                     .await?;
                 rows.iter()
-                    .map(|row| -> Result<domain::Message, sqlx::Error> {
+                    .map(|row| -> Result<mockint_domain::Message, sqlx::Error> {
                         let role: String = row.try_get("role")?;
-                        Ok(domain::Message {
+                        Ok(mockint_domain::Message {
                             role: decode_word("role", &role)?,
                             content: row.try_get("content")?,
                             timestamp: row.try_get("timestamp")?,
@@ -563,8 +569,8 @@ macro_rules! impl_sql_store {
 
             async fn save_evaluation(
                 &self,
-                report: &domain::EvaluationReport,
-            ) -> Result<(), interview_core::StoreError> {
+                report: &mockint_domain::EvaluationReport,
+            ) -> Result<(), mockint_core::StoreError> {
                 let mut tx = self.begin("save_evaluation").await?;
                 upsert_evaluation(&mut tx, report)
                     .await
@@ -574,8 +580,8 @@ macro_rules! impl_sql_store {
 
             async fn get_evaluation(
                 &self,
-                id: domain::SessionId,
-            ) -> Result<Option<domain::EvaluationReport>, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+            ) -> Result<Option<mockint_domain::EvaluationReport>, mockint_core::StoreError> {
                 use sqlx::types::Json;
                 use sqlx::Row as _;
                 let row = self
@@ -588,14 +594,14 @@ macro_rules! impl_sql_store {
                     .await
                     .map_err($crate::error::store_error)?;
                 let Some(row) = row else { return Ok(None) };
-                let decode = || -> Result<domain::EvaluationReport, sqlx::Error> {
+                let decode = || -> Result<mockint_domain::EvaluationReport, sqlx::Error> {
                     let feedback = row
                         .try_get::<Json<$crate::rows::FeedbackColumns>, _>("feedback")?
                         .0;
                     let score: f64 = row.try_get("overall_score")?;
-                    Ok(domain::EvaluationReport {
+                    Ok(mockint_domain::EvaluationReport {
                         session_id: id,
-                        overall_score: domain::Score::new(score)
+                        overall_score: mockint_domain::Score::new(score)
                             .map_err(|error| decode_error("overall_score", &error.to_string()))?,
                         competency_scores: row.try_get::<Json<_>, _>("competency_scores")?.0,
                         went_well: feedback.went_well,
@@ -613,16 +619,16 @@ macro_rules! impl_sql_store {
 
             async fn save_media_reference(
                 &self,
-                id: domain::SessionId,
-                media: &domain::MediaFile,
-            ) -> Result<i64, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+                media: &mockint_domain::MediaFile,
+            ) -> Result<i64, mockint_core::StoreError> {
                 use sqlx::types::Json;
                 let size = media
                     .file_size_bytes
                     .map(i64::try_from)
                     .transpose()
                     .map_err(|_| {
-                        interview_core::StoreError::Conflict("file size too large".into())
+                        mockint_core::StoreError::Conflict("file size too large".into())
                     })?;
                 self.retry
                     .run("save_media_reference", || {
@@ -641,17 +647,17 @@ macro_rules! impl_sql_store {
 
             async fn media_files(
                 &self,
-                id: domain::SessionId,
-            ) -> Result<Vec<domain::MediaFile>, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+            ) -> Result<Vec<mockint_domain::MediaFile>, mockint_core::StoreError> {
                 use sqlx::Row as _;
                 let rows = self
                     .session_rows("media_files", $crate::sql_store::sql::SELECT_MEDIA, id)
                     .await?;
                 rows.iter()
-                    .map(|row| -> Result<domain::MediaFile, sqlx::Error> {
+                    .map(|row| -> Result<mockint_domain::MediaFile, sqlx::Error> {
                         let kind: String = row.try_get("file_type")?;
                         let size: Option<i64> = row.try_get("file_size_bytes")?;
-                        Ok(domain::MediaFile {
+                        Ok(mockint_domain::MediaFile {
                             file_type: decode_word("file_type", &kind)?,
                             file_path: row.try_get("file_path")?,
                             timestamp: row.try_get("timestamp")?,
@@ -665,9 +671,9 @@ macro_rules! impl_sql_store {
 
             async fn delete_media_reference(
                 &self,
-                id: domain::SessionId,
+                id: mockint_domain::SessionId,
                 file_path: &str,
-            ) -> Result<bool, interview_core::StoreError> {
+            ) -> Result<bool, mockint_core::StoreError> {
                 self.retry
                     .run("delete_media_reference", || {
                         sqlx::query($crate::sql_store::sql::DELETE_MEDIA)
@@ -682,8 +688,8 @@ macro_rules! impl_sql_store {
 
             async fn record_token_usage(
                 &self,
-                record: &domain::TokenUsageRecord,
-            ) -> Result<i64, interview_core::StoreError> {
+                record: &mockint_domain::TokenUsageRecord,
+            ) -> Result<i64, mockint_core::StoreError> {
                 let usage = &record.usage;
                 let input = $crate::rows::to_i32("input_tokens", usage.input_tokens)?;
                 let output = $crate::rows::to_i32("output_tokens", usage.output_tokens)?;
@@ -708,8 +714,8 @@ macro_rules! impl_sql_store {
 
             async fn token_usage(
                 &self,
-                id: domain::SessionId,
-            ) -> Result<Vec<domain::TokenUsageRecord>, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+            ) -> Result<Vec<mockint_domain::TokenUsageRecord>, mockint_core::StoreError> {
                 use sqlx::Row as _;
                 let rows = self
                     .session_rows(
@@ -723,17 +729,17 @@ macro_rules! impl_sql_store {
                     let operation: String = row
                         .try_get("operation")
                         .map_err($crate::error::store_error)?;
-                    let count = |column: &str| -> Result<u32, interview_core::StoreError> {
+                    let count = |column: &str| -> Result<u32, mockint_core::StoreError> {
                         let value: i32 = row.try_get(column).map_err($crate::error::store_error)?;
                         $crate::rows::to_u32(column, value.into())
                     };
-                    records.push(domain::TokenUsageRecord {
+                    records.push(mockint_domain::TokenUsageRecord {
                         session_id: id,
                         timestamp: row
                             .try_get("timestamp")
                             .map_err($crate::error::store_error)?,
                         operation: $crate::rows::parse_word("operation", &operation)?,
-                        usage: domain::TokenUsage {
+                        usage: mockint_domain::TokenUsage {
                             input_tokens: count("input_tokens")?,
                             output_tokens: count("output_tokens")?,
                             total_tokens: count("total_tokens")?,
@@ -752,8 +758,8 @@ macro_rules! impl_sql_store {
 
             async fn append_audit_log(
                 &self,
-                entry: &domain::LogEntry,
-            ) -> Result<i64, interview_core::StoreError> {
+                entry: &mockint_domain::LogEntry,
+            ) -> Result<i64, mockint_core::StoreError> {
                 use sqlx::types::Json;
                 self.retry
                     .run("append_audit_log", || {
@@ -775,8 +781,8 @@ macro_rules! impl_sql_store {
 
             async fn audit_logs(
                 &self,
-                page: domain::Page,
-            ) -> Result<Vec<domain::LogEntry>, interview_core::StoreError> {
+                page: mockint_domain::Page,
+            ) -> Result<Vec<mockint_domain::LogEntry>, mockint_core::StoreError> {
                 use sqlx::Row as _;
                 let rows = self
                     .page_rows(
@@ -786,16 +792,16 @@ macro_rules! impl_sql_store {
                     )
                     .await?;
                 rows.iter()
-                    .map(|row| -> Result<domain::LogEntry, sqlx::Error> {
+                    .map(|row| -> Result<mockint_domain::LogEntry, sqlx::Error> {
                         let level: String = row.try_get("level")?;
                         let session: Option<uuid::Uuid> = row.try_get("session_id")?;
-                        Ok(domain::LogEntry {
+                        Ok(mockint_domain::LogEntry {
                             timestamp: row.try_get("timestamp")?,
                             level: decode_word("level", &level)?,
                             component: row.try_get("component")?,
                             operation: row.try_get("operation")?,
                             message: row.try_get("message")?,
-                            session_id: session.map(domain::SessionId::from_uuid),
+                            session_id: session.map(mockint_domain::SessionId::from_uuid),
                             user_id: row.try_get("user_id")?,
                             metadata: metadata_from_row(row)?,
                             stack_trace: row.try_get("stack_trace")?,
@@ -808,7 +814,8 @@ macro_rules! impl_sql_store {
             async fn statistics(
                 &self,
                 problems_since: chrono::DateTime<chrono::Utc>,
-            ) -> Result<domain::diagnostics::StoreStatistics, interview_core::StoreError> {
+            ) -> Result<mockint_domain::diagnostics::StoreStatistics, mockint_core::StoreError>
+            {
                 use sqlx::Row as _;
                 let all = |name: &'static str, sql: &'static str| {
                     self.retry
@@ -839,74 +846,80 @@ macro_rules! impl_sql_store {
                     let value: i64 = row.try_get(column)?;
                     Ok(u64::try_from(value).unwrap_or_default())
                 };
-                let decode = || -> Result<domain::diagnostics::StoreStatistics, sqlx::Error> {
-                    let mut stats = domain::diagnostics::StoreStatistics {
-                        active: 0,
-                        paused: 0,
-                        completed: 0,
-                        average_duration_seconds: None,
-                        usage: Vec::with_capacity(usage.len()),
-                        media: Vec::with_capacity(media.len()),
-                        problems: Vec::new(),
-                        problems_since,
-                    };
-                    for row in &statuses {
-                        let status: String = row.try_get("status")?;
-                        let n = count(row, "n")?;
-                        match decode_word::<domain::SessionStatus>("status", &status)? {
-                            domain::SessionStatus::Active => stats.active += n,
-                            domain::SessionStatus::Paused => stats.paused += n,
-                            domain::SessionStatus::Completed => stats.completed += n,
-                        }
-                    }
-                    let mut seconds = Vec::with_capacity(spans.len());
-                    for row in &spans {
-                        let created: chrono::DateTime<chrono::Utc> = row.try_get("created_at")?;
-                        let ended: chrono::DateTime<chrono::Utc> = row.try_get("ended_at")?;
-                        seconds.push((ended - created).num_milliseconds().max(0) as f64 / 1000.0);
-                    }
-                    if !seconds.is_empty() {
-                        stats.average_duration_seconds =
-                            Some(seconds.iter().sum::<f64>() / seconds.len() as f64);
-                    }
-                    for row in &usage {
-                        stats.usage.push(domain::diagnostics::OperationUsage {
-                            operation: row.try_get("operation")?,
-                            calls: count(row, "calls")?,
-                            tokens: count(row, "tokens")?,
-                            cost: row.try_get("cost")?,
-                        });
-                    }
-                    for row in &media {
-                        stats.media.push(domain::diagnostics::MediaUsage {
-                            file_type: row.try_get("file_type")?,
-                            files: count(row, "files")?,
-                            bytes: count(row, "bytes")?,
-                        });
-                    }
-                    let mut by_component = std::collections::BTreeMap::<String, (u64, u64)>::new();
-                    for row in &problems {
-                        let level: String = row.try_get("level")?;
-                        let n = count(row, "n")?;
-                        let entry = by_component.entry(row.try_get("component")?).or_default();
-                        if level == "WARNING" {
-                            entry.0 += n;
-                        } else {
-                            entry.1 += n;
-                        }
-                    }
-                    stats.problems = by_component
-                        .into_iter()
-                        .map(|(component, (warnings, errors))| {
-                            domain::diagnostics::LoggedProblems {
-                                component,
-                                warnings,
-                                errors,
+                let decode =
+                    || -> Result<mockint_domain::diagnostics::StoreStatistics, sqlx::Error> {
+                        let mut stats = mockint_domain::diagnostics::StoreStatistics {
+                            active: 0,
+                            paused: 0,
+                            completed: 0,
+                            average_duration_seconds: None,
+                            usage: Vec::with_capacity(usage.len()),
+                            media: Vec::with_capacity(media.len()),
+                            problems: Vec::new(),
+                            problems_since,
+                        };
+                        for row in &statuses {
+                            let status: String = row.try_get("status")?;
+                            let n = count(row, "n")?;
+                            match decode_word::<mockint_domain::SessionStatus>("status", &status)? {
+                                mockint_domain::SessionStatus::Active => stats.active += n,
+                                mockint_domain::SessionStatus::Paused => stats.paused += n,
+                                mockint_domain::SessionStatus::Completed => stats.completed += n,
                             }
-                        })
-                        .collect();
-                    Ok(stats)
-                };
+                        }
+                        let mut seconds = Vec::with_capacity(spans.len());
+                        for row in &spans {
+                            let created: chrono::DateTime<chrono::Utc> =
+                                row.try_get("created_at")?;
+                            let ended: chrono::DateTime<chrono::Utc> = row.try_get("ended_at")?;
+                            seconds
+                                .push((ended - created).num_milliseconds().max(0) as f64 / 1000.0);
+                        }
+                        if !seconds.is_empty() {
+                            stats.average_duration_seconds =
+                                Some(seconds.iter().sum::<f64>() / seconds.len() as f64);
+                        }
+                        for row in &usage {
+                            stats
+                                .usage
+                                .push(mockint_domain::diagnostics::OperationUsage {
+                                    operation: row.try_get("operation")?,
+                                    calls: count(row, "calls")?,
+                                    tokens: count(row, "tokens")?,
+                                    cost: row.try_get("cost")?,
+                                });
+                        }
+                        for row in &media {
+                            stats.media.push(mockint_domain::diagnostics::MediaUsage {
+                                file_type: row.try_get("file_type")?,
+                                files: count(row, "files")?,
+                                bytes: count(row, "bytes")?,
+                            });
+                        }
+                        let mut by_component =
+                            std::collections::BTreeMap::<String, (u64, u64)>::new();
+                        for row in &problems {
+                            let level: String = row.try_get("level")?;
+                            let n = count(row, "n")?;
+                            let entry = by_component.entry(row.try_get("component")?).or_default();
+                            if level == "WARNING" {
+                                entry.0 += n;
+                            } else {
+                                entry.1 += n;
+                            }
+                        }
+                        stats.problems = by_component
+                            .into_iter()
+                            .map(|(component, (warnings, errors))| {
+                                mockint_domain::diagnostics::LoggedProblems {
+                                    component,
+                                    warnings,
+                                    errors,
+                                }
+                            })
+                            .collect();
+                        Ok(stats)
+                    };
                 decode().map_err($crate::error::store_error)
             }
         }
@@ -917,8 +930,8 @@ macro_rules! impl_sql_store {
                 &self,
                 name: &'static str,
                 sql: &'static str,
-                id: domain::SessionId,
-            ) -> Result<Vec<Row>, interview_core::StoreError> {
+                id: mockint_domain::SessionId,
+            ) -> Result<Vec<Row>, mockint_core::StoreError> {
                 self.retry
                     .run(name, || {
                         sqlx::query(sql).bind(id.as_uuid()).fetch_all(&self.pool)
@@ -932,8 +945,8 @@ macro_rules! impl_sql_store {
                 &self,
                 name: &'static str,
                 sql: &'static str,
-                page: domain::Page,
-            ) -> Result<Vec<Row>, interview_core::StoreError> {
+                page: mockint_domain::Page,
+            ) -> Result<Vec<Row>, mockint_core::StoreError> {
                 self.retry
                     .run(name, || {
                         sqlx::query(sql)
@@ -945,10 +958,7 @@ macro_rules! impl_sql_store {
                     .map_err($crate::error::store_error)
             }
 
-            async fn begin(
-                &self,
-                name: &'static str,
-            ) -> Result<Tx<'_>, interview_core::StoreError> {
+            async fn begin(&self, name: &'static str) -> Result<Tx<'_>, mockint_core::StoreError> {
                 self.retry
                     .run(name, || self.pool.begin())
                     .await
@@ -958,8 +968,8 @@ macro_rules! impl_sql_store {
             async fn with_resume(
                 &self,
                 row: &Row,
-            ) -> Result<domain::Session, interview_core::StoreError> {
-                use interview_core::ports::Store as _;
+            ) -> Result<mockint_domain::Session, mockint_core::StoreError> {
+                use mockint_core::ports::Store as _;
                 let (mut session, metadata) =
                     session_from_row(row).map_err($crate::error::store_error)?;
                 if metadata.resume_attached {

@@ -6,15 +6,15 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use domain::{
+use mockint_core::ports::Store;
+use mockint_core::StoreError;
+use mockint_domain::{
     ActionItem, CommunicationMode, CompetencyScore, ConfidenceLevel, Education, EvaluationReport,
     ExperienceLevel, Feedback, ImprovementPlan, LogEntry, LogLevel, MediaFile, MediaType, Message,
     ModeAnalysis, Page, ResumeData, Role, Score, Session, SessionConfig, SessionId, SessionStatus,
     SessionTokenUsage, TokenOperation, TokenUsage, TokenUsageRecord, WorkExperience,
 };
-use interview_core::ports::Store;
-use interview_core::StoreError;
-use storage::{PoolSettings, PostgresStore, RetryPolicy, SqliteStore};
+use mockint_storage::{PoolSettings, PostgresStore, RetryPolicy, SqliteStore};
 
 fn at(seconds: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0)
@@ -804,7 +804,7 @@ macro_rules! contract {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $case() {
-                    testkit::with_postgres(|url| async move {
+                    mockint_tests::with_postgres(|url| async move {
                         let store = super::PostgresStore::open(&url, super::PoolSettings::default(), super::RetryPolicy::default())
                             .await
                             .expect("open postgres");
@@ -842,7 +842,7 @@ contract!(
 
 #[tokio::test]
 async fn postgres_test_database_is_dropped_afterwards() {
-    let database = testkit::TestDatabase::create().await;
+    let database = mockint_tests::TestDatabase::create().await;
     assert!(database.exists().await);
     database.drop_database().await;
     assert!(!database.exists().await);

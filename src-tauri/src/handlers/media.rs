@@ -1,6 +1,6 @@
 //! Voice, speech model, screen share, video and the spoken interviewer.
 
-use domain::ipc::*;
+use mockint_domain::ipc::*;
 
 use crate::ipc::{handlers, OrIpc as _};
 use crate::managers::{ScreenManager, SpeakerManager, VideoManager, VoiceManager};
@@ -24,7 +24,7 @@ handlers! {
         let voice = ctx.manager::<VoiceManager>();
         voice.start(ctx.handle.clone(), ctx.app()?, args.session_id, args.device, tokens).await
     };
-    ListAudioDevices => |_, _| tauri::async_runtime::spawn_blocking(media::audio::input_devices).await.map_err(crate::ipc::internal);
+    ListAudioDevices => |_, _| tauri::async_runtime::spawn_blocking(mockint_media::audio::input_devices).await.map_err(crate::ipc::internal);
     StopVoice => |ctx, _| {
         ctx.manager::<VoiceManager>().stop().await;
         Ok(())

@@ -1,18 +1,18 @@
 //! The interview room: starting, answering, pausing, ending, the whiteboard and exports.
 
-use domain::ipc::*;
+use mockint_domain::ipc::*;
 
 use crate::dialogs;
 use crate::ipc::{handlers, send_token, OrIpc as _};
 use crate::managers::VideoManager;
 
 handlers! {
-    StartInterview => |ctx, args| ctx.app()?.open_interview(app::InterviewRequest::from(args)).await.or_ipc();
+    StartInterview => |ctx, args| ctx.app()?.open_interview(mockint_app::InterviewRequest::from(args)).await.or_ipc();
     SendMessage => |ctx, args| {
         let tokens = ctx.channel::<TokenEvent>(args.tokens.as_ref())?;
         let sink = |piece: &str| send_token(tokens.as_ref(), args.session_id, piece);
         let app = ctx.app()?;
-        app.take_turn(args.session_id, &args.text, domain::TurnSource::Text, Some(&sink)).await.or_ipc()
+        app.take_turn(args.session_id, &args.text, mockint_domain::TurnSource::Text, Some(&sink)).await.or_ipc()
     };
     PauseSession => |ctx, args| ctx.app()?.sessions.pause(args.session_id).await.or_ipc();
     ResumeSession => |ctx, args| ctx.app()?.sessions.resume(args.session_id).await.or_ipc();

@@ -1,6 +1,6 @@
 //! The start page, the setup page, diagnostics and history.
 
-use domain::ipc::*;
+use mockint_domain::ipc::*;
 
 use crate::dialogs;
 use crate::ipc::{handlers, OrIpc as _};
@@ -8,7 +8,7 @@ use crate::state::AppState;
 
 handlers! {
     GetAppInfo => |ctx, _| Ok(ctx.manager::<AppState>().info());
-    GetDiagnostics => |ctx, _| Ok(app::diagnostics::gather(&*ctx.app()?).await);
+    GetDiagnostics => |ctx, _| Ok(mockint_app::diagnostics::gather(&*ctx.app()?).await);
     GetSetupInfo => |ctx, _| ctx.app()?.setup_info().await.or_ipc();
     ConnectCompatible => |ctx, args| connect(ctx, args).await;
     GetActiveSession => |ctx, _| ctx.app()?.sessions.active().await.or_ipc();
@@ -26,7 +26,7 @@ async fn connect(
     args: CompatibleRequest,
 ) -> Result<CompatibleServerView, IpcError> {
     let app = ctx.app()?;
-    let url = app::compatible::validate_url(&args.url).or_ipc()?;
+    let url = mockint_app::compatible::validate_url(&args.url).or_ipc()?;
     let previous = app.compatible_server().map(|server| server.url);
     if previous.as_deref() != Some(url.as_str())
         && !dialogs::confirm_new_server(&ctx.handle, &url, previous.as_deref()).await
@@ -45,14 +45,15 @@ async fn connect(
 }
 
 /// Asks for a resume file and reads it (None when the dialog was cancelled).
-async fn pick_resume(ctx: crate::ipc::Ctx) -> Result<Option<domain::ResumeData>, IpcError> {
+async fn pick_resume(ctx: crate::ipc::Ctx) -> Result<Option<mockint_domain::ResumeData>, IpcError> {
     let app = ctx.app()?;
     let Some(path) = dialogs::pick_resume(&ctx.handle).await else {
         return Ok(None);
     };
     let provider = app.settings.config.ai.default_provider.clone();
-    let (resume, _usage) = app::read_resume_with(&app.settings, &app.providers, &path, &provider)
-        .await
-        .or_ipc()?;
+    let (resume, _usage) =
+        mockint_app::read_resume_with(&app.settings, &app.providers, &path, &provider)
+            .await
+            .or_ipc()?;
     Ok(Some(resume))
 }

@@ -5,14 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::App;
-use domain::ipc::{Event as _, Notice, NoticeEvent};
+use mockint_app::App;
+use mockint_domain::ipc::{Event as _, Notice, NoticeEvent};
 use tauri::{AppHandle, Emitter as _};
 
 /// Starts forwarding alerts and checking health.
 pub fn start(handle: &AppHandle, app: Option<Arc<App>>) {
     let notices = handle.clone();
-    interview_core::telemetry::global().set_listener(Arc::new(move |alert| {
+    mockint_core::telemetry::global().set_listener(Arc::new(move |alert| {
         let notice = Notice::Alert {
             component: alert.component.clone(),
             message: alert.message.clone(),
@@ -24,8 +24,8 @@ pub fn start(handle: &AppHandle, app: Option<Arc<App>>) {
         let interval = app.settings.config.monitoring.health_check_interval_seconds;
         loop {
             tokio::time::sleep(Duration::from_secs(interval)).await;
-            let report = app::health::run_essentials(&app).await;
-            app::diagnostics::raise_health_alerts(&report);
+            let report = mockint_app::health::run_essentials(&app).await;
+            mockint_app::diagnostics::raise_health_alerts(&report);
         }
     });
 }

@@ -4,10 +4,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app::App;
-use domain::ipc::{IpcError, IpcErrorKind};
-use domain::{MediaType, SessionId};
-use media::screen::ScreenShare;
+use mockint_app::App;
+use mockint_domain::ipc::{IpcError, IpcErrorKind};
+use mockint_domain::{MediaType, SessionId};
+use mockint_media::screen::ScreenShare;
 
 /// The screen share while it is on.
 #[derive(Default)]

@@ -4,8 +4,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use domain::ipc::{IpcError, IpcErrorKind, SpeechStatus, MAX_SPEAK_BYTES};
-use media::speech::Speaker;
+use mockint_domain::ipc::{IpcError, IpcErrorKind, SpeechStatus, MAX_SPEAK_BYTES};
+use mockint_media::speech::Speaker;
 
 /// The speech service, connected on first use (or why it cannot be).
 #[derive(Default)]

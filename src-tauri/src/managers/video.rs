@@ -4,10 +4,10 @@
 
 use std::sync::{Arc, Mutex};
 
-use app::App;
-use domain::ipc::{IpcError, IpcErrorKind, VideoSource};
-use domain::{MediaType, SessionId, SessionStatus};
-use media::video::{VideoInput, VideoRecording};
+use mockint_app::App;
+use mockint_domain::ipc::{IpcError, IpcErrorKind, VideoSource};
+use mockint_domain::{MediaType, SessionId, SessionStatus};
+use mockint_media::video::{VideoInput, VideoRecording};
 
 use crate::ipc::OrIpc as _;
 

@@ -8,14 +8,14 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use app::App;
-use domain::ipc::{
+use mockint_app::App;
+use mockint_domain::ipc::{
     Event as _, IpcError, IpcErrorKind, Notice, NoticeEvent, TokenEvent, TranscriptDraft,
     TranscriptDraftEvent, VoiceTurnEvent,
 };
-use domain::{MediaType, SessionId, TurnSource};
-use media::audio::{Heard, LiveCapture};
-use media::transcribe::Transcript;
+use mockint_domain::{MediaType, SessionId, TurnSource};
+use mockint_media::audio::{Heard, LiveCapture};
+use mockint_media::transcribe::Transcript;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter as _};
 use tokio::sync::watch;
@@ -124,7 +124,7 @@ impl Listener {
 
     async fn transcribe(&self, samples: Vec<f32>) -> Result<Transcript, IpcError> {
         let whisper = self.app.speech.transcriber().await.or_ipc()?;
-        interview_core::telemetry::timed("transcription", "whisper", async move {
+        mockint_core::telemetry::timed("transcription", "whisper", async move {
             tauri::async_runtime::spawn_blocking(move || whisper.transcribe(&samples))
                 .await
                 .map_err(crate::ipc::internal)?
@@ -175,7 +175,7 @@ impl Listener {
             Some(transcript) => transcript,
             None => self.transcribe(samples.clone()).await?,
         };
-        let wav = media::audio::wav_bytes(&samples).map_err(crate::ipc::internal)?;
+        let wav = mockint_media::audio::wav_bytes(&samples).map_err(crate::ipc::internal)?;
         let id = self.session_id;
         self.app
             .media

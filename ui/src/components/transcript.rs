@@ -1,13 +1,13 @@
 //! The live transcript: speaker labels, timestamps, search with highlighted matches, export.
 
-use domain::{Message, Role, SessionId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::{Message, Role, SessionId};
 
 use crate::api;
 use crate::app::{ctx, ToastKind};
-use domain::ipc;
-use domain::TranscriptFormat;
+use mockint_domain::ipc;
+use mockint_domain::TranscriptFormat;
 
 /// Splits `text` into (piece, is_match) runs for a case-insensitive `query`.
 pub fn highlight(text: &str, query: &str) -> Vec<(String, bool)> {

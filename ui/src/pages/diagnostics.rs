@@ -4,13 +4,13 @@
 
 use std::time::Duration;
 
-use domain::diagnostics::{Diagnostics, HealthStatus, StoreStatistics};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::diagnostics::{Diagnostics, HealthStatus, StoreStatistics};
 
 use crate::api;
 use crate::app::ctx;
-use domain::ipc;
+use mockint_domain::ipc;
 
 const REFRESH: Duration = Duration::from_secs(15);
 

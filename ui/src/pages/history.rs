@@ -1,17 +1,17 @@
 //! History: sessions with pagination, a progress chart, and a read-only view of one session
 //! (transcript, snapshots, whiteboard replay, report) with delete.
 
-use domain::ipc::{SessionDetail, SessionPage};
-use domain::{MediaType, SessionId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::ipc::{SessionDetail, SessionPage};
+use mockint_domain::{MediaType, SessionId};
 
 use crate::api;
 use crate::app::{ctx, Page, ToastKind};
 use crate::components::radar::ProgressChart;
 use crate::components::transcript::TranscriptPanel;
 use crate::components::whiteboard::WhiteboardReplay;
-use domain::ipc;
+use mockint_domain::ipc;
 
 const PAGE_SIZE: u32 = 10;
 

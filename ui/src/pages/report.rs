@@ -2,17 +2,17 @@
 //! transcript), feedback columns, the improvement plan as a checklist, mode analysis, tokens
 //! and cost, and export.
 
-use domain::ipc::SessionDetail;
-use domain::{ConfidenceLevel, Feedback, SessionId};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::ipc::SessionDetail;
+use mockint_domain::{ConfidenceLevel, Feedback, SessionId};
 
 use crate::api;
 use crate::app::{ctx, Page, ToastKind};
 use crate::components::radar::Radar;
 use crate::components::transcript::TranscriptPanel;
-use domain::ipc;
-use domain::ReportFormat;
+use mockint_domain::ipc;
+use mockint_domain::ReportFormat;
 
 fn confidence(level: ConfidenceLevel) -> &'static str {
     match level {

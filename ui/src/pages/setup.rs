@@ -1,13 +1,13 @@
 //! Setup: resume upload and profile, problem, provider, modes, duration, Start.
 
-use domain::ipc::{SetupInfo, StartRequest};
-use domain::{CommunicationMode, ExperienceLevel, ResumeData};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::ipc::{SetupInfo, StartRequest};
+use mockint_domain::{CommunicationMode, ExperienceLevel, ResumeData};
 
 use crate::api;
 use crate::app::{ctx, Page, ToastKind};
-use domain::ipc::{self, Provider};
+use mockint_domain::ipc::{self, Provider};
 
 fn split_list(text: &str) -> Vec<String> {
     text.split(',')
@@ -40,7 +40,7 @@ pub fn SetupPage() -> impl IntoView {
     let server_models: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
     let connecting = RwSignal::new(false);
 
-    let unfinished: RwSignal<Option<domain::Session>> = RwSignal::new(None);
+    let unfinished: RwSignal<Option<mockint_domain::Session>> = RwSignal::new(None);
     spawn_local(async move {
         match api::call::<ipc::GetActiveSession>(ipc::NoArgs {}).await {
             Ok(session) => unfinished.set(session),

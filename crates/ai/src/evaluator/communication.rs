@@ -2,7 +2,7 @@
 //! checking in, rambling — never from keywords, so it is never "not addressed": every
 //! candidate who spoke communicated somehow.
 
-use domain::{MediaFile, MediaType, Message, ModeAnalysis, Role, Session};
+use mockint_domain::{MediaFile, MediaType, Message, ModeAnalysis, Role, Session};
 
 use crate::analysis::sentences;
 use crate::answers::Structure;
@@ -67,7 +67,7 @@ impl Delivery {
     }
 
     /// The communication score.
-    pub fn score(&self, level: domain::ExperienceLevel) -> f64 {
+    pub fn score(&self, level: mockint_domain::ExperienceLevel) -> f64 {
         if self.answers == 0 {
             return 5.0;
         }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use domain::{ActionItem, Feedback, ImprovementPlan};
+use mockint_domain::{ActionItem, Feedback, ImprovementPlan};
 
 use super::{entry, Findings, NO_REQUIREMENTS_CAP, STAFF_WITHOUT_TRADEOFFS_CAP};
 use crate::answers::RequirementGap;

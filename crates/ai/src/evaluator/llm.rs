@@ -12,11 +12,11 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
-use domain::{
+use mockint_core::ports::{Evaluation, Evaluator};
+use mockint_domain::{
     ConfidenceLevel, EvaluationReport, Feedback, MediaFile, Message, Role, Score, Session,
     TokenOperation,
 };
-use interview_core::ports::{Evaluation, Evaluator};
 use schemars::JsonSchema;
 use serde::Deserialize;
 

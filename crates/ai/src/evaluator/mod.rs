@@ -14,11 +14,11 @@ pub mod llm;
 
 use std::collections::BTreeMap;
 
-use domain::{
+use mockint_core::ports::{Evaluation, Evaluator};
+use mockint_domain::{
     CompetencyScore, ConfidenceLevel, EvaluationReport, ExperienceLevel, Feedback, MediaFile,
     Message, Score, Session,
 };
-use interview_core::ports::{Evaluation, Evaluator};
 
 use crate::analysis::{analyze, CompetencyCoverage};
 use crate::answers::{estimate_slip, requirement_gaps, EstimateSlip, RequirementGap};
@@ -254,25 +254,27 @@ impl Findings {
 /// interviewer turn of the requirements phase; the first answer when there is no interviewer
 /// turn).
 fn requirements_answers(history: &[Message]) -> Vec<&Message> {
-    let interviewed = history.iter().any(|m| m.role == domain::Role::Interviewer);
+    let interviewed = history
+        .iter()
+        .any(|m| m.role == mockint_domain::Role::Interviewer);
     let mut scoping = true;
     let mut out = Vec::new();
     for message in history {
         match message.role {
-            domain::Role::Interviewer => {
+            mockint_domain::Role::Interviewer => {
                 scoping = message
                     .metadata
                     .get("phase")
                     .and_then(|v| v.as_str())
                     .is_none_or(|p| p == "requirements");
             }
-            domain::Role::Candidate if scoping => {
+            mockint_domain::Role::Candidate if scoping => {
                 out.push(message);
                 if !interviewed {
                     break;
                 }
             }
-            domain::Role::Candidate => {}
+            mockint_domain::Role::Candidate => {}
         }
     }
     out
@@ -291,7 +293,7 @@ fn curveball_outcome(history: &[Message]) -> Option<(&'static curveballs::Curveb
         .and_then(curveballs::by_id)?;
     let answers: Vec<&Message> = history[at..]
         .iter()
-        .filter(|m| m.role == domain::Role::Candidate)
+        .filter(|m| m.role == mockint_domain::Role::Candidate)
         .take(2)
         .collect();
     if answers.is_empty() {
@@ -321,7 +323,7 @@ fn unanswered_probes(history: &[Message]) -> Vec<(&'static DecisionPattern, Stri
         };
         let Some(answer) = history[at + 1..]
             .iter()
-            .find(|m| m.role == domain::Role::Candidate)
+            .find(|m| m.role == mockint_domain::Role::Candidate)
         else {
             continue;
         };

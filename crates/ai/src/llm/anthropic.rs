@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use base64::Engine as _;
-use interview_core::ports::TokenSink;
+use mockint_core::ports::TokenSink;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;

@@ -9,7 +9,7 @@ mod schema;
 mod transport;
 
 use async_trait::async_trait;
-use interview_core::ports::TokenSink;
+use mockint_core::ports::TokenSink;
 use thiserror::Error;
 
 pub use anthropic::AnthropicChat;
@@ -103,7 +103,7 @@ impl ProviderError {
     }
 }
 
-impl From<ProviderError> for interview_core::InterviewerError {
+impl From<ProviderError> for mockint_core::InterviewerError {
     fn from(error: ProviderError) -> Self {
         Self::new(error.provider, error.message)
     }

@@ -12,7 +12,7 @@ use async_openai::types::chat::{
 };
 use async_trait::async_trait;
 use base64::Engine as _;
-use interview_core::ports::TokenSink;
+use mockint_core::ports::TokenSink;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use secrecy::{ExposeSecret as _, SecretString};
 

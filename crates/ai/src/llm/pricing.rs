@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use domain::TokenUsage;
+use mockint_domain::TokenUsage;
 
 /// USD per 1K tokens, by provider and model.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -130,7 +130,7 @@ impl Transport {
         for secret in &self.secrets {
             out = out.replace(secret.as_str(), "***");
         }
-        interview_core::redact::redact(&out)
+        mockint_core::redact::redact(&out)
     }
 
     /// POSTs `body` and feeds each server-sent event `(event name, data)` to `on_event` (a
@@ -147,7 +147,7 @@ impl Transport {
         let operation = url.rsplit('/').next().unwrap_or("call");
         let component = format!("ai:{}", self.provider);
         if !self.breaker.is_call_permitted() {
-            interview_core::telemetry::record(&component, operation, started.elapsed(), false);
+            mockint_core::telemetry::record(&component, operation, started.elapsed(), false);
             return Err(ProviderError::new(
                 self.provider,
                 "circuit breaker open after repeated failures; try again shortly",
@@ -155,7 +155,7 @@ impl Transport {
             ));
         }
         let result = self.attempts(url, headers, body, on_event).await;
-        interview_core::telemetry::record(&component, operation, started.elapsed(), result.is_ok());
+        mockint_core::telemetry::record(&component, operation, started.elapsed(), result.is_ok());
         match &result {
             Ok(()) => self.breaker.on_success(),
             Err(_) => self.breaker.on_error(),
@@ -374,10 +374,10 @@ fn describe(error: &reqwest::Error) -> String {
         if let Some(url) = error.url() {
             text = text.replace(
                 url.as_str(),
-                &interview_core::redact::redact_url(url.as_str()),
+                &mockint_core::redact::redact_url(url.as_str()),
             );
         }
-        interview_core::redact::redact(&text)
+        mockint_core::redact::redact(&text)
     }
 }
 

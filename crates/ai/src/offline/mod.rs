@@ -15,9 +15,9 @@ pub(crate) mod wording;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use domain::{ExperienceLevel, Message, Role};
-use interview_core::ports::{InterviewContext, Interviewer, InterviewerReply};
-use interview_core::InterviewerError;
+use mockint_core::ports::{InterviewContext, Interviewer, InterviewerReply};
+use mockint_core::InterviewerError;
+use mockint_domain::{ExperienceLevel, Message, Role};
 use serde_json::{json, Map, Value};
 
 pub use phase::Phase;
@@ -149,7 +149,7 @@ struct Turn<'a> {
     index: usize,
     level: ExperienceLevel,
     difficulty: Difficulty,
-    board: Option<domain::WhiteboardAnalysis>,
+    board: Option<mockint_domain::WhiteboardAnalysis>,
 }
 
 impl<'a> Turn<'a> {

@@ -2,7 +2,7 @@
 //! memory: every interviewer message carries its phase, kind and what it probed in its
 //! metadata, so an interrupted interview resumes exactly where it was.
 
-use domain::{Message, Role};
+use mockint_domain::{Message, Role};
 use serde_json::Value;
 
 use super::phase::Phase;

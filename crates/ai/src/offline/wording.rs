@@ -2,7 +2,7 @@
 //! the candidate's own words), openings, transitions that say why and how much time is left,
 //! and closings.
 
-use domain::ExperienceLevel;
+use mockint_domain::ExperienceLevel;
 
 use super::phase::Phase;
 

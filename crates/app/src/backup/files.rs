@@ -9,7 +9,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use storage::MediaRow;
+use mockint_storage::MediaRow;
 
 use crate::AppError;
 
@@ -111,7 +111,7 @@ fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
 /// devices, FIFOs and sockets. Returns (files, bytes). A missing `source` copies nothing.
 pub(super) fn copy_tree(source: &Path, target: &Path) -> Result<(u64, u64), AppError> {
     let mut counts = (0u64, 0u64);
-    storage::create_private_dir_all(target).map_err(|e| io_failed("create", target, &e))?;
+    mockint_storage::create_private_dir_all(target).map_err(|e| io_failed("create", target, &e))?;
     match plain_entry(source)? {
         None => return Ok(counts),
         Some(meta) if !meta.is_dir() => {
@@ -137,7 +137,7 @@ pub(super) fn copy_tree(source: &Path, target: &Path) -> Result<(u64, u64), AppE
                 continue;
             };
             if meta.is_dir() {
-                storage::create_private_dir_all(&dest)
+                mockint_storage::create_private_dir_all(&dest)
                     .map_err(|e| io_failed("create", &dest, &e))?;
                 stack.push((path, dest));
             } else {
@@ -166,7 +166,7 @@ pub(super) fn check_media_path(row: &MediaRow) -> Result<(), AppError> {
     if *root != "sessions" {
         return Err(bad("not under sessions/"));
     }
-    let canonical = domain::SessionId::parse(session)
+    let canonical = mockint_domain::SessionId::parse(session)
         .map(|id| id.to_string())
         .unwrap_or_default();
     if canonical.is_empty() || canonical != *session {

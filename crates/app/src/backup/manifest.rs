@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use mockint_storage::{DatabaseTarget, RowCounts, TABLES};
 use serde::{Deserialize, Serialize};
-use storage::{DatabaseTarget, RowCounts, TABLES};
 
 use super::files::{plain_entry, refused};
 use crate::AppError;
@@ -160,7 +160,7 @@ pub(super) fn check_layout(dir: &Path, manifest: &BackupManifest) -> Result<(), 
         }
     }
     for table in TABLES {
-        let file = storage::csv_path(&path, table);
+        let file = mockint_storage::csv_path(&path, table);
         match plain_entry(&file)? {
             Some(meta) if meta.is_file() => {}
             Some(_) => return Err(refused(format!("{} is not a file", file.display()))),

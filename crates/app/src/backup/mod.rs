@@ -14,8 +14,8 @@ mod swap;
 use std::path::Path;
 
 use chrono::{Duration, Utc};
-use domain::{Page, SessionId};
-use storage::{DatabaseTarget, MediaRow, PostgresStage};
+use mockint_domain::{Page, SessionId};
+use mockint_storage::{DatabaseTarget, MediaRow, PostgresStage};
 
 use self::files::{check_media_path, copy_regular_file, copy_tree, refused};
 use self::manifest::{backend_of, MEDIA_DIR, SQLITE_FILE, TABLES_DIR};
@@ -29,13 +29,13 @@ pub async fn cleanup(app: &App, days: u32) -> Result<Vec<SessionId>, AppError> {
     let mut old = Vec::new();
     let mut offset = 0;
     loop {
-        let page =
-            Page::new(domain::MAX_PAGE_SIZE, offset).map_err(interview_core::CoreError::from)?;
+        let page = Page::new(mockint_domain::MAX_PAGE_SIZE, offset)
+            .map_err(mockint_core::CoreError::from)?;
         let page = app.sessions.list(page).await?;
         if page.is_empty() {
             break;
         }
-        offset += domain::MAX_PAGE_SIZE;
+        offset += mockint_domain::MAX_PAGE_SIZE;
         old.extend(page.iter().filter(|s| s.created_at < cutoff).map(|s| s.id));
     }
     for id in &old {
@@ -60,7 +60,7 @@ pub async fn backup(settings: &Settings, dir: &Path) -> Result<BackupManifest, A
             dir.display()
         )));
     }
-    storage::create_private_dir_all(dir)
+    mockint_storage::create_private_dir_all(dir)
         .map_err(|error| refused(format!("cannot create {}: {error}", dir.display())))?;
     let outcome = write_backup(settings, dir).await;
     if outcome.is_err() && !existed {
@@ -73,11 +73,11 @@ async fn write_backup(settings: &Settings, dir: &Path) -> Result<BackupManifest,
     let rows = match &settings.database {
         DatabaseTarget::Sqlite(path) => {
             let copy = dir.join(SQLITE_FILE);
-            storage::sqlite_snapshot(path, &copy).await?;
-            storage::sqlite_row_counts(&copy).await?
+            mockint_storage::sqlite_snapshot(path, &copy).await?;
+            mockint_storage::sqlite_row_counts(&copy).await?
         }
         DatabaseTarget::Postgres(url) => {
-            storage::postgres_export(url, &dir.join(TABLES_DIR)).await?
+            mockint_storage::postgres_export(url, &dir.join(TABLES_DIR)).await?
         }
     };
     let source = settings.data_dir.join(MEDIA_DIR);
@@ -166,7 +166,7 @@ async fn stage_database(
             let staged = swap::sqlite_staging_path(path, stamp);
             let (source, dest) = (dir.join(SQLITE_FILE), staged.clone());
             let checked = match blocking(move || copy_regular_file(&source, &dest)).await {
-                Ok(_) => storage::check_sqlite_backup(&staged, &manifest.rows)
+                Ok(_) => mockint_storage::check_sqlite_backup(&staged, &manifest.rows)
                     .await
                     .map_err(AppError::from),
                 Err(error) => Err(error),
@@ -185,7 +185,7 @@ async fn stage_database(
         }
         DatabaseTarget::Postgres(url) => {
             let (stage, rows) =
-                storage::postgres_stage(url, &dir.join(TABLES_DIR), &manifest.rows).await?;
+                mockint_storage::postgres_stage(url, &dir.join(TABLES_DIR), &manifest.rows).await?;
             Ok((StagedDatabase::Postgres(Box::new(stage)), rows))
         }
     }

@@ -29,7 +29,7 @@ impl Staging {
     /// Creates `<data dir>/.restore-<stamp>`.
     pub(super) fn create(data_dir: &Path, stamp: &str) -> Result<Self, AppError> {
         let root = data_dir.join(format!(".restore-{stamp}"));
-        storage::create_private_dir_all(data_dir)
+        mockint_storage::create_private_dir_all(data_dir)
             .and_then(|()| std::fs::create_dir(&root))
             .map_err(|error| failed("create", &root, &error))?;
         Ok(Self { root })

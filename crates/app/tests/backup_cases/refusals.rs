@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use app::Settings;
-use domain::MediaType;
+use mockint_app::Settings;
+use mockint_domain::MediaType;
 use sqlx::Connection as _;
 
 use super::{fill, offline, open, options, state, State};
@@ -27,7 +27,7 @@ impl Fixture {
         let backup = backups.path().join("backup");
         let app = open(data.path(), url.clone()).await;
         let first = fill(&app).await;
-        app::backup::backup(&app.settings, &backup)
+        mockint_app::backup::backup(&app.settings, &backup)
             .await
             .expect("backup");
         app.sessions.delete(first).await.expect("delete");
@@ -67,7 +67,7 @@ impl Fixture {
     /// Restores, expects a one-line refusal containing `needle`, and checks that nothing
     /// changed and nothing was left behind.
     async fn assert_refused(&self, needle: &str) -> String {
-        let error = app::backup::restore(&self.settings(), &self.backup)
+        let error = mockint_app::backup::restore(&self.settings(), &self.backup)
             .await
             .expect_err("the restore is refused")
             .to_string();
@@ -99,7 +99,7 @@ pub(crate) fn leftovers(data: &Path) -> Vec<String> {
 /// Databases a restore may create next to the test's one, still present.
 pub(crate) async fn scratch_databases(url: &str) -> Vec<String> {
     let name = url.rsplit('/').next().unwrap_or_default().to_string();
-    let mut conn = sqlx::PgConnection::connect(&testkit::admin_url())
+    let mut conn = sqlx::PgConnection::connect(&mockint_tests::admin_url())
         .await
         .expect("connect");
     let found: Vec<String> = sqlx::query_scalar(
@@ -217,7 +217,7 @@ async fn sqlite_backup_with_code_or_bad_counts_is_refused() {
 
     // The untouched backup still restores.
     std::fs::write(fixture.backup.join("database.sqlite"), &original).expect("reset");
-    app::backup::restore(&fixture.settings(), &fixture.backup)
+    mockint_app::backup::restore(&fixture.settings(), &fixture.backup)
         .await
         .expect("a clean backup restores");
     assert_eq!(leftovers(fixture.data.path()), Vec::<String>::new());
@@ -288,8 +288,8 @@ async fn media_links_and_special_files_are_refused_and_nothing_is_copied() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restore_is_refused_while_another_process_holds_the_data_dir() {
     let fixture = Fixture::new(None).await;
-    let desktop =
-        app::lock::DataDirLock::acquire(fixture.data.path(), "mockint-desktop").expect("lock");
+    let desktop = mockint_app::lock::DataDirLock::acquire(fixture.data.path(), "mockint-desktop")
+        .expect("lock");
     let error = fixture
         .assert_refused(&format!(
             "the app is running (mockint-desktop pid {}): close it before restoring",
@@ -298,14 +298,14 @@ async fn restore_is_refused_while_another_process_holds_the_data_dir() {
         .await;
     assert!(!error.contains("manifest"), "{error}");
     drop(desktop);
-    app::backup::restore(&fixture.settings(), &fixture.backup)
+    mockint_app::backup::restore(&fixture.settings(), &fixture.backup)
         .await
         .expect("restores once the app is closed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_backup_that_could_run_commands_or_breaks_rules_is_refused() {
-    testkit::with_postgres(|url| async move {
+    mockint_tests::with_postgres(|url| async move {
         let fixture = Fixture::new(Some(url)).await;
         let tables = fixture.backup.join("tables");
         assert!(tables.join("conversations.csv").is_file());

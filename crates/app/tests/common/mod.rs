@@ -1,8 +1,8 @@
 //! Set-up shared by the app's test binaries.
 
-use app::{App, InterviewRequest, StartOptions};
-use domain::Session;
-use testkit::fake_llm::FakeLlm;
+use mockint_app::{App, InterviewRequest, StartOptions};
+use mockint_domain::Session;
+use mockint_tests::fake_llm::FakeLlm;
 
 /// Start options for an app on SQLite in `dir`, with `config_yaml` as its config file.
 pub fn options(dir: &tempfile::TempDir, config_yaml: &str) -> StartOptions {

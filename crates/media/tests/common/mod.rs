@@ -7,8 +7,8 @@ pub mod wheel_server;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use media::ggml::WeightType;
-use media::model::{convert_dir_with, fetch_package, Control, CATALOG};
+use mockint_media::ggml::WeightType;
+use mockint_media::model::{convert_dir_with, fetch_package, Control, CATALOG};
 
 /// The package's CTranslate2 model directory.
 pub fn tiny_en() -> PathBuf {
@@ -43,8 +43,8 @@ pub const INTRODUCTION: &str = "Hello, my name is Alex and I am a software engin
 
 /// A virtual microphone (a PulseAudio null sink, made the process's audio server) and
 /// [`INTRODUCTION`] spoken into `dir/speech.wav`, ready to be played into it.
-pub fn microphone_and_speech(dir: &Path) -> (testkit::audio::Pulse, PathBuf) {
-    let pulse = testkit::audio::Pulse::start().expect("virtual microphone");
+pub fn microphone_and_speech(dir: &Path) -> (mockint_tests::audio::Pulse, PathBuf) {
+    let pulse = mockint_tests::audio::Pulse::start().expect("virtual microphone");
     std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
     let speech = dir.join("speech.wav");
     speak(INTRODUCTION, &speech);

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use media::model::{Control, Progress, Stage};
+use mockint_media::model::{Control, Progress, Stage};
 
 /// How the server misbehaves.
 #[derive(Debug, Clone, Copy, Default)]

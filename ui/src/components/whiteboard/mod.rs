@@ -1,5 +1,5 @@
 //! The whiteboard: the live panel, its tools, rendering, undo history and the replay of a
-//! finished board. Geometry (bounds, hits, moves) lives on `domain::Shape`, shared with the
+//! finished board. Geometry (bounds, hits, moves) lives on `mockint_domain::Shape`, shared with the
 //! analysis.
 
 mod panel;

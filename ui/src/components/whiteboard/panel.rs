@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use domain::{Point, SessionId, Shape, ShapeKind, Whiteboard};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::{Point, SessionId, Shape, ShapeKind, Whiteboard};
 use wasm_bindgen::JsCast as _;
 
 #[cfg(feature = "bench")]
@@ -170,8 +170,9 @@ pub fn WhiteboardPanel(
                     shapes: shapes.get_untracked(),
                 };
                 spawn_local(async move {
-                    let args = domain::ipc::SaveBoardRequest { session_id, board };
-                    if let Err(error) = api::call::<domain::ipc::SaveWhiteboard>(args).await {
+                    let args = mockint_domain::ipc::SaveBoardRequest { session_id, board };
+                    if let Err(error) = api::call::<mockint_domain::ipc::SaveWhiteboard>(args).await
+                    {
                         dirty.set_value(true);
                         ctx.error(format!("whiteboard autosave failed: {error}"));
                     }
@@ -206,8 +207,8 @@ pub fn WhiteboardPanel(
                 shapes: shapes.get_untracked(),
             };
             spawn_local(async move {
-                let args = domain::ipc::SaveBoardRequest { session_id, board };
-                let _ = api::call::<domain::ipc::SaveWhiteboard>(args).await;
+                let args = mockint_domain::ipc::SaveBoardRequest { session_id, board };
+                let _ = api::call::<mockint_domain::ipc::SaveWhiteboard>(args).await;
             });
         }
     });
@@ -226,14 +227,18 @@ pub fn WhiteboardPanel(
         let (x, y) = position(&ev);
         match tool.get_untracked() {
             Tool::Select => {
-                if let Some(id) = shapes.with_untracked(|s| domain::topmost_at(s, x, y, HIT)) {
+                if let Some(id) =
+                    shapes.with_untracked(|s| mockint_domain::topmost_at(s, x, y, HIT))
+                {
                     let before = shapes.get_untracked();
                     history.update_value(|h| h.record(before));
                     drag.set_value(Some((id, x, y)));
                 }
             }
             Tool::Eraser => {
-                if let Some(id) = shapes.with_untracked(|s| domain::topmost_at(s, x, y, HIT)) {
+                if let Some(id) =
+                    shapes.with_untracked(|s| mockint_domain::topmost_at(s, x, y, HIT))
+                {
                     commit(&|s: &mut Vec<Shape>| s.retain(|shape| shape.id != id));
                 }
             }

@@ -1,7 +1,7 @@
 //! Drawing shapes on a 2D canvas: the grid, each kind of shape, labels, and a brush that
 //! changes canvas state only when it must (setting state from WebAssembly is the slow part).
 
-use domain::{Shape, ShapeKind};
+use mockint_domain::{Shape, ShapeKind};
 use wasm_bindgen::JsCast as _;
 use web_sys::CanvasRenderingContext2d;
 

@@ -1,8 +1,8 @@
 //! A finished session's board with a replay slider.
 
-use domain::{Shape, Whiteboard};
 use leptos::html::Canvas;
 use leptos::prelude::*;
+use mockint_domain::{Shape, Whiteboard};
 
 use super::render::{context_of, draw, HEIGHT, WIDTH};
 

@@ -1,6 +1,6 @@
 //! Undo and redo of whole-board states, bounded in depth. Pure data, tested natively.
 
-use domain::Shape;
+use mockint_domain::Shape;
 
 /// How many steps can be undone.
 pub const DEPTH: usize = 200;
@@ -41,7 +41,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use domain::ShapeKind;
+    use mockint_domain::ShapeKind;
 
     fn board(ids: &[u64]) -> Vec<Shape> {
         ids.iter()

@@ -1,11 +1,11 @@
 //! The chat panel: the conversation, what the candidate is saying (voice draft), the answer
 //! being sent, the reply streaming in, and the composer.
 
-use domain::ipc::{self as ipc, TokenEvent};
-use domain::{Message, Role};
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::ipc::{self as ipc, TokenEvent};
+use mockint_domain::{Message, Role};
 
 use super::Room;
 use crate::api;

@@ -3,12 +3,12 @@
 
 use std::time::Duration;
 
-use domain::ipc::{
-    self as ipc, NoArgs, SessionRequest, SpeechProgress, SpeechStatus, TokenEvent, VideoSource,
-};
-use domain::{CommunicationMode, SessionStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::ipc::{
+    self as ipc, NoArgs, SessionRequest, SpeechProgress, SpeechStatus, TokenEvent, VideoSource,
+};
+use mockint_domain::{CommunicationMode, SessionStatus};
 
 use super::Room;
 use crate::api;

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use domain::{Message, Role};
 use leptos::prelude::*;
+use mockint_domain::{Message, Role};
 
 use super::Room;
 

@@ -6,11 +6,11 @@ mod chat;
 mod controls;
 mod header;
 
-use domain::ipc::{self as ipc, SessionDetail, SessionRequest, TurnView};
-use domain::{Message, Session, SessionId, SessionStatus, SessionTokenUsage};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mockint_domain::ipc::{self as ipc, SessionDetail, SessionRequest, TurnView};
+use mockint_domain::{Message, Session, SessionId, SessionStatus, SessionTokenUsage};
 
 use crate::api;
 use crate::app::{ctx, Ctx, ToastKind};
