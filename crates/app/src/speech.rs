@@ -187,3 +187,10 @@ pub const BUNDLED_FILE: &str = "ggml-tiny.en-q8_0.bin";
 
 /// The model the package ships (the default configuration).
 pub const BUNDLED_NAME: &str = "tiny.en";
+
+impl crate::App {
+    /// How the microphone takes turns (the `communication:` pauses of the configuration).
+    pub fn turn_settings(&self) -> mockint_media::turns::TurnSettings {
+        mockint_media::turns::TurnSettings::default()
+    }
+}

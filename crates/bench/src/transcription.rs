@@ -17,7 +17,7 @@ const SECTION: &str = "Transcription";
 /// The live pipeline ends an utterance after this much silence (`LiveCapture` in the app).
 pub const PAUSE_MS: f64 = 900.0;
 /// A pause this long makes the app transcribe the answer so far as a draft.
-const DRAFT_PAUSE_MS: u32 = mockint_media::audio::DRAFT_PAUSE_MS;
+const DRAFT_PAUSE_MS: u32 = 300; // TurnSettings::default().draft_pause_ms
 
 #[derive(Debug, Deserialize)]
 struct FasterWhisperRun {

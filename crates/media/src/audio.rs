@@ -1,5 +1,6 @@
-//! Microphone capture (cpal), conversion to 16 kHz mono, voice-activity segmentation that
-//! tolerates thinking pauses, and WAV writing (hound).
+//! Microphone capture (cpal), conversion to 16 kHz mono, turn detection ([`crate::turns`],
+//! shared with `mockint listen`), and WAV writing (hound). The segmentation is tested on real
+//! speech in `tests/turns.rs`, `tests/live_audio.rs` and `tests/speech.rs`.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -7,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait as _, HostTrait as _, StreamTrait as _};
 
-use crate::transcribe::{resample, SAMPLE_RATE};
+use crate::transcribe::{resample, StreamResampler, SAMPLE_RATE};
+use crate::turns::{TurnDetector, TurnEvent, TurnSettings};
 
 /// Why audio could not be captured or written.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -157,46 +159,33 @@ pub struct Utterance {
     pub end: usize,
 }
 
-/// Splits 16 kHz audio into utterances: 30-ms frames are speech when their energy is well
-/// above the noise floor; an utterance ends only after `pause_ms` of silence, so thinking
-/// pauses inside an answer do not cut it.
+/// Splits 16 kHz audio into utterances with the turn detector: an utterance ends after
+/// `pause_ms` of silence whatever was said (no text is looked at), so thinking pauses shorter
+/// than that do not cut it.
 pub fn segment(samples: &[f32], pause_ms: u32) -> Vec<Utterance> {
-    const FRAME: usize = 480;
-    let energies: Vec<f32> = samples
-        .chunks(FRAME)
-        .map(|f| (f.iter().map(|s| s * s).sum::<f32>() / f.len() as f32).sqrt())
-        .collect();
-    let mut sorted = energies.clone();
-    sorted.sort_by(f32::total_cmp);
-    let floor = sorted.get(sorted.len() / 10).copied().unwrap_or(0.0);
-    let threshold = (floor * 3.0).max(0.01);
-    let hangover = (pause_ms as usize * 16 / FRAME).max(1);
+    let settings = TurnSettings {
+        pause_ms,
+        connective_pause_ms: pause_ms,
+        thinking_pause_ms: pause_ms,
+        draft_pause_ms: pause_ms.min(300),
+        ..TurnSettings::default()
+    };
+    let mut detector = TurnDetector::new(settings);
     let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut quiet = 0;
-    for (i, energy) in energies.iter().enumerate() {
-        if *energy > threshold {
-            quiet = 0;
-            start.get_or_insert(i);
-        } else if let Some(s) = start {
-            quiet += 1;
-            if quiet >= hangover {
-                out.push(Utterance {
-                    start: s * FRAME,
-                    end: (i + 1 - quiet) * FRAME,
-                });
-                start = None;
-                quiet = 0;
-            }
+    let mut collect = |event: TurnEvent| {
+        if let TurnEvent::Turn {
+            start_ms, end_ms, ..
+        } = event
+        {
+            let at = |ms: u64| (ms as usize * SAMPLE_RATE as usize / 1000).min(samples.len());
+            out.push(Utterance {
+                start: at(start_ms),
+                end: at(end_ms),
+            });
         }
-    }
-    if let Some(s) = start {
-        out.push(Utterance {
-            start: s * FRAME,
-            end: samples.len(),
-        });
-    }
-    out.retain(|u| u.end.saturating_sub(u.start) >= SAMPLE_RATE as usize / 4);
+    };
+    detector.push(samples, &mut collect);
+    detector.finish(&mut collect);
     out
 }
 
@@ -225,22 +214,19 @@ pub fn wav_bytes(samples: &[f32]) -> Result<Vec<u8>, AudioError> {
     Ok(cursor.into_inner())
 }
 
-/// After this much silence the utterance so far is handed over as a [`Heard::Draft`], so
-/// that its text can be ready by the time the pause is long enough to end the answer.
-pub const DRAFT_PAUSE_MS: u32 = 300;
-
 /// What live capture hands over (16 kHz mono samples).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Heard {
-    /// The speaker paused briefly: the utterance so far, to transcribe early. The speaker may
-    /// go on, in which case a later draft or the utterance supersedes it.
+    /// The speaker paused briefly: the utterance so far, to transcribe early (then tell the
+    /// capture what it said with [`LiveCapture::hint`]). The speaker may go on, in which case
+    /// a later draft or the utterance supersedes it.
     Draft {
         /// Counts drafts from 1.
         id: u64,
         /// The audio so far.
         samples: Vec<f32>,
     },
-    /// The pause outlasted the hangover: the whole utterance.
+    /// The pause outlasted what the answer called for: the whole utterance.
     Utterance {
         /// The audio.
         samples: Vec<f32>,
@@ -248,12 +234,21 @@ pub enum Heard {
         /// is this utterance's text.
         same_as_draft: Option<u64>,
     },
+    /// The capture waits through a pause longer than the normal one (`on`), or stopped
+    /// waiting; `thinking` when the candidate asked for time.
+    Waiting {
+        /// Waiting because the candidate asked for time.
+        thinking: bool,
+        /// Whether it is waiting.
+        on: bool,
+    },
 }
 
-/// Continuous capture that hands over each finished utterance (16 kHz mono) as soon as the
-/// speaker pauses for longer than the hangover, and a draft after a short pause. Runs on its
-/// own thread; stops when dropped.
+/// Continuous capture through the turn detector ([`crate::turns`]) shared with
+/// `mockint listen`: drafts after a short pause, the utterance when the answer is over.
+/// Runs on its own thread; stops when dropped.
 pub struct LiveCapture {
+    hints: mpsc::Sender<(u64, String)>,
     _worker: crate::worker::Worker,
 }
 
@@ -262,147 +257,72 @@ impl LiveCapture {
     /// on the capture thread.
     pub fn start(
         device_name: Option<String>,
-        pause_ms: u32,
+        settings: TurnSettings,
         mut on_heard: impl FnMut(Heard) + Send + 'static,
     ) -> Result<Self, AudioError> {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), AudioError>>();
+        let (hints, hint_rx) = mpsc::channel::<(u64, String)>();
         let worker = crate::worker::Worker::spawn(move |flag| {
-            let device = match input_device(device_name.as_deref()) {
-                Ok(device) => device,
+            let (stream, receiver, rate) = match open_input(device_name.as_deref()) {
+                Ok(opened) => opened,
                 Err(error) => {
                     let _ = ready_tx.send(Err(error));
                     return;
                 }
             };
-            let config = match device.default_input_config() {
-                Ok(config) => config,
-                Err(e) => {
-                    let _ = ready_tx.send(Err(AudioError::NoDevice(e.to_string())));
-                    return;
-                }
-            };
-            let rate = config.sample_rate();
-            let channels = usize::from(config.channels().max(1));
-            let (sender, receiver) = mpsc::channel::<Vec<f32>>();
-            let error = |e: cpal::Error| tracing::warn!(error = %e, "audio stream error");
-            let stream = match config.sample_format() {
-                cpal::SampleFormat::F32 => device.build_input_stream(
-                    config.into(),
-                    move |d: &[f32], _: &cpal::InputCallbackInfo| {
-                        let _ = sender.send(downmix(d.iter().copied(), channels));
-                    },
-                    error,
-                    None,
-                ),
-                cpal::SampleFormat::I16 => device.build_input_stream(
-                    config.into(),
-                    move |d: &[i16], _: &cpal::InputCallbackInfo| {
-                        let _ = sender
-                            .send(downmix(d.iter().map(|s| f32::from(*s) / 32768.0), channels));
-                    },
-                    error,
-                    None,
-                ),
-                other => {
-                    let _ = ready_tx.send(Err(AudioError::Capture(format!(
-                        "unsupported sample format {other:?}"
-                    ))));
-                    return;
-                }
-            };
-            let stream = match stream.and_then(|s| s.play().map(|()| s)) {
-                Ok(stream) => stream,
-                Err(e) => {
-                    let _ = ready_tx.send(Err(AudioError::Capture(e.to_string())));
+            let mut resampler = match StreamResampler::new(rate) {
+                Ok(resampler) => resampler,
+                Err(error) => {
+                    let _ = ready_tx.send(Err(AudioError::Capture(error.to_string())));
                     return;
                 }
             };
             let _ = ready_tx.send(Ok(()));
-            let frame = (rate as usize * 30 / 1000).max(1);
-            let hangover = (pause_ms as usize / 30).max(1);
-            let mut pending: Vec<f32> = Vec::new();
-            let mut speech: Vec<f32> = Vec::new();
-            // The quiet just before speech starts holds its first consonant: keep 300 ms.
-            let preroll_len = rate as usize * 3 / 10;
-            let mut preroll: std::collections::VecDeque<f32> =
-                std::collections::VecDeque::with_capacity(preroll_len + frame);
-            let draft_after = (DRAFT_PAUSE_MS as usize / 30).clamp(1, hangover);
-            let (mut quiet, mut floor) = (0usize, 0.002f32);
-            // The last draft, while nothing has been said after it.
-            let mut current_draft: Option<u64> = None;
-            let mut drafts = 0u64;
-            let mut hand_over = |speech: &mut Vec<f32>, draft: bool, current: &mut Option<u64>| {
-                if speech.len() < rate as usize / 4 {
-                    if !draft {
-                        speech.clear();
-                    }
-                    return;
-                }
-                let Ok(resampled) = resample(speech, rate) else {
-                    return;
-                };
-                if draft {
-                    drafts += 1;
-                    *current = Some(drafts);
-                    on_heard(Heard::Draft {
-                        id: drafts,
-                        samples: resampled,
-                    });
-                } else {
-                    on_heard(Heard::Utterance {
-                        samples: resampled,
-                        same_as_draft: current.take(),
-                    });
-                    speech.clear();
-                }
+            let mut detector = TurnDetector::new(settings);
+            let mut hand_over = |event: TurnEvent| match event {
+                TurnEvent::Draft { id, samples, .. } => on_heard(Heard::Draft { id, samples }),
+                TurnEvent::Turn {
+                    samples,
+                    same_as_draft,
+                    ..
+                } => on_heard(Heard::Utterance {
+                    samples,
+                    same_as_draft,
+                }),
+                TurnEvent::Waiting { thinking, on } => on_heard(Heard::Waiting { thinking, on }),
             };
             while !flag.raised() {
-                let Ok(chunk) = receiver.recv_timeout(Duration::from_millis(100)) else {
+                while let Ok((id, text)) = hint_rx.try_recv() {
+                    detector.hint(id, &text);
+                }
+                let Ok(chunk) = receiver.recv_timeout(Duration::from_millis(50)) else {
                     continue;
                 };
-                pending.extend(chunk);
-                while pending.len() >= frame {
-                    let piece: Vec<f32> = pending.drain(..frame).collect();
-                    let energy = (piece.iter().map(|s| s * s).sum::<f32>() / frame as f32).sqrt();
-                    let threshold = (floor * 3.0).max(0.01);
-                    if energy > threshold {
-                        quiet = 0;
-                        current_draft = None; // speech goes on: the draft is outdated
-                        if speech.is_empty() {
-                            speech.extend(preroll.drain(..));
-                        }
-                        speech.extend(piece);
-                    } else {
-                        floor = floor * 0.95 + energy * 0.05;
-                        if speech.is_empty() {
-                            preroll.extend(piece.iter().copied());
-                            while preroll.len() > preroll_len {
-                                preroll.pop_front();
-                            }
-                        } else {
-                            quiet += 1;
-                            speech.extend(piece);
-                            if quiet == draft_after && quiet < hangover {
-                                hand_over(&mut speech, true, &mut current_draft);
-                            }
-                            if quiet >= hangover {
-                                hand_over(&mut speech, false, &mut current_draft);
-                                quiet = 0;
-                            }
-                        }
-                    }
-                }
+                detector.push(&resampler.push(&chunk), &mut hand_over);
             }
             drop(stream);
-            hand_over(&mut speech, false, &mut current_draft);
+            detector.finish(&mut hand_over);
         });
         match ready_rx.recv_timeout(Duration::from_secs(10)) {
-            Ok(Ok(())) => Ok(Self { _worker: worker }),
+            Ok(Ok(())) => Ok(Self {
+                hints,
+                _worker: worker,
+            }),
             Ok(Err(error)) => Err(error),
             Err(_) => Err(AudioError::Capture(
                 "the input device did not start within 10 s".into(),
             )),
         }
+    }
+
+    /// Tells the capture what draft `id` said, so that it knows how long a pause to allow.
+    pub fn hint(&self, id: u64, text: &str) {
+        let _ = self.hints.send((id, text.to_string()));
+    }
+
+    /// A handle for [`LiveCapture::hint`] from another thread.
+    pub fn hints(&self) -> mpsc::Sender<(u64, String)> {
+        self.hints.clone()
     }
 
     /// Stops capturing (also on drop); a sentence in progress is handed over first.
@@ -411,24 +331,43 @@ impl LiveCapture {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tone(ms: usize) -> Vec<f32> {
-        (0..ms * 16).map(|i| (i as f32 * 0.1).sin() * 0.3).collect()
-    }
-
-    #[test]
-    fn pauses_shorter_than_the_hangover_do_not_split_an_answer() {
-        let mut audio = vec![0.0; 16_000];
-        audio.extend(tone(800));
-        audio.extend(vec![0.0; 600 * 16]); // a thinking pause
-        audio.extend(tone(800));
-        audio.extend(vec![0.0; 2000 * 16]);
-        audio.extend(tone(500));
-        let utterances = segment(&audio, 1200);
-        assert_eq!(utterances.len(), 2, "{utterances:?}");
-        assert!(utterances[0].end - utterances[0].start > 2000 * 16);
-    }
+/// Opens an input device and starts its stream: the stream, its mono samples and its rate.
+fn open_input(
+    device_name: Option<&str>,
+) -> Result<(cpal::Stream, mpsc::Receiver<Vec<f32>>, u32), AudioError> {
+    let device = input_device(device_name)?;
+    let config = device
+        .default_input_config()
+        .map_err(|e| AudioError::NoDevice(e.to_string()))?;
+    let rate = config.sample_rate();
+    let channels = usize::from(config.channels().max(1));
+    let (sender, receiver) = mpsc::channel::<Vec<f32>>();
+    let error = |e: cpal::Error| tracing::warn!(error = %e, "audio stream error");
+    let stream = match config.sample_format() {
+        cpal::SampleFormat::F32 => device.build_input_stream(
+            config.into(),
+            move |d: &[f32], _: &cpal::InputCallbackInfo| {
+                let _ = sender.send(downmix(d.iter().copied(), channels));
+            },
+            error,
+            None,
+        ),
+        cpal::SampleFormat::I16 => device.build_input_stream(
+            config.into(),
+            move |d: &[i16], _: &cpal::InputCallbackInfo| {
+                let _ = sender.send(downmix(d.iter().map(|s| f32::from(*s) / 32768.0), channels));
+            },
+            error,
+            None,
+        ),
+        other => {
+            return Err(AudioError::Capture(format!(
+                "unsupported sample format {other:?}"
+            )))
+        }
+    };
+    let stream = stream
+        .and_then(|s| s.play().map(|()| s))
+        .map_err(|e| AudioError::Capture(e.to_string()))?;
+    Ok((stream, receiver, rate))
 }

@@ -1,5 +1,12 @@
 //! Local transcription with whisper-rs: audio is read (WAV via hound), downmixed and
-//! resampled to 16 kHz mono (rubato), then transcribed greedily in English.
+//! resampled to 16 kHz mono (rubato), then transcribed in English.
+//!
+//! Decoding never hands over a loop: whisper.cpp's temperature fallback (entropy and
+//! log-probability thresholds) runs on every segment, non-speech tokens are suppressed, and a
+//! result that still looks degenerate (more words per second than anyone speaks, a phrase
+//! repeated over and over) is decoded again over the full 30 s context and, failing that,
+//! cut to its first occurrence. What whisper says over silence ("Thank you.", "you") is
+//! not speech.
 
 use std::path::Path;
 use std::time::Instant;
@@ -109,11 +116,68 @@ pub fn resample(samples: &[f32], rate: u32) -> Result<Vec<f32>, TranscribeError>
     Ok(out)
 }
 
+/// Resampling of a stream to 16 kHz, a piece at a time (the microphone's rate is the
+/// device's).
+pub struct StreamResampler {
+    resampler: Option<SincFixedIn<f32>>,
+    pending: Vec<f32>,
+}
+
+/// Input frames per resampling step.
+const STREAM_CHUNK: usize = 1024;
+
+impl StreamResampler {
+    /// A resampler from `rate` to 16 kHz.
+    pub fn new(rate: u32) -> Result<Self, TranscribeError> {
+        if rate == SAMPLE_RATE {
+            return Ok(Self {
+                resampler: None,
+                pending: Vec::new(),
+            });
+        }
+        let params = SincInterpolationParameters {
+            sinc_len: 128,
+            f_cutoff: 0.95,
+            interpolation: SincInterpolationType::Linear,
+            oversampling_factor: 128,
+            window: WindowFunction::BlackmanHarris2,
+        };
+        let ratio = f64::from(SAMPLE_RATE) / f64::from(rate);
+        let resampler =
+            SincFixedIn::<f32>::new(ratio, 1.1, params, STREAM_CHUNK, 1).map_err(|error| {
+                TranscribeError::Audio(format!("cannot resample from {rate} Hz: {error}"))
+            })?;
+        Ok(Self {
+            resampler: Some(resampler),
+            pending: Vec::with_capacity(STREAM_CHUNK * 2),
+        })
+    }
+
+    /// Takes samples at the input rate; returns what is ready at 16 kHz.
+    pub fn push(&mut self, samples: &[f32]) -> Vec<f32> {
+        let Some(resampler) = self.resampler.as_mut() else {
+            return samples.to_vec();
+        };
+        self.pending.extend_from_slice(samples);
+        let mut out = Vec::new();
+        let mut used = 0;
+        while self.pending.len() - used >= STREAM_CHUNK {
+            if let Ok(done) = resampler.process(&[&self.pending[used..used + STREAM_CHUNK]], None) {
+                out.extend_from_slice(&done[0]);
+            }
+            used += STREAM_CHUNK;
+        }
+        self.pending.drain(..used);
+        out
+    }
+}
+
 /// A loaded whisper model, reused for every utterance.
 pub struct Transcriber {
     context: WhisperContext,
     threads: i32,
     trim_audio_context: bool,
+    prompt: String,
 }
 
 impl Transcriber {
@@ -138,6 +202,7 @@ impl Transcriber {
             context,
             threads,
             trim_audio_context: true,
+            prompt: String::new(),
         })
     }
 
@@ -155,8 +220,34 @@ impl Transcriber {
         self
     }
 
-    /// Transcribes 16 kHz mono samples.
+    /// Words the model is primed with (the interview's vocabulary: "Redis, Kafka, sharding,
+    /// QPS"), so that technical terms are spelled as the candidate means them.
+    pub fn with_prompt(mut self, prompt: &str) -> Self {
+        self.prompt = prompt.chars().take(MAX_PROMPT_CHARS).collect();
+        self
+    }
+
+    /// Transcribes 16 kHz mono samples; see the module doc for the guards.
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
+        let started = Instant::now();
+        let mut transcript = self.decode(samples, self.trim_audio_context)?;
+        if degenerate(&transcript.text, samples.len()) && self.trim_audio_context {
+            tracing::info!("a degenerate transcription was decoded again over the full context");
+            transcript = self.decode(samples, false)?;
+        }
+        if degenerate(&transcript.text, samples.len()) {
+            transcript.text = first_occurrence(&transcript.text);
+            transcript.segments.truncate(1);
+        }
+        if is_hallucination(&transcript.text) {
+            transcript.text.clear();
+            transcript.segments.clear();
+        }
+        transcript.processing_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Ok(transcript)
+    }
+
+    fn decode(&self, samples: &[f32], trim: bool) -> Result<Transcript, TranscribeError> {
         let started = Instant::now();
         let mut state = self
             .context
@@ -170,12 +261,23 @@ impl Transcriber {
         params.set_print_timestamps(false);
         params.set_print_special(false);
         params.set_suppress_blank(true);
+        params.set_suppress_nst(true);
+        // whisper.cpp's fallback: a segment whose entropy or mean log-probability is off is
+        // decoded again at a higher temperature (defaults of the reference implementation).
+        params.set_temperature(0.0);
+        params.set_temperature_inc(0.2);
+        params.set_entropy_thold(2.4);
+        params.set_logprob_thold(-1.0);
+        params.set_no_speech_thold(0.6);
+        if !self.prompt.is_empty() {
+            params.set_initial_prompt(&self.prompt);
+        }
         // whisper needs at least one second of audio; pad short utterances with silence.
         let mut audio = samples.to_vec();
         if audio.len() < SAMPLE_RATE as usize {
             audio.resize(SAMPLE_RATE as usize + SAMPLE_RATE as usize / 10, 0.0);
         }
-        if self.trim_audio_context {
+        if trim {
             // 1500 frames cover 30 s; keep a margin of one second over the audio.
             let seconds = audio.len() as f64 / f64::from(SAMPLE_RATE) + 1.0;
             let frames = ((seconds / 30.0) * 1500.0).ceil().clamp(128.0, 1500.0);
@@ -211,5 +313,139 @@ impl Transcriber {
             audio_ms: samples.len() as u64 * 1000 / u64::from(SAMPLE_RATE),
             processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         })
+    }
+}
+
+/// Longest priming prompt (whisper keeps at most half its context for it).
+const MAX_PROMPT_CHARS: usize = 400;
+/// Nobody speaks faster than this many words per second for long.
+const MAX_WORDS_PER_SECOND: f64 = 6.0;
+
+/// Whether a transcription looks like a decoding loop: more words than the audio could hold,
+/// or a run of words repeated back to back three times or more.
+pub fn degenerate(text: &str, samples: usize) -> bool {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let seconds = samples as f64 / f64::from(SAMPLE_RATE);
+    if words.len() as f64 > (seconds * MAX_WORDS_PER_SECOND).max(12.0) {
+        return true;
+    }
+    repeated_run(&words).is_some()
+}
+
+/// The first run of 2 to 12 words repeated at least three times back to back: (start, length).
+fn repeated_run(words: &[String]) -> Option<(usize, usize)> {
+    for length in 2..=12 {
+        for start in 0..words.len() {
+            let mut copies = 1;
+            while start + (copies + 1) * length <= words.len()
+                && words[start..start + length]
+                    == words[start + copies * length..start + (copies + 1) * length]
+            {
+                copies += 1;
+            }
+            if copies >= 3 {
+                return Some((start, length));
+            }
+        }
+    }
+    // One word said over and over ("the the the the").
+    words
+        .windows(4)
+        .position(|w| w.iter().all(|x| *x == w[0]))
+        .map(|start| (start, 1))
+}
+
+/// The text up to the end of the first copy of its repeated run (or its first sentence when
+/// it only runs too long).
+pub fn first_occurrence(text: &str) -> String {
+    let raw: Vec<&str> = text.split_whitespace().collect();
+    let words: Vec<String> = raw
+        .iter()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
+    if let Some((start, length)) = repeated_run(&words) {
+        return raw[..start + length].join(" ");
+    }
+    text.split_inclusive(['.', '?', '!'])
+        .next()
+        .unwrap_or(text)
+        .trim()
+        .to_string()
+}
+
+/// What whisper writes over silence or noise, never what a candidate said.
+pub fn is_hallucination(text: &str) -> bool {
+    const PHRASES: &[&str] = &[
+        "thank you",
+        "thanks for watching",
+        "thank you for watching",
+        "you",
+        "bye",
+        "okay",
+        "so",
+        "subtitles by the amara.org community",
+        "please subscribe",
+    ];
+    let normal: String = text
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace() || *c == '.')
+        .collect();
+    let normal = normal.trim().trim_end_matches('.').trim();
+    normal.is_empty()
+        || normal.starts_with('[')
+        || PHRASES.contains(&normal)
+        || text.trim().starts_with(['[', '('])
+}
+
+#[cfg(test)]
+mod guard_tests {
+    use super::*;
+
+    #[test]
+    fn a_sentence_repeated_fifteen_times_is_degenerate_and_cut_to_one() {
+        let sentence = "We store the links in a sharded database.";
+        let looped = vec![sentence; 15].join(" ");
+        assert!(degenerate(&looped, SAMPLE_RATE as usize * 4));
+        assert_eq!(first_occurrence(&looped), sentence);
+        assert!(!degenerate(sentence, SAMPLE_RATE as usize * 4));
+    }
+
+    #[test]
+    fn natural_answers_are_not_degenerate() {
+        let answer = "First the requirements: users create short links, redirects must be fast, \
+                      and we want analytics later. Then the estimates: about a hundred million \
+                      links a month, so roughly forty writes per second and four thousand reads.";
+        assert!(!degenerate(answer, SAMPLE_RATE as usize * 14));
+        assert!(degenerate("the the the the the", SAMPLE_RATE as usize * 2));
+        assert!(degenerate(&"word ".repeat(40), SAMPLE_RATE as usize * 3));
+    }
+
+    #[test]
+    fn what_whisper_says_over_silence_is_not_speech() {
+        for text in [
+            "Thank you.",
+            " you",
+            "[BLANK_AUDIO]",
+            "(keyboard clicking)",
+            "Thanks for watching!",
+            "",
+        ] {
+            assert!(is_hallucination(text), "{text}");
+        }
+        assert!(!is_hallucination(
+            "Thank you, that is a good point about caching."
+        ));
+        assert!(!is_hallucination("Use Redis."));
     }
 }

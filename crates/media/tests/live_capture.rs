@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use mockint_media::audio::{Heard, LiveCapture};
 use mockint_media::transcribe::Transcriber;
+use mockint_media::turns::TurnSettings;
 
 mod common;
 
@@ -18,7 +19,7 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     let (pulse, speech) = common::microphone_and_speech(dir.path());
 
     let (sender, heard) = mpsc::channel();
-    let capture = LiveCapture::start(None, 900, move |event| {
+    let capture = LiveCapture::start(None, TurnSettings::default(), move |event| {
         let _ = sender.send(event);
     })
     .expect("live capture");
@@ -33,7 +34,11 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
         }
     }
     drop(capture);
-    let missing = LiveCapture::start(Some("no such microphone".into()), 900, |_| {});
+    let missing = LiveCapture::start(
+        Some("no such microphone".into()),
+        TurnSettings::default(),
+        |_| {},
+    );
     assert!(
         missing.is_err_and(|e| e
             .to_string()
@@ -42,7 +47,7 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     );
     let last_draft = events.iter().rev().find_map(|e| match e {
         Heard::Draft { id, samples } => Some((*id, samples.clone())),
-        Heard::Utterance { .. } => None,
+        Heard::Utterance { .. } | Heard::Waiting { .. } => None,
     });
     let Some((draft_id, draft_audio)) = last_draft else {
         panic!("no draft before the utterance: {} events", events.len());

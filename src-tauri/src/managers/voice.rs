@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use mockint_app::App;
 use mockint_domain::ipc::{
-    Event as _, IpcError, IpcErrorKind, Notice, NoticeEvent, TokenEvent, TranscriptDraft,
-    TranscriptDraftEvent, VoiceTurnEvent,
+    Event as _, IpcError, IpcErrorKind, ListeningEvent, ListeningStatus, Notice, NoticeEvent,
+    TokenEvent, TranscriptDraft, TranscriptDraftEvent, VoiceTurnEvent,
 };
 use mockint_domain::{MediaType, SessionId, TurnSource};
 use mockint_media::audio::{Heard, LiveCapture};
@@ -24,13 +24,13 @@ use crate::ipc::OrIpc as _;
 
 /// How long an answer waits for its draft's transcription before transcribing again.
 const DRAFT_WAIT: Duration = Duration::from_secs(30);
-/// Silence that ends an answer.
-const PAUSE_MS: u32 = 900;
 /// Drafts remembered (only the newest can be the answer's).
 const DRAFTS_KEPT: usize = 4;
 
 /// Draft transcripts by draft id: each is a watch that holds the text once it is ready.
 type Drafts = Arc<Mutex<BTreeMap<u64, watch::Receiver<Option<Transcript>>>>>;
+/// Where a draft's text goes back to the capture (set once the capture runs).
+type Hints = Arc<Mutex<Option<std::sync::mpsc::Sender<(u64, String)>>>>;
 
 /// The microphone while voice is on.
 #[derive(Default)]
@@ -46,6 +46,7 @@ struct Listener {
     session_id: SessionId,
     tokens: Option<Channel<TokenEvent>>,
     drafts: Drafts,
+    hints: Hints,
 }
 
 impl VoiceManager {
@@ -72,18 +73,24 @@ impl VoiceManager {
         }
         let device = device.filter(|name| !name.trim().is_empty() && name.len() <= 512);
         app.speech.transcriber().await.or_ipc()?;
+        let settings = app.turn_settings();
+        let hints: Hints = Arc::default();
         let listener = Listener {
             handle,
             app,
             session_id,
             tokens,
             drafts: Drafts::default(),
+            hints: Arc::clone(&hints),
         };
-        let capture = LiveCapture::start(device, PAUSE_MS, move |heard| {
+        let capture = LiveCapture::start(device, settings, move |heard| {
             let listener = listener.clone();
             tauri::async_runtime::spawn(async move { listener.hear(heard).await });
         })
         .map_err(crate::ipc::unavailable)?;
+        if let Ok(mut slot) = hints.lock() {
+            *slot = Some(capture.hints());
+        }
         if let Ok(mut slot) = self.capture.lock() {
             *slot = Some(capture);
         }
@@ -111,6 +118,15 @@ impl Listener {
                 samples,
                 same_as_draft,
             } => self.answer(samples, same_as_draft).await,
+            Heard::Waiting { thinking, on } => {
+                let status = ListeningStatus {
+                    session_id: self.session_id,
+                    thinking: on,
+                    asked_for_time: thinking,
+                };
+                let _ = self.handle.emit(ListeningEvent::NAME, status);
+                Ok(())
+            }
         };
         if let Err(error) = outcome {
             tracing::warn!(%error, operation = "voice_turn", "a spoken answer could not be used");
@@ -144,6 +160,10 @@ impl Listener {
         }
         let transcript = self.transcribe(samples).await?;
         let text = transcript.text.trim().to_string();
+        // The capture learns whether the answer looks finished (how long a pause to allow).
+        if let Some(hints) = self.hints.lock().ok().and_then(|slot| slot.clone()) {
+            let _ = hints.send((id, text.clone()));
+        }
         let _ = ready.send(Some(transcript));
         if !is_silence(&text) {
             let draft = TranscriptDraft {
@@ -197,7 +217,7 @@ impl Listener {
     }
 }
 
-/// Silence or noise, e.g. whisper's "[BLANK_AUDIO]".
+/// Silence or noise, e.g. whisper's "[BLANK_AUDIO]" or "Thank you." over a quiet room.
 fn is_silence(text: &str) -> bool {
-    text.is_empty() || text.starts_with('[')
+    mockint_media::transcribe::is_hallucination(text)
 }

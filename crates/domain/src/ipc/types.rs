@@ -330,8 +330,11 @@ pub struct SpeechModelView {
 pub struct ListeningStatus {
     /// The session.
     pub session_id: crate::SessionId,
-    /// Waiting through a thinking pause.
+    /// Waiting through a pause that does not end the answer.
     pub thinking: bool,
+    /// The candidate asked for time ("let me think"), so the wait is the longest one.
+    #[serde(default)]
+    pub asked_for_time: bool,
 }
 
 /// `transcript-draft` event payload: what the candidate has said so far, shown before the

@@ -76,7 +76,7 @@ pub fn ChatPanel() -> impl IntoView {
                     <ChatBubble message=item.1/>
                 </For>
                 {move || ctx.voice_draft.get().filter(|d| d.session_id == session_id && pending.get().is_none()).map(|draft| view! {
-                    <div class="bubble candidate pending draft" id="voice-draft"><span class="avatar">"You"</span><div class="body"><p>{draft.text}</p><span class="time">{move || if ctx.thinking.get() { "thinking… (take your time)" } else { "listening…" }}</span></div></div>
+                    <div class="bubble candidate pending draft" id="voice-draft"><span class="avatar">"You"</span><div class="body"><p>{draft.text}</p><span class="time" id="listening-status">{move || if ctx.thinking.get() { "still listening — take your time" } else { "listening…" }}</span></div></div>
                 })}
                 {move || pending.get().map(|text| view! {
                     <div class="bubble candidate pending"><span class="avatar">"You"</span><div class="body"><p>{text}</p></div></div>

@@ -1,0 +1,153 @@
+//! `mockint listen`: a recorded answer through exactly the microphone's pipeline (turn
+//! detection with drafts and end-of-turn, then transcription with its guards), reporting
+//! each turn the app would have sent and the drafts shown on the way.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::transcribe::{is_hallucination, Transcriber, SAMPLE_RATE};
+use crate::turns::{TurnDetector, TurnEvent, TurnSettings};
+use crate::TranscribeError;
+
+/// Longest recording `listen` takes (longer ones are refused before being read).
+pub const MAX_LISTEN_SECONDS: u64 = 30 * 60;
+
+/// A draft shown while the candidate was speaking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeardDraft {
+    /// Audio time when it was shown (end of its speech + the draft pause), ms.
+    pub at_ms: u64,
+    /// Its text.
+    pub text: String,
+}
+
+/// A turn the app would have sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeardTurn {
+    /// Start of the speech, ms from the start of the recording.
+    pub start_ms: u64,
+    /// End of the speech.
+    pub end_ms: u64,
+    /// What was said.
+    pub text: String,
+    /// Audio time from the end of speech to the turn being sent, ms.
+    pub end_of_turn_ms: u64,
+    /// Drafts shown on the way.
+    pub drafts: Vec<HeardDraft>,
+}
+
+/// Checks a recording before reading it: a readable WAV of at most [`MAX_LISTEN_SECONDS`].
+pub fn check_recording(path: &Path) -> Result<(), TranscribeError> {
+    let shown = path.display();
+    let reader = hound::WavReader::open(path).map_err(|error| {
+        TranscribeError::Audio(format!("{shown} is not a readable WAV file: {error}"))
+    })?;
+    let spec = reader.spec();
+    if spec.sample_rate == 0 || spec.channels == 0 {
+        return Err(TranscribeError::Audio(format!(
+            "{shown} has no channels or no sample rate"
+        )));
+    }
+    let seconds = u64::from(reader.duration()) / u64::from(spec.sample_rate);
+    if seconds > MAX_LISTEN_SECONDS {
+        return Err(TranscribeError::Audio(format!(
+            "{shown} is {} minutes long; listen takes at most {} minutes (split it)",
+            seconds / 60,
+            MAX_LISTEN_SECONDS / 60
+        )));
+    }
+    Ok(())
+}
+
+/// Runs 16 kHz samples through the pipeline, 100 ms at a time (paced at real time when
+/// `realtime`), calling `on_turn` for each turn.
+pub fn listen(
+    samples: &[f32],
+    settings: TurnSettings,
+    transcriber: &Transcriber,
+    realtime: bool,
+    mut on_turn: impl FnMut(HeardTurn),
+) -> Result<(), TranscribeError> {
+    let mut state = State {
+        detector: TurnDetector::new(settings),
+        drafts: Vec::new(),
+        draft_pause_ms: settings.draft_pause_ms,
+    };
+    let mut events = Vec::new();
+    for piece in samples.chunks(SAMPLE_RATE as usize / 10) {
+        state.detector.push(piece, &mut |event| events.push(event));
+        state.handle(&mut events, transcriber, &mut on_turn)?;
+        if realtime {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    // The recording ends as a pause would: the answer in progress is the last turn.
+    state.detector.finish(&mut |event| events.push(event));
+    state.handle(&mut events, transcriber, &mut on_turn)
+}
+
+struct State {
+    detector: TurnDetector,
+    drafts: Vec<(u64, HeardDraft)>,
+    draft_pause_ms: u32,
+}
+
+impl State {
+    fn handle(
+        &mut self,
+        events: &mut Vec<TurnEvent>,
+        transcriber: &Transcriber,
+        on_turn: &mut impl FnMut(HeardTurn),
+    ) -> Result<(), TranscribeError> {
+        for event in events.drain(..) {
+            match event {
+                TurnEvent::Draft {
+                    id,
+                    samples,
+                    end_ms,
+                    ..
+                } => {
+                    let heard = transcriber.transcribe(&samples)?;
+                    self.detector.hint(id, &heard.text);
+                    let at_ms = end_ms + u64::from(self.draft_pause_ms);
+                    self.drafts.push((
+                        id,
+                        HeardDraft {
+                            at_ms,
+                            text: heard.text,
+                        },
+                    ));
+                }
+                TurnEvent::Turn {
+                    samples,
+                    start_ms,
+                    end_ms,
+                    end_of_turn_ms,
+                    same_as_draft,
+                } => {
+                    let reused = same_as_draft
+                        .and_then(|id| self.drafts.iter().find(|(d, _)| *d == id))
+                        .map(|(_, draft)| draft.text.clone());
+                    let text = match reused {
+                        Some(text) => text,
+                        None => transcriber.transcribe(&samples)?.text,
+                    };
+                    let shown = std::mem::take(&mut self.drafts);
+                    if !is_hallucination(&text) {
+                        on_turn(HeardTurn {
+                            start_ms,
+                            end_ms,
+                            text: text.trim().to_string(),
+                            end_of_turn_ms,
+                            drafts: shown.into_iter().map(|(_, d)| d).collect(),
+                        });
+                    }
+                }
+                TurnEvent::Waiting { .. } => {}
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,462 @@
+//! Turn taking, shared by the microphone and `mockint listen`: 16 kHz audio goes in, in pieces
+//! of any size; a trained voice-activity detector (`earshot`, weights built in) marks speech in
+//! 16 ms frames; a short pause hands over a draft (transcribed early, shown as "what you said
+//! so far"); a longer pause ends the turn — but only when the answer looks finished. The
+//! caller transcribes each draft and tells the detector what it said ([`TurnDetector::hint`]):
+//! a draft that closes a sentence ends the turn after the normal pause, one that stops on a
+//! connective or a filler ("and", "so", "um") gets a longer one, and "let me think" or
+//! "give me a moment" the longest, announced as [`TurnEvent::Waiting`] so the window can
+//! say it is still listening.
+//!
+//! The detector alone takes a steady rumble (a fan, brown noise) for speech, so a frame also
+//! has to stand out from the noise floor (the quietest frame of the last three seconds) by
+//! [`TurnSettings::above_floor`]: steady noise never does, speech at 10 dB SNR does.
+//!
+//! Only the audio source differs between the app and the command: both push samples here.
+
+use std::collections::VecDeque;
+
+use crate::transcribe::SAMPLE_RATE;
+
+/// The detector's frame: 256 samples at 16 kHz (16 ms), as earshot expects.
+pub const FRAME: usize = 256;
+const FRAME_MS: u32 = 16;
+
+/// How long a pause must be, by what the answer looked like when it started.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TurnSettings {
+    /// Silence that hands over a draft.
+    pub draft_pause_ms: u32,
+    /// Silence that ends an answer whose last words close a sentence.
+    pub pause_ms: u32,
+    /// Silence allowed after a connective or filler ("and", "so", "um", "the").
+    pub connective_pause_ms: u32,
+    /// Silence allowed after "let me think", "give me a moment", "hold on".
+    pub thinking_pause_ms: u32,
+    /// Shorter speech is noise (a cough, a click), never a turn.
+    pub min_speech_ms: u32,
+    /// Score at or above which a frame is speech.
+    pub speech_threshold: f32,
+    /// How far (RMS ratio) a speech frame must stand above the noise floor.
+    pub above_floor: f32,
+    /// Longest answer: a turn is sent when it reaches this, whatever the room sounds like.
+    pub max_turn_ms: u32,
+}
+
+impl Default for TurnSettings {
+    fn default() -> Self {
+        Self {
+            draft_pause_ms: 300,
+            pause_ms: 900,
+            connective_pause_ms: 3_000,
+            thinking_pause_ms: 10_000,
+            min_speech_ms: 300,
+            speech_threshold: 0.5,
+            above_floor: 2.5,
+            max_turn_ms: 180_000,
+        }
+    }
+}
+
+/// Why the detector waits longer than the normal pause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pause {
+    /// The answer looks finished: the normal pause ends it.
+    Finished,
+    /// It stopped on a connective or filler: more is coming.
+    Connective,
+    /// The candidate asked for time.
+    Thinking,
+}
+
+/// Words after which an answer is not finished.
+const CONNECTIVES: &[&str] = &[
+    "and",
+    "so",
+    "because",
+    "but",
+    "or",
+    "then",
+    "um",
+    "uh",
+    "erm",
+    "hmm",
+    "like",
+    "the",
+    "a",
+    "an",
+    "to",
+    "of",
+    "with",
+    "which",
+    "that",
+    "if",
+    "when",
+    "where",
+    "for",
+    "is",
+    "are",
+    "we",
+    "i",
+    "it's",
+    "basically",
+    "also",
+];
+
+/// Phrases asking for time.
+const THINKING: &[&str] = &[
+    "let me think",
+    "let me see",
+    "give me a moment",
+    "give me a second",
+    "give me a sec",
+    "hold on",
+    "one moment",
+    "one second",
+    "just a moment",
+    "bear with me",
+];
+
+/// What kind of pause the text of a draft calls for.
+pub fn pause_after(text: &str) -> Pause {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let tail = words[words.len().saturating_sub(8)..].join(" ");
+    if THINKING.iter().any(|phrase| tail.contains(phrase)) {
+        return Pause::Thinking;
+    }
+    let trimmed = lower.trim_end();
+    let closed = trimmed.ends_with(['.', '?', '!']);
+    let last = words.last().copied().unwrap_or_default();
+    if CONNECTIVES.contains(&last) || trimmed.ends_with(['-', ',', '…']) || trimmed.ends_with("...")
+    {
+        return Pause::Connective;
+    }
+    if closed || last.is_empty() {
+        Pause::Finished
+    } else {
+        // Whisper closes finished sentences; an open one is probably mid-thought.
+        Pause::Connective
+    }
+}
+
+/// What the detector found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TurnEvent {
+    /// A short pause: the answer so far, to transcribe early.
+    Draft {
+        /// Counts drafts from 1.
+        id: u64,
+        /// The audio so far (16 kHz mono).
+        samples: Vec<f32>,
+        /// Where the answer started, ms from the start of the stream.
+        start_ms: u64,
+        /// Where its speech has ended so far.
+        end_ms: u64,
+    },
+    /// The answer is over.
+    Turn {
+        /// The whole answer (16 kHz mono), with a little silence either side.
+        samples: Vec<f32>,
+        /// Where the speech started, ms from the start of the stream.
+        start_ms: u64,
+        /// Where it ended.
+        end_ms: u64,
+        /// How long the pause that ended it was (end of speech → turn sent), ms.
+        end_of_turn_ms: u64,
+        /// The draft holding the same speech, if nothing was said after it.
+        same_as_draft: Option<u64>,
+    },
+    /// The detector waits through a pause longer than the normal one (true), or stopped
+    /// waiting (false).
+    Waiting {
+        /// Waiting because the candidate asked for time (not only an open sentence).
+        thinking: bool,
+        /// Whether it is waiting.
+        on: bool,
+    },
+}
+
+/// Turn detection over a stream of 16 kHz samples.
+pub struct TurnDetector {
+    vad: Box<earshot::Detector>,
+    settings: TurnSettings,
+    pending: Vec<f32>,
+    preroll: VecDeque<f32>,
+    speech: Vec<f32>,
+    /// Frames processed since the stream started.
+    frames: u64,
+    /// Frame where the current answer's speech started and last had speech.
+    started: u64,
+    last_speech: u64,
+    quiet_ms: u32,
+    drafts: u64,
+    /// The newest draft while nothing was said after it.
+    current_draft: Option<u64>,
+    pause: Pause,
+    waiting: bool,
+    /// RMS of the frames heard between answers, for the noise floor.
+    levels: VecDeque<f32>,
+    /// RMS of the last three frames.
+    recent: VecDeque<f32>,
+    /// Speech frames in the current answer.
+    voiced: u64,
+}
+
+/// Frames over which the noise floor is the minimum: three seconds.
+const FLOOR_FRAMES: usize = 3_000 / FRAME_MS as usize;
+
+impl TurnDetector {
+    /// A detector with these settings.
+    pub fn new(settings: TurnSettings) -> Self {
+        Self {
+            vad: earshot::Detector::default_boxed(),
+            settings,
+            pending: Vec::with_capacity(FRAME * 4),
+            preroll: VecDeque::with_capacity(preroll_len() + FRAME),
+            speech: Vec::new(),
+            frames: 0,
+            started: 0,
+            last_speech: 0,
+            quiet_ms: 0,
+            drafts: 0,
+            current_draft: None,
+            pause: Pause::Finished,
+            waiting: false,
+            levels: VecDeque::with_capacity(FLOOR_FRAMES + 1),
+            recent: VecDeque::with_capacity(4),
+            voiced: 0,
+        }
+    }
+
+    /// Whether the frame stands out from the noise floor, and records its level. The level is
+    /// smoothed over three frames (48 ms) and the floor is the 20th percentile of the last
+    /// three seconds, so the slow swell of a rumble is not taken for a syllable.
+    fn above_floor(&mut self, frame: &[f32; FRAME]) -> bool {
+        let level = (frame.iter().map(|s| s * s).sum::<f32>() / FRAME as f32).sqrt();
+        self.recent.push_back(level);
+        if self.recent.len() > 3 {
+            self.recent.pop_front();
+        }
+        let recent: f32 = self.recent.iter().sum::<f32>() / self.recent.len() as f32;
+        // The floor is learnt between answers only: a long answer never raises it.
+        if self.speech.is_empty() {
+            self.levels.push_back(level);
+            if self.levels.len() > FLOOR_FRAMES {
+                self.levels.pop_front();
+            }
+        }
+        if self.levels.len() < 16 {
+            // The first 256 ms learn the room; speech starting then is kept by the preroll.
+            return false;
+        }
+        let mut sorted: Vec<f32> = self.levels.iter().copied().collect();
+        sorted.sort_by(f32::total_cmp);
+        let floor = sorted[sorted.len() / 5];
+        floor < 1e-4 || recent >= floor * self.settings.above_floor
+    }
+
+    /// What the text of draft `id` calls for; ignored when speech has gone on since.
+    pub fn hint(&mut self, id: u64, text: &str) {
+        if self.current_draft == Some(id) {
+            self.pause = pause_after(text);
+        }
+    }
+
+    /// Feeds samples (any amount); events go to `out` as they happen.
+    pub fn push(&mut self, samples: &[f32], out: &mut impl FnMut(TurnEvent)) {
+        self.pending.extend_from_slice(samples);
+        let mut offset = 0;
+        while self.pending.len() - offset >= FRAME {
+            let mut frame = [0.0f32; FRAME];
+            for (to, from) in frame.iter_mut().zip(&self.pending[offset..offset + FRAME]) {
+                // Resampling can overshoot a little; the detector takes [-1, 1] only.
+                *to = if from.is_finite() { from.clamp(-1.0, 1.0) } else { 0.0 };
+            }
+            offset += FRAME;
+            self.frame(&frame, out);
+        }
+        self.pending.drain(..offset);
+    }
+
+    /// The stream ended: an answer in progress is handed over.
+    pub fn finish(&mut self, out: &mut impl FnMut(TurnEvent)) {
+        if !self.speech.is_empty() {
+            let end_of_turn = u64::from(self.quiet_ms);
+            self.end_turn(end_of_turn, out);
+        }
+    }
+
+    fn frame(&mut self, frame: &[f32; FRAME], out: &mut impl FnMut(TurnEvent)) {
+        let score = self.vad.predict_f32(frame);
+        let loud_enough = self.above_floor(frame);
+        self.frames += 1;
+        // A little hysteresis: once speaking, a weaker frame still counts.
+        let threshold = if self.speech.is_empty() {
+            self.settings.speech_threshold
+        } else {
+            self.settings.speech_threshold * 0.7
+        };
+        if score >= threshold && loud_enough {
+            // Only confident frames count as speech said; weaker ones only keep it going.
+            if score >= self.settings.speech_threshold {
+                self.voiced += 1;
+            }
+            if self.speech.is_empty() {
+                self.speech.extend(self.preroll.drain(..));
+                self.started = self.frames - 1;
+            }
+            self.speech.extend_from_slice(frame);
+            self.last_speech = self.frames;
+            self.quiet_ms = 0;
+            self.current_draft = None;
+            self.pause = Pause::Finished;
+            if self.waiting {
+                self.waiting = false;
+                out(TurnEvent::Waiting {
+                    thinking: false,
+                    on: false,
+                });
+            }
+            return;
+        }
+        if self.speech.is_empty() {
+            self.preroll.extend(frame.iter().copied());
+            while self.preroll.len() > preroll_len() {
+                self.preroll.pop_front();
+            }
+            return;
+        }
+        self.speech.extend_from_slice(frame);
+        self.quiet_ms += FRAME_MS;
+        let settings = self.settings;
+        if self.speech.len() as u64 * 1000 / u64::from(SAMPLE_RATE)
+            >= u64::from(settings.max_turn_ms)
+        {
+            let end_of_turn = u64::from(self.quiet_ms);
+            return self.end_turn(end_of_turn, out);
+        }
+        if self.quiet_ms >= settings.draft_pause_ms
+            && self.quiet_ms < settings.draft_pause_ms + FRAME_MS
+        {
+            self.draft(out);
+        }
+        let limit = match self.pause {
+            Pause::Finished => settings.pause_ms,
+            Pause::Connective => settings.connective_pause_ms,
+            Pause::Thinking => settings.thinking_pause_ms,
+        };
+        if self.quiet_ms >= settings.pause_ms && self.quiet_ms < limit && !self.waiting {
+            self.waiting = true;
+            out(TurnEvent::Waiting {
+                thinking: self.pause == Pause::Thinking,
+                on: true,
+            });
+        }
+        if self.quiet_ms >= limit {
+            let end_of_turn = u64::from(self.quiet_ms);
+            self.end_turn(end_of_turn, out);
+        }
+    }
+
+    /// How much of the answer so far was speech (not the pauses in it), ms.
+    fn speech_ms(&self) -> u64 {
+        self.voiced * u64::from(FRAME_MS)
+    }
+
+    fn draft(&mut self, out: &mut impl FnMut(TurnEvent)) {
+        if self.speech_ms() < u64::from(self.settings.min_speech_ms) {
+            return;
+        }
+        self.drafts += 1;
+        self.current_draft = Some(self.drafts);
+        out(TurnEvent::Draft {
+            id: self.drafts,
+            samples: self.speech.clone(),
+            start_ms: self.started * u64::from(FRAME_MS),
+            end_ms: self.last_speech * u64::from(FRAME_MS),
+        });
+    }
+
+    fn end_turn(&mut self, end_of_turn_ms: u64, out: &mut impl FnMut(TurnEvent)) {
+        let samples = std::mem::take(&mut self.speech);
+        let long_enough = self.speech_ms() >= u64::from(self.settings.min_speech_ms);
+        if self.waiting {
+            self.waiting = false;
+            out(TurnEvent::Waiting {
+                thinking: self.pause == Pause::Thinking,
+                on: false,
+            });
+        }
+        if long_enough {
+            out(TurnEvent::Turn {
+                samples,
+                start_ms: self.started * u64::from(FRAME_MS),
+                end_ms: self.last_speech * u64::from(FRAME_MS),
+                end_of_turn_ms,
+                same_as_draft: self.current_draft.take(),
+            });
+        }
+        self.current_draft = None;
+        self.quiet_ms = 0;
+        self.voiced = 0;
+        self.pause = Pause::Finished;
+    }
+}
+
+/// Audio kept from before speech starts (its first consonant): 300 ms.
+fn preroll_len() -> usize {
+    SAMPLE_RATE as usize * 3 / 10
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finished_sentence_ends_after_the_normal_pause() {
+        assert_eq!(pause_after("I would shard by user id."), Pause::Finished);
+        assert_eq!(pause_after("What about the cache?"), Pause::Finished);
+        assert_eq!(pause_after(""), Pause::Finished);
+    }
+
+    #[test]
+    fn connectives_fillers_and_open_sentences_get_a_longer_pause() {
+        assert_eq!(
+            pause_after("We put a cache in front, and"),
+            Pause::Connective
+        );
+        assert_eq!(pause_after("so the writes go to, um"), Pause::Connective);
+        assert_eq!(pause_after("the reason is because"), Pause::Connective);
+        assert_eq!(pause_after("and then the"), Pause::Connective);
+        assert_eq!(pause_after("We would use Kafka"), Pause::Connective);
+    }
+
+    #[test]
+    fn asking_for_time_gets_the_longest_pause() {
+        assert_eq!(pause_after("Hmm, let me think."), Pause::Thinking);
+        assert_eq!(
+            pause_after("Okay so the storage. Give me a moment."),
+            Pause::Thinking
+        );
+        assert_eq!(pause_after("Hold on,"), Pause::Thinking);
+    }
+
+    #[test]
+    fn silence_and_a_steady_tone_are_not_speech() {
+        let mut detector = TurnDetector::new(TurnSettings::default());
+        let mut events = Vec::new();
+        detector.push(&vec![0.0; SAMPLE_RATE as usize * 3], &mut |e| {
+            events.push(e)
+        });
+        let hum: Vec<f32> = (0..SAMPLE_RATE as usize * 3)
+            .map(|i| (i as f32 * 2.0 * std::f32::consts::PI * 60.0 / 16_000.0).sin() * 0.2)
+            .collect();
+        detector.push(&hum, &mut |e| events.push(e));
+        detector.finish(&mut |e| events.push(e));
+        assert!(events.is_empty(), "{:?}", events.len());
+    }
+}
