@@ -65,10 +65,10 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Shows a toast that disappears after a while.
+    /// Shows a toast: information goes after 4 s and notices after 8 s, errors stay until
+    /// dismissed; at most three are shown (the oldest goes first) and a page change clears
+    /// them, so a toast never follows the candidate to another page.
     pub fn toast(&self, kind: ToastKind, text: impl Into<String>) {
-        let id = self.next_toast.get_value();
-        self.next_toast.set_value(id + 1);
         let text = text.into();
         if self
             .toasts
@@ -76,9 +76,20 @@ impl Ctx {
         {
             return;
         }
-        self.toasts.update(|t| t.push(Toast { id, kind, text }));
+        let id = self.next_toast.get_value();
+        self.next_toast.set_value(id + 1);
+        self.toasts.update(|t| {
+            t.push(Toast { id, kind, text });
+            while t.len() > MAX_TOASTS {
+                t.remove(0);
+            }
+        });
+        let seconds = match kind {
+            ToastKind::Error => return,
+            ToastKind::Info => 4,
+            ToastKind::Notice => 8,
+        };
         let toasts = self.toasts;
-        let seconds = if kind == ToastKind::Error { 10 } else { 6 };
         set_timeout(
             move || toasts.update(|t| t.retain(|x| x.id != id)),
             Duration::from_secs(seconds),
@@ -95,6 +106,9 @@ impl Ctx {
 pub fn ctx() -> Ctx {
     expect_context::<Ctx>()
 }
+
+/// Most toasts shown at once.
+const MAX_TOASTS: usize = 3;
 
 /// The whole app.
 #[component]
@@ -135,6 +149,14 @@ pub fn App() -> impl IntoView {
             ctx.error(format!("live updates are unavailable: {error}"));
         }
     });
+    // Toasts belong to the page they were raised on.
+    Effect::new(move |previous: Option<Page>| {
+        let page = ctx.page.get();
+        if previous.is_some_and(|p| p != page) {
+            ctx.toasts.set(Vec::new());
+        }
+        page
+    });
     let info = LocalResource::new(|| api::call::<ipc::GetAppInfo>(ipc::NoArgs {}));
     let nav = move |page: Page, label: &'static str, id: &'static str| {
         let active = move || {
@@ -173,6 +195,14 @@ pub fn App() -> impl IntoView {
                 }}
             </span>
         </header>
+        <div class="toasts" id="toasts" role="status" aria-live="polite">
+            <For each=move || ctx.toasts.get() key=|t| t.id let:toast>
+                <div class=move || format!("toast toast-{}", match toast.kind { ToastKind::Error => "error", ToastKind::Notice => "notice", ToastKind::Info => "info" })>
+                    <span>{toast.text.clone()}</span>
+                    <button class="toast-close" aria-label="Dismiss" on:click=move |_| ctx.toasts.update(|t| t.retain(|x| x.id != toast.id))>"×"</button>
+                </div>
+            </For>
+        </div>
         <main class="app-main">
             {move || match ctx.page.get() {
                 Page::Setup => view! { <SetupPage/> }.into_any(),
@@ -182,13 +212,5 @@ pub fn App() -> impl IntoView {
                 Page::Diagnostics => view! { <DiagnosticsPage/> }.into_any(),
             }}
         </main>
-        <div class="toasts" id="toasts">
-            <For each=move || ctx.toasts.get() key=|t| t.id let:toast>
-                <div class=move || format!("toast toast-{}", match toast.kind { ToastKind::Error => "error", ToastKind::Notice => "notice", ToastKind::Info => "info" })>
-                    <span>{toast.text.clone()}</span>
-                    <button class="toast-close" aria-label="Dismiss" on:click=move |_| ctx.toasts.update(|t| t.retain(|x| x.id != toast.id))>"×"</button>
-                </div>
-            </For>
-        </div>
     }
 }
