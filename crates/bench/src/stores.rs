@@ -76,6 +76,9 @@ pub async fn run(label: &'static str, database_url: Option<String>) -> Result<Ve
         .map_err(|e| e.to_string())?;
 
     let mut append = Samples::default();
+    // The first and the last 25 appends of a 500-turn session: a turn's cost must not grow
+    // with the conversation (the sequence number comes from an index, not a scan).
+    let (mut first, mut last) = (Samples::default(), Samples::default());
     for n in 0..MESSAGES {
         let role = if n % 2 == 0 {
             Role::Candidate
@@ -91,7 +94,13 @@ pub async fn run(label: &'static str, database_url: Option<String>) -> Result<Ve
             .append_message(session, &message)
             .await
             .map_err(|e| e.to_string())?;
-        append.push(started.elapsed());
+        let elapsed = started.elapsed();
+        append.push(elapsed);
+        if n < 25 {
+            first.push(elapsed);
+        } else if n >= MESSAGES - 25 {
+            last.push(elapsed);
+        }
     }
     let page = Page::new(50, 0).map_err(|e| e.to_string())?;
     let mut list = Samples::default();
@@ -138,6 +147,18 @@ pub async fn run(label: &'static str, database_url: Option<String>) -> Result<Ve
             "ms",
             5.0,
         ),
+        Figure::at_most(
+            SECTION,
+            format!("{label}: append at turn 500 ÷ at turn 1 (median of 25 each)"),
+            last.p50() / first.p50().max(1e-6),
+            "×",
+            2.0,
+        )
+        .note(format!(
+            "turns 1–25: {:.2} ms, turns 476–500: {:.2} ms (median)",
+            first.p50(),
+            last.p50()
+        )),
         Figure::at_most(
             SECTION,
             format!("{label}: list 50 sessions, p50"),
