@@ -219,7 +219,7 @@ fn build_ui(profile: Profile, features: &[&str]) -> Result<(), String> {
         "wasm32-unknown-unknown",
     ];
     if profile == Profile::Release {
-        args.push("--release");
+        args.extend(["--profile", "wasm-release"]);
     }
     if !features.is_empty() {
         args.extend(["--features", joined.as_str()]);
@@ -227,7 +227,7 @@ fn build_ui(profile: Profile, features: &[&str]) -> Result<(), String> {
     cargo(&args)?;
     let wasm = target_dir().join(match profile {
         Profile::Debug => "wasm32-unknown-unknown/debug/mockint_ui.wasm",
-        Profile::Release => "wasm32-unknown-unknown/release/mockint_ui.wasm",
+        Profile::Release => "wasm32-unknown-unknown/wasm-release/mockint_ui.wasm",
     });
     let dist = root().join("ui/dist");
     let staging = root().join("ui/dist.part");
