@@ -1,7 +1,10 @@
 //! Media files on the local disk: `sessions/{id}/{audio,video,whiteboard,screen}/` under the
 //! data directory, written atomically (temporary file, then a no-clobber link into place).
 
-use std::io::Write as _;
+mod disk;
+#[cfg(test)]
+mod tests;
+
 use std::path::{Component, Path, PathBuf};
 
 use async_trait::async_trait;
@@ -9,6 +12,9 @@ use chrono::{DateTime, Utc};
 use mockint_core::ports::{MediaStore, StagedRemoval};
 use mockint_core::MediaError;
 use mockint_domain::{MediaFile, MediaType, SessionId};
+
+pub use disk::create_private_dir_all;
+use disk::{create_private_dir, dir_size, document_name, io_error, place, write_synced};
 
 /// Size limits for media files (from `communication` and `storage` in config.yaml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,28 +152,6 @@ impl FileMediaStore {
         write_synced(&temp, bytes)?;
         place(session, kind, &dir, &temp, size, timestamp)
     }
-}
-
-/// Links a synced staged file in `dir` to the next free name of `kind`, removes the staged
-/// name, and describes the stored file.
-fn place(
-    session: SessionId,
-    kind: MediaType,
-    dir: &Path,
-    staged: &Path,
-    size: u64,
-    timestamp: DateTime<Utc>,
-) -> Result<MediaFile, MediaError> {
-    let result = link_next_free(dir, kind, staged);
-    let _ = std::fs::remove_file(staged);
-    let name = result?;
-    Ok(MediaFile {
-        file_type: kind,
-        file_path: format!("sessions/{session}/{}/{name}", kind.as_str()),
-        timestamp,
-        file_size_bytes: Some(size),
-        metadata: serde_json::Map::new(),
-    })
 }
 
 #[async_trait]
@@ -318,187 +302,5 @@ impl MediaStore for FileMediaStore {
     fn absolute_path(&self, media: &MediaFile) -> PathBuf {
         self.resolve(&media.file_path)
             .unwrap_or_else(|_| self.data_dir.join("invalid-media-path"))
-    }
-}
-
-/// A working document's file name: lower-case letters, digits, `_`, `-` and one `.`.
-fn document_name(name: &str) -> Result<&str, MediaError> {
-    let valid = !name.is_empty()
-        && name.len() <= 64
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-' | '.'))
-        && name.matches('.').count() <= 1;
-    if valid {
-        Ok(name)
-    } else {
-        Err(MediaError::OutsideDataDir(name.chars().take(64).collect()))
-    }
-}
-
-fn io_error(operation: &'static str, path: &Path, cause: &str) -> MediaError {
-    MediaError::Io {
-        operation,
-        path: path.display().to_string(),
-        cause: cause.to_string(),
-    }
-}
-
-/// Total size of the regular files under `dir` (0 if it does not exist).
-fn dir_size(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|entry| match entry.file_type() {
-            Ok(kind) if kind.is_dir() => dir_size(&entry.path()),
-            Ok(kind) if kind.is_file() => entry.metadata().map(|m| m.len()).unwrap_or(0),
-            _ => 0,
-        })
-        .sum()
-}
-
-fn create_private_dir(dir: &Path) -> Result<(), MediaError> {
-    create_private_dir_all(dir)
-        .map_err(|error| io_error("create directory", dir, &error.to_string()))
-}
-
-/// Creates `dir` and its parents, readable only by the current user on Unix (mode 0700).
-pub fn create_private_dir_all(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt as _;
-        builder.mode(0o700);
-    }
-    builder.create(dir)
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), MediaError> {
-    let mut file = std::fs::File::create(path)
-        .map_err(|error| io_error("create", path, &error.to_string()))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|error| {
-            let _ = std::fs::remove_file(path);
-            io_error("write", path, &error.to_string())
-        })
-}
-
-/// The file name for the `n`th file of a kind: `recording_001.wav`, `interview.mp4`, …
-fn file_name(kind: MediaType, n: u32) -> String {
-    match kind {
-        MediaType::Audio => format!("recording_{n:03}.wav"),
-        MediaType::Video if n == 1 => "interview.mp4".to_string(),
-        MediaType::Video => format!("interview_{n:03}.mp4"),
-        MediaType::Whiteboard => format!("snapshot_{n:03}.png"),
-        MediaType::Screen => format!("capture_{n:03}.png"),
-    }
-}
-
-/// Links `temp` into `dir` under the first free sequential name (never overwriting a file,
-/// even if another writer races for the same number) and returns that name.
-fn link_next_free(dir: &Path, kind: MediaType, temp: &Path) -> Result<String, MediaError> {
-    let existing = std::fs::read_dir(dir)
-        .map_err(|error| io_error("list", dir, &error.to_string()))?
-        .flatten()
-        .filter(|entry| !entry.file_name().to_string_lossy().starts_with('.'))
-        .count();
-    let mut n = u32::try_from(existing)
-        .unwrap_or(u32::MAX - 1)
-        .saturating_add(1);
-    loop {
-        let name = file_name(kind, n);
-        match std::fs::hard_link(temp, dir.join(&name)) {
-            Ok(()) => return Ok(name),
-            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists && n < u32::MAX => {
-                n += 1;
-            }
-            Err(error) => return Err(io_error("store", &dir.join(&name), &error.to_string())),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_follow_the_seed() {
-        assert_eq!(file_name(MediaType::Audio, 1), "recording_001.wav");
-        assert_eq!(file_name(MediaType::Whiteboard, 12), "snapshot_012.png");
-        assert_eq!(file_name(MediaType::Screen, 3), "capture_003.png");
-        assert_eq!(file_name(MediaType::Video, 1), "interview.mp4");
-    }
-
-    #[tokio::test]
-    async fn finished_recordings_are_adopted_within_the_limits() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let limits = MediaLimits {
-            video_bytes: 10,
-            ..MediaLimits::default()
-        };
-        let store = FileMediaStore::new(dir.path(), limits);
-        let session = SessionId::from_uuid(uuid::Uuid::new_v4());
-        let now = Utc::now();
-        let first = store
-            .recording_path(session, MediaType::Video, "mp4")
-            .expect("path");
-        std::fs::write(&first, b"0123456789").expect("write");
-        let adopted = store
-            .adopt(session, MediaType::Video, &first, now)
-            .await
-            .expect("adopted");
-        assert_eq!(
-            adopted.file_path,
-            format!("sessions/{session}/video/interview.mp4")
-        );
-        assert_eq!(adopted.file_size_bytes, Some(10));
-        assert!(!first.exists(), "the temporary name is gone");
-        assert_eq!(
-            std::fs::read(store.absolute_path(&adopted)).expect("stored"),
-            b"0123456789"
-        );
-
-        let too_big = store
-            .recording_path(session, MediaType::Video, "mp4")
-            .expect("path");
-        std::fs::write(&too_big, [0u8; 11]).expect("write");
-        let refused = store.adopt(session, MediaType::Video, &too_big, now).await;
-        assert!(
-            matches!(refused, Err(MediaError::FileTooLarge { .. })),
-            "{refused:?}"
-        );
-        assert!(!too_big.exists(), "a refused recording is removed");
-
-        let elsewhere = dir.path().join("elsewhere.mp4");
-        std::fs::write(&elsewhere, b"x").expect("write");
-        let outside = store
-            .adopt(session, MediaType::Video, &elsewhere, now)
-            .await;
-        assert!(
-            matches!(outside, Err(MediaError::OutsideDataDir(_))),
-            "{outside:?}"
-        );
-        assert!(
-            elsewhere.exists(),
-            "files outside the session are never touched"
-        );
-    }
-
-    #[test]
-    fn resolve_refuses_escapes() {
-        let store = FileMediaStore::new("/data", MediaLimits::default());
-        assert!(store.resolve("../etc/passwd").is_err());
-        assert!(store.resolve("/etc/passwd").is_err());
-        assert!(store.resolve("sessions/../../x").is_err());
-        assert!(store.resolve("").is_err());
-        assert_eq!(
-            store.resolve("sessions/a/audio/recording_001.wav").ok(),
-            Some(PathBuf::from("/data/sessions/a/audio/recording_001.wav"))
-        );
     }
 }

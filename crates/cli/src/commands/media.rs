@@ -1,0 +1,94 @@
+//! Media commands: transcribe a WAV file, capture the screen, record audio or video, and
+//! provision or convert the whisper model.
+
+use std::path::{Path, PathBuf};
+
+use mockint_app::Settings;
+
+use super::blocking;
+use crate::args::{VideoSource, WeightKind};
+use crate::output::{self, outln};
+use crate::Failure;
+
+pub(super) async fn transcribe(settings: &Settings, wav: &Path, json: bool) -> Result<(), Failure> {
+    let model = mockint_app::health::whisper_model_file(settings);
+    let wav = wav.to_path_buf();
+    let transcript = blocking(move || {
+        let samples = mockint_media::transcribe::read_wav(&wav)?;
+        mockint_media::transcribe::Transcriber::load(&model)?.transcribe(&samples)
+    })
+    .await?;
+    if json {
+        outln!("{}", output::json(&transcript));
+    } else {
+        outln!("{}", transcript.text);
+    }
+    Ok(())
+}
+
+/// Captures the screen to a PNG file.
+pub(super) async fn capture_screen(out: PathBuf) -> Result<(), Failure> {
+    let target = out.clone();
+    let (width, height) = blocking(move || mockint_media::screen::capture(&target)).await?;
+    outln!("Captured {width}×{height} to {}.", out.display());
+    Ok(())
+}
+
+/// Records `seconds` of audio from the default input to a WAV file.
+pub(super) async fn record_audio(seconds: f64, out: PathBuf) -> Result<(), Failure> {
+    if !(0.1..=7200.0).contains(&seconds) {
+        return Err(Failure::user("--seconds must be between 0.1 and 7200"));
+    }
+    let target = out.clone();
+    blocking(move || {
+        let samples = mockint_media::audio::record(seconds, None)?;
+        mockint_media::audio::write_wav(&samples, &target)
+    })
+    .await?;
+    outln!("Recorded {seconds} s to {}.", out.display());
+    Ok(())
+}
+
+/// Records `seconds` of video from `input` to a file.
+pub(super) async fn record_video(
+    seconds: u64,
+    out: PathBuf,
+    input: VideoSource,
+) -> Result<(), Failure> {
+    let source = match input {
+        VideoSource::Camera => mockint_media::video::VideoInput::Camera,
+        VideoSource::Screen => mockint_media::video::VideoInput::Screen,
+        VideoSource::Test => mockint_media::video::VideoInput::Test,
+    };
+    let target = out.clone();
+    blocking(move || mockint_media::video::record(source, seconds, &target)).await?;
+    outln!("Recorded {seconds} s to {}.", out.display());
+    Ok(())
+}
+
+/// Provisions the whisper model `name` (default: `communication.whisper_model`).
+pub(super) async fn provision_model(
+    settings: &Settings,
+    name: Option<String>,
+    cache: Option<std::ffi::OsString>,
+) -> Result<(), Failure> {
+    let name = name.unwrap_or_else(|| settings.config.communication.whisper_model.clone());
+    mockint_app::prepare_data_dir(&settings.data_dir)?;
+    crate::provision::run(name, settings.data_dir.clone(), cache).await
+}
+
+/// Converts a CTranslate2 Whisper directory to a ggml file.
+pub(super) async fn convert_model(
+    source: PathBuf,
+    output: PathBuf,
+    weights: WeightKind,
+) -> Result<(), Failure> {
+    let weights = match weights {
+        WeightKind::F16 => mockint_media::ggml::WeightType::F16,
+        WeightKind::Q8_0 => mockint_media::ggml::WeightType::Q8_0,
+    };
+    let tensors =
+        blocking(move || mockint_media::model::convert_dir_with(&source, &output, weights)).await?;
+    outln!("Converted {tensors} tensors.");
+    Ok(())
+}
