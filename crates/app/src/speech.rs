@@ -191,6 +191,18 @@ pub const BUNDLED_NAME: &str = "tiny.en";
 impl crate::App {
     /// How the microphone takes turns (the `communication:` pauses of the configuration).
     pub fn turn_settings(&self) -> mockint_media::turns::TurnSettings {
-        mockint_media::turns::TurnSettings::default()
+        turn_settings(&self.settings)
+    }
+}
+
+/// How the microphone takes turns with these settings (also `mockint listen`).
+pub fn turn_settings(settings: &Settings) -> mockint_media::turns::TurnSettings {
+    let voice = &settings.config.communication;
+    mockint_media::turns::TurnSettings {
+        draft_pause_ms: voice.draft_pause_ms,
+        pause_ms: voice.end_of_answer_pause_ms,
+        connective_pause_ms: voice.max_thinking_pause_ms,
+        thinking_pause_ms: voice.asked_for_time_pause_ms,
+        ..mockint_media::turns::TurnSettings::default()
     }
 }

@@ -96,6 +96,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a recorded answer through the microphone's pipeline (turn taking, drafts, thinking
+    /// pauses, transcription) and print each turn the app would have sent.
+    Listen {
+        /// The recording (WAV, any rate and channel count, at most 30 minutes).
+        #[arg(long, value_name = "FILE.wav")]
+        input: PathBuf,
+        /// Print one JSON object per turn (start_ms, end_ms, text, end_of_turn_ms, drafts).
+        #[arg(long)]
+        json: bool,
+        /// Feed the audio at real time, as a microphone would.
+        #[arg(long)]
+        realtime: bool,
+    },
     /// Capture the screen to a PNG.
     Capture {
         /// What to capture.

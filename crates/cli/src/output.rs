@@ -8,6 +8,11 @@ pub fn json<T: serde::Serialize>(value: &T) -> String {
         .unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
 }
 
+/// One value as one line of JSON (for streams of records).
+pub fn json_line<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|error| format!("{{\"error\": \"{error}\"}}"))
+}
+
 /// A table of sessions for people.
 pub fn sessions_table(sessions: &[SessionSummary], total: u64, offset: u32) -> String {
     if sessions.is_empty() {

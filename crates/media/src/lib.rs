@@ -6,6 +6,7 @@ pub mod audio;
 pub mod ct2;
 pub mod download;
 pub mod ggml;
+mod guard;
 pub mod listen;
 mod mel;
 pub mod model;

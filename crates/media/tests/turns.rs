@@ -49,7 +49,11 @@ fn clicks(seconds: f32) -> Vec<f32> {
     let mut n = 0u32;
     while at + ms(4) < out.len() {
         for (i, sample) in out[at..at + ms(4)].iter_mut().enumerate() {
-            let sign = if (i + n as usize).is_multiple_of(2) { 1.0 } else { -1.0 };
+            let sign = if (i + n as usize).is_multiple_of(2) {
+                1.0
+            } else {
+                -1.0
+            };
             *sample = sign * 0.6 * (1.0 - i as f32 / ms(4) as f32);
         }
         n += 1;

@@ -119,6 +119,34 @@ pub struct CommunicationConfig {
     pub screen_capture_interval_seconds: u32,
     /// Whisper model name or path to a ggml file.
     pub whisper_model: String,
+    /// Silence after which the answer so far is transcribed and shown.
+    #[serde(default = "defaults::draft_pause_ms")]
+    pub draft_pause_ms: u32,
+    /// Silence that ends an answer whose last words close a sentence.
+    #[serde(default = "defaults::end_of_answer_pause_ms")]
+    pub end_of_answer_pause_ms: u32,
+    /// Longest silence allowed when the answer stops on "and", "so", "um" or mid-sentence.
+    #[serde(default = "defaults::max_thinking_pause_ms")]
+    pub max_thinking_pause_ms: u32,
+    /// Longest silence allowed after "let me think", "give me a moment" or "hold on".
+    #[serde(default = "defaults::asked_for_time_pause_ms")]
+    pub asked_for_time_pause_ms: u32,
+}
+
+/// Defaults of keys older configuration files lack.
+mod defaults {
+    pub fn draft_pause_ms() -> u32 {
+        300
+    }
+    pub fn end_of_answer_pause_ms() -> u32 {
+        900
+    }
+    pub fn max_thinking_pause_ms() -> u32 {
+        3_000
+    }
+    pub fn asked_for_time_pause_ms() -> u32 {
+        10_000
+    }
 }
 
 /// `database:` section (the URL itself comes from DATABASE_URL).

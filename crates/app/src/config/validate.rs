@@ -72,6 +72,38 @@ impl AppConfig {
                 }
             }
         }
+        let voice = &self.communication;
+        let pauses = [
+            ("communication.draft_pause_ms", voice.draft_pause_ms),
+            (
+                "communication.end_of_answer_pause_ms",
+                voice.end_of_answer_pause_ms,
+            ),
+            (
+                "communication.max_thinking_pause_ms",
+                voice.max_thinking_pause_ms,
+            ),
+            (
+                "communication.asked_for_time_pause_ms",
+                voice.asked_for_time_pause_ms,
+            ),
+        ];
+        for (key, ms) in pauses {
+            if !(100..=60_000).contains(&ms) {
+                return Err(invalid(
+                    key,
+                    format!("must be between 100 and 60000 ms, got {ms}"),
+                ));
+            }
+        }
+        for pair in pauses.windows(2) {
+            if pair[1].1 < pair[0].1 {
+                return Err(invalid(
+                    pair[1].0,
+                    format!("must be at least {} ({} ms)", pair[0].0, pair[0].1),
+                ));
+            }
+        }
         let storage = &self.storage;
         positive("storage.max_session_size_mb", storage.max_session_size_mb)?;
         positive(

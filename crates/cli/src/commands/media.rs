@@ -26,6 +26,46 @@ pub(super) async fn transcribe(settings: &Settings, wav: &Path, json: bool) -> R
     Ok(())
 }
 
+/// Runs a recording through the microphone's pipeline and prints each turn.
+pub(super) async fn listen(
+    settings: &Settings,
+    input: &Path,
+    json: bool,
+    realtime: bool,
+) -> Result<(), Failure> {
+    let model = mockint_app::health::whisper_model_file(settings);
+    let turns = mockint_app::speech::turn_settings(settings);
+    let input = input.to_path_buf();
+    let heard = blocking(move || {
+        mockint_media::listen::check_recording(&input)?;
+        let samples = mockint_media::transcribe::read_wav(&input)?;
+        let transcriber = mockint_media::transcribe::Transcriber::load(&model)?;
+        let mut heard = Vec::new();
+        mockint_media::listen::listen(&samples, turns, &transcriber, realtime, |turn| {
+            heard.push(turn)
+        })?;
+        Ok::<_, mockint_media::TranscribeError>(heard)
+    })
+    .await?;
+    for turn in &heard {
+        if json {
+            outln!("{}", output::json_line(turn));
+        } else {
+            outln!(
+                "[{:.1}–{:.1} s, sent {} ms after speech] {}",
+                turn.start_ms as f64 / 1000.0,
+                turn.end_ms as f64 / 1000.0,
+                turn.end_of_turn_ms,
+                turn.text
+            );
+        }
+    }
+    if heard.is_empty() && !json {
+        outln!("No speech was heard.");
+    }
+    Ok(())
+}
+
 /// Captures the screen to a PNG file.
 pub(super) async fn capture_screen(out: PathBuf) -> Result<(), Failure> {
     let target = out.clone();

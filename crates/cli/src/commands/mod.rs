@@ -68,6 +68,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => media::convert_model(source, output, weights).await,
         Command::Transcribe { wav, json } => media::transcribe(&settings, &wav, json).await,
+        Command::Listen {
+            input,
+            json,
+            realtime,
+        } => media::listen(&settings, &input, json, realtime).await,
         Command::Capture {
             what: CaptureWhat::Screen { out },
         } => media::capture_screen(out).await,
