@@ -47,6 +47,13 @@ impl Turn<'_> {
             ),
             None => format!("{opener} {question}"),
         };
+        // After "One moment —" the sentence goes on in lower case.
+        let text = match text.strip_prefix(opener) {
+            Some(rest) if opener.ends_with('—') => {
+                format!("{opener} {}", wording::continue_sentence(rest.trim_start()))
+            }
+            _ => text,
+        };
         let reply = Reply::new(text, self.state.phase(), kind::CHALLENGE);
         Some(self.about(
             reply,

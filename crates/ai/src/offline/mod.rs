@@ -249,6 +249,12 @@ impl<'a> Turn<'a> {
     fn acknowledged(&self, question: &str, phase: Phase, kind: &str) -> Reply {
         match wording::acknowledgement(self.index, &self.state.acks()) {
             Some(ack) => {
+                // "One moment — you return a 301 …": after a dash the question goes on.
+                let question = if ack.ends_with('—') {
+                    wording::continue_sentence(question)
+                } else {
+                    question.to_string()
+                };
                 Reply::new(format!("{ack} {question}"), phase, kind).with("ack", json!(ack))
             }
             None => Reply::new(question.to_string(), phase, kind),
