@@ -5,6 +5,7 @@
 //! `MOCKINT_SCREENSHOT_DIR`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -483,6 +484,55 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         .status()
         .expect("espeak-ng");
     assert!(spoken.success());
+    let thinking = data.path().join("thinking.wav");
+    let part = |name: &str, text: &str| {
+        let path = data.path().join(name);
+        let status = std::process::Command::new("espeak-ng")
+            .args(["-s", "150", "-w"])
+            .arg(&path)
+            .arg(text)
+            .status()
+            .expect("espeak-ng");
+        assert!(status.success());
+        path
+    };
+    let first = part("think.wav", "Good question, let me think.");
+    let second = part(
+        "answer.wav",
+        "I would put a queue between the API and the workers.",
+    );
+    let gap = data.path().join("gap.wav");
+    for (args, what) in [
+        (
+            vec![
+                OsStr::new("-n"),
+                OsStr::new("-r"),
+                OsStr::new("22050"),
+                OsStr::new("-c"),
+                OsStr::new("1"),
+                gap.as_os_str(),
+                OsStr::new("trim"),
+                OsStr::new("0"),
+                OsStr::new("6"),
+            ],
+            "silence",
+        ),
+        (
+            vec![
+                first.as_os_str(),
+                gap.as_os_str(),
+                second.as_os_str(),
+                thinking.as_os_str(),
+            ],
+            "joined",
+        ),
+    ] {
+        let status = std::process::Command::new("sox")
+            .args(&args)
+            .status()
+            .expect("sox");
+        assert!(status.success(), "sox {what}");
+    }
 
     let pulse = mockint_tests::audio::Pulse::start().expect("virtual microphone");
     let display = VirtualDisplay::start().expect("virtual display");
@@ -525,6 +575,38 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         .await?;
         assert!(chat.contains("You"), "{chat}");
         shot(&client, "voice").await?;
+        // A thinking pause: "let me think", six seconds of silence, then the answer. The window
+        // says it is still listening, and one turn is sent, not two.
+        // (Voice replies off first: while the app speaks, the microphone ignores the room.)
+        wait_for(&client, "#toggle-speech").await?.click().await?;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let answers = count(&client, ".chat-list .bubble.candidate:not(.pending)").await;
+        let mut player = pulse
+            .start_playing(&thinking)
+            .expect("play into the null sink");
+        let heard = async {
+            wait_text(&client, "#listening-status", |t| {
+                t.contains("still listening")
+            })
+            .await?;
+            shot(&client, "voice-thinking").await?;
+            wait_text(&client, "#chat-list", |t| {
+                t.to_lowercase().contains("workers")
+            })
+            .await
+        }
+        .await;
+        let _ = player.wait();
+        heard?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let after = count(&client, ".chat-list .bubble.candidate:not(.pending)").await;
+        assert_eq!(
+            after,
+            answers + 1,
+            "the thinking pause did not split the answer"
+        );
+        let chat = text_of(&client, "#chat-list").await?.to_lowercase();
+        assert!(chat.contains("let me think"), "{chat}");
         wait_for(&client, "#toggle-audio").await?.click().await?;
         // Screen share stores captures of the (virtual) screen.
         wait_for(&client, "#toggle-screen").await?.click().await?;
@@ -565,6 +647,9 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         Ok::<(), CmdError>(())
     }
     .await;
+    if outcome.is_err() {
+        let _ = shot(&client, "failure-voice").await;
+    }
     let _ = client.close().await;
     outcome.expect("a spoken answer appears as a turn");
     let session_dir = std::fs::read_dir(data.path().join("sessions"))

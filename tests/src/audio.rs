@@ -40,6 +40,16 @@ impl Pulse {
         Ok(Self { runtime })
     }
 
+    /// Starts playing a WAV file into the null sink and returns at once (wait on the child).
+    pub fn start_playing(&self, wav: &Path) -> Result<std::process::Child, String> {
+        Command::new("paplay")
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .args(["--latency-msec=20", "-d", "vsink"])
+            .arg(wav)
+            .spawn()
+            .map_err(|e| format!("cannot run paplay: {e}"))
+    }
+
     /// Plays a WAV file into the null sink (the virtual microphone hears it).
     pub fn play(&self, wav: &Path) -> Result<(), String> {
         let status = Command::new("paplay")

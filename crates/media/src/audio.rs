@@ -3,7 +3,8 @@
 //! speech in `tests/turns.rs`, `tests/live_audio.rs` and `tests/speech.rs`.
 
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait as _, HostTrait as _, StreamTrait as _};
@@ -244,6 +245,10 @@ pub enum Heard {
     },
 }
 
+/// How long after the app stops speaking the microphone still ignores what it hears (the
+/// room's echo of the last words).
+pub const ECHO_TAIL_MS: u64 = 300;
+
 /// Continuous capture through the turn detector ([`crate::turns`]) shared with
 /// `mockint listen`: drafts after a short pause, the utterance when the answer is over.
 /// Runs on its own thread; stops when dropped.
@@ -255,9 +260,13 @@ pub struct LiveCapture {
 impl LiveCapture {
     /// Starts capturing from the named input (the default one when `None`); `on_heard` runs
     /// on the capture thread.
+    /// While `mute` is true (the app itself is speaking through the speakers) and for
+    /// [`ECHO_TAIL_MS`] after, what the microphone hears is taken as silence, so the
+    /// interviewer's own voice never becomes the candidate's answer.
     pub fn start(
         device_name: Option<String>,
         settings: TurnSettings,
+        mute: Arc<AtomicBool>,
         mut on_heard: impl FnMut(Heard) + Send + 'static,
     ) -> Result<Self, AudioError> {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), AudioError>>();
@@ -291,6 +300,7 @@ impl LiveCapture {
                 }),
                 TurnEvent::Waiting { thinking, on } => on_heard(Heard::Waiting { thinking, on }),
             };
+            let mut muted_until = Instant::now();
             while !flag.raised() {
                 while let Ok((id, text)) = hint_rx.try_recv() {
                     detector.hint(id, &text);
@@ -298,7 +308,14 @@ impl LiveCapture {
                 let Ok(chunk) = receiver.recv_timeout(Duration::from_millis(50)) else {
                     continue;
                 };
-                detector.push(&resampler.push(&chunk), &mut hand_over);
+                let mut heard = resampler.push(&chunk);
+                if mute.load(Ordering::Relaxed) {
+                    muted_until = Instant::now() + Duration::from_millis(ECHO_TAIL_MS);
+                }
+                if Instant::now() < muted_until {
+                    heard.fill(0.0);
+                }
+                detector.push(&heard, &mut hand_over);
             }
             drop(stream);
             detector.finish(&mut hand_over);

@@ -2,8 +2,9 @@
 //! (speech-dispatcher on Linux, through the `tts` crate). The speech engine lives on its own
 //! thread and is driven by messages, so the rest of the app never touches it directly.
 
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
 
 /// Longest text spoken at once (characters); longer replies are cut at a sentence end.
 pub const MAX_SPOKEN_CHARS: usize = 4000;
@@ -47,8 +48,10 @@ pub fn speakable(text: &str) -> String {
 }
 
 impl Speaker {
-    /// Connects to the platform's speech service (within 5 s).
-    pub fn start() -> Result<Self, SpeechError> {
+    /// Connects to the platform's speech service (within 5 s). `speaking` is kept true while a
+    /// reply is being said (what the service reports, or an estimate from the text's length
+    /// where it cannot tell), so the microphone can ignore the app's own voice.
+    pub fn start(speaking: Arc<AtomicBool>) -> Result<Self, SpeechError> {
         let (orders, inbox) = mpsc::channel::<Order>();
         let (ready, started) = mpsc::channel::<Result<(), String>>();
         std::thread::Builder::new()
@@ -64,15 +67,38 @@ impl Speaker {
                         return;
                     }
                 };
-                for order in inbox {
-                    let outcome = match order {
-                        Order::Speak(text) => engine.speak(text, true).map(|_| ()),
-                        Order::Stop => engine.stop().map(|_| ()),
-                    };
-                    if let Err(error) = outcome {
-                        tracing::warn!(%error, operation = "speak", "the speech service refused a reply");
+                let mut estimated_end = Instant::now();
+                loop {
+                    match inbox.recv_timeout(Duration::from_millis(40)) {
+                        Ok(order) => {
+                            let outcome = match order {
+                                Order::Speak(text) => {
+                                    estimated_end = Instant::now() + spoken_length(&text);
+                                    speaking.store(true, Ordering::Relaxed);
+                                    engine.speak(text, true).map(|_| ())
+                                }
+                                Order::Stop => {
+                                    estimated_end = Instant::now();
+                                    engine.stop().map(|_| ())
+                                }
+                            };
+                            if let Err(error) = outcome {
+                                tracing::warn!(%error, operation = "speak", "the speech service refused a reply");
+                            }
+                        }
+                        Err(mpsc::RecvTimeoutError::Timeout) => {}
+                        Err(mpsc::RecvTimeoutError::Disconnected) => break,
                     }
+                    // The estimate decides; what the service reports only extends it a little
+                    // (speech-dispatcher can report "speaking" long after it has finished).
+                    let now = Instant::now();
+                    let estimate = now < estimated_end;
+                    let reported = engine.is_speaking().unwrap_or(false)
+                        && now < estimated_end + Duration::from_secs(2);
+                    let now = estimate || reported;
+                    speaking.store(now, Ordering::Relaxed);
                 }
+                speaking.store(false, Ordering::Relaxed);
             })
             .map_err(|error| SpeechError::Unavailable(error.to_string()))?;
         match started.recv_timeout(Duration::from_secs(5)) {
@@ -101,6 +127,12 @@ impl Speaker {
             .send(Order::Stop)
             .map_err(|_| SpeechError::Stopped)
     }
+}
+
+/// About how long a platform voice takes to say `text` (14 characters a second, plus a
+/// little for the service to start).
+fn spoken_length(text: &str) -> Duration {
+    Duration::from_millis(400 + text.chars().count() as u64 * 1000 / 14)
 }
 
 #[cfg(test)]

@@ -19,9 +19,14 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     let (pulse, speech) = common::microphone_and_speech(dir.path());
 
     let (sender, heard) = mpsc::channel();
-    let capture = LiveCapture::start(None, TurnSettings::default(), move |event| {
-        let _ = sender.send(event);
-    })
+    let capture = LiveCapture::start(
+        None,
+        TurnSettings::default(),
+        Default::default(),
+        move |event| {
+            let _ = sender.send(event);
+        },
+    )
     .expect("live capture");
     std::thread::sleep(Duration::from_millis(800));
     pulse.play(&speech).expect("play into the null sink");
@@ -37,6 +42,7 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     let missing = LiveCapture::start(
         Some("no such microphone".into()),
         TurnSettings::default(),
+        Default::default(),
         |_| {},
     );
     assert!(

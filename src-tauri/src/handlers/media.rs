@@ -21,8 +21,9 @@ handlers! {
     };
     StartVoice => |ctx, args| {
         let tokens = ctx.channel::<TokenEvent>(args.tokens.as_ref())?;
+        let speaking = ctx.manager::<SpeakerManager>().speaking();
         let voice = ctx.manager::<VoiceManager>();
-        voice.start(ctx.handle.clone(), ctx.app()?, args.session_id, args.device, tokens).await
+        voice.start(ctx.handle.clone(), ctx.app()?, args.session_id, args.device, tokens, speaking).await
     };
     ListAudioDevices => |_, _| tauri::async_runtime::spawn_blocking(mockint_media::audio::input_devices).await.map_err(crate::ipc::internal);
     StopVoice => |ctx, _| {

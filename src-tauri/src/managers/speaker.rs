@@ -2,6 +2,7 @@
 //! turns it on. The service is connected on first use; when there is none the status says
 //! why and the toggle stays off.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 use mockint_domain::ipc::{IpcError, IpcErrorKind, SpeechStatus, MAX_SPEAK_BYTES};
@@ -11,6 +12,7 @@ use mockint_media::speech::Speaker;
 #[derive(Default)]
 pub struct SpeakerManager {
     speaker: Mutex<Option<Result<Arc<Speaker>, String>>>,
+    speaking: Arc<AtomicBool>,
 }
 
 impl SpeakerManager {
@@ -19,9 +21,18 @@ impl SpeakerManager {
             crate::ipc::internal("the speech service is unavailable; restart the app")
         })?;
         let connected = slot
-            .get_or_insert_with(|| Speaker::start().map(Arc::new).map_err(|e| e.to_string()))
+            .get_or_insert_with(|| {
+                Speaker::start(Arc::clone(&self.speaking))
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
             .clone();
         connected.map_err(|reason| IpcError::new(IpcErrorKind::Unavailable, reason))
+    }
+
+    /// True while the app's voice is coming out of the speakers (the microphone ignores it).
+    pub fn speaking(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.speaking)
     }
 
     /// Whether replies can be spoken here, and if not, why (connecting may take a moment, so

@@ -59,6 +59,7 @@ impl VoiceManager {
         session_id: SessionId,
         device: Option<String>,
         tokens: Option<Channel<TokenEvent>>,
+        app_speaking: Arc<std::sync::atomic::AtomicBool>,
     ) -> Result<(), IpcError> {
         if self
             .capture
@@ -83,7 +84,7 @@ impl VoiceManager {
             drafts: Drafts::default(),
             hints: Arc::clone(&hints),
         };
-        let capture = LiveCapture::start(device, settings, move |heard| {
+        let capture = LiveCapture::start(device, settings, app_speaking, move |heard| {
             let listener = listener.clone();
             tauri::async_runtime::spawn(async move { listener.hear(heard).await });
         })

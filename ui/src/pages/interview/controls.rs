@@ -51,20 +51,25 @@ impl Switch {
     }
 }
 
-/// Stops what is still on when the room closes (fire and forget).
+/// Stops what is still on when the room closes (fire and forget). The signals are read while
+/// the room still exists; the calls go out after.
 fn stop_on_cleanup(voice: Switch, screen: Switch, video: Switch, speech_on: RwSignal<bool>) {
     on_cleanup(move || {
+        let speaking = speech_on.try_get_untracked().unwrap_or(false);
+        let recording = video.on.try_get_untracked().unwrap_or(false);
+        let sharing = screen.on.try_get_untracked().unwrap_or(false);
+        let listening = voice.on.try_get_untracked().unwrap_or(false);
         spawn_local(async move {
-            if speech_on.get_untracked() {
+            if speaking {
                 let _ = api::call::<ipc::StopSpeaking>(NoArgs {}).await;
             }
-            if video.on.get_untracked() {
+            if recording {
                 let _ = api::call::<ipc::StopVideo>(NoArgs {}).await;
             }
-            if screen.on.get_untracked() {
+            if sharing {
                 let _ = api::call::<ipc::StopScreenShare>(NoArgs {}).await;
             }
-            if voice.on.get_untracked() {
+            if listening {
                 let _ = api::call::<ipc::StopVoice>(NoArgs {}).await;
             }
         });
@@ -140,7 +145,7 @@ fn MediaControls() -> impl IntoView {
             });
             let request = ipc::VoiceRequest {
                 session_id,
-                device: Some(microphone.get_untracked()).filter(|d| !d.is_empty()),
+                device: microphone.try_get_untracked().filter(|d| !d.is_empty()),
                 tokens: Some(channel.reference()),
             };
             voice_channel.set_value(Some(channel));

@@ -59,11 +59,14 @@ impl Room {
     /// the reply is read aloud when voice replies are on.
     pub fn apply_turn(&self, turn: TurnView) {
         let ctx = self.ctx;
-        let already = self.messages.with_untracked(|m| {
+        // The room may have closed while the turn was on its way (its signals are gone).
+        let Some(already) = self.messages.try_with_untracked(|m| {
             m.iter().any(|x| {
                 x.timestamp == turn.candidate.timestamp && x.content == turn.candidate.content
             })
-        });
+        }) else {
+            return;
+        };
         ctx.streaming.set((None, String::new()));
         if already {
             return;
@@ -81,7 +84,7 @@ impl Room {
 
     /// Reads a reply aloud when voice replies are on.
     pub fn say(&self, text: String) {
-        if self.speech_on.get_untracked() {
+        if self.speech_on.try_get_untracked().unwrap_or(false) {
             let ctx = self.ctx;
             spawn_local(async move {
                 if let Err(error) = api::call::<ipc::Speak>(ipc::SpeakRequest { text }).await {
