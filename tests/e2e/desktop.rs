@@ -574,6 +574,12 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         })
         .await?;
         assert!(chat.contains("You"), "{chat}");
+        // (The first answer is a turn, with the interviewer's reply, before the next one.)
+        let start = std::time::Instant::now();
+        while count(&client, ".chat-list .bubble.interviewer").await < 2 {
+            assert!(start.elapsed() < WAIT, "no reply to the spoken answer");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         shot(&client, "voice").await?;
         // A thinking pause: "let me think", six seconds of silence, then the answer. The window
         // says it is still listening, and one turn is sent, not two.

@@ -127,7 +127,23 @@ pub fn App() -> impl IntoView {
         let voice_turn = ctx.voice_turn;
         let voice_draft = ctx.voice_draft;
         let listening = api::listen::<ipc::VoiceTurnEvent>(move |turn| {
-            voice_draft.set(None);
+            // The draft this turn completes goes; a draft of the next answer (already being
+            // spoken when this turn arrived) stays.
+            let said = turn.candidate.content.to_lowercase();
+            let finished = voice_draft.with_untracked(|draft| {
+                draft.as_ref().is_none_or(|d| {
+                    let words: Vec<String> = d
+                        .text
+                        .to_lowercase()
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect();
+                    words.iter().take(3).all(|w| said.contains(w.as_str()))
+                })
+            });
+            if finished {
+                voice_draft.set(None);
+            }
             voice_turn.set(Some(turn))
         })
         .await
