@@ -73,7 +73,7 @@ fn main() {
                 let video = handle.state::<Arc<VideoManager>>();
                 let app = handle.state::<Arc<state::AppState>>().app().ok();
                 if let Err(error) = tauri::async_runtime::block_on(video.finish(app)) {
-                    tracing::warn!(%error, operation = "stop_video", "the video could not be finished on exit");
+                    tracing::warn!(%error, operation = "finish_video", "the video could not be finished on exit");
                 }
             }
         }),

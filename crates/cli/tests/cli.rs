@@ -9,19 +9,9 @@ use assert_cmd::Command;
 use serde_json::Value;
 use sqlx::Connection as _;
 
-fn mockint(data_dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
-    command
-        .env_remove("DATABASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("ANTHROPIC_API_KEY")
-        .env_remove("MOCKINT_CONFIG")
-        .env_remove("DATA_DIR")
-        .env_remove("RUST_LOG")
-        .arg("--data-dir")
-        .arg(data_dir);
-    command
-}
+use common::mockint;
+
+mod common;
 
 fn stdout_json(output: &Output) -> Value {
     assert!(

@@ -8,18 +8,12 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 const MARKER: &str = "Quokkafernwhistle";
 
 fn mockint(data_dir: &Path, database_url: Option<&str>) -> Command {
-    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
-    command
-        .env_remove("DATABASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("ANTHROPIC_API_KEY")
-        .env_remove("MOCKINT_CONFIG")
-        .env_remove("RUST_LOG")
-        .arg("--data-dir")
-        .arg(data_dir);
+    let mut command = common::mockint(data_dir);
     if let Some(url) = database_url {
         command.arg("--database-url").arg(url);
     }

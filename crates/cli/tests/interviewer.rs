@@ -2,23 +2,12 @@
 //! report judges them (issue 14's acceptance example).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
-use std::path::Path;
-
 use assert_cmd::Command;
 use serde_json::Value;
 
-fn mockint(data_dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
-    command
-        .env_remove("DATABASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("ANTHROPIC_API_KEY")
-        .env_remove("MOCKINT_CONFIG")
-        .env_remove("DATA_DIR")
-        .arg("--data-dir")
-        .arg(data_dir);
-    command
-}
+use common::mockint;
+
+mod common;
 
 fn json(command: &mut Command) -> Value {
     let output = command.output().expect("mockint runs");

@@ -8,19 +8,14 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 fn mockint(data_dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
-    command
-        .env_remove("DATABASE_URL")
-        .env_remove("MOCKINT_CONFIG")
-        .env_remove("DATA_DIR")
-        .env_remove("WHISPER_MODEL")
-        .env(
-            "MOCKINT_MODEL_CACHE",
-            std::env::var_os("MOCKINT_MODEL_CACHE").unwrap_or_default(),
-        )
-        .arg("--data-dir")
-        .arg(data_dir);
+    let mut command = common::mockint(data_dir);
+    command.env_remove("WHISPER_MODEL").env(
+        "MOCKINT_MODEL_CACHE",
+        std::env::var_os("MOCKINT_MODEL_CACHE").unwrap_or_default(),
+    );
     command
 }
 

@@ -11,25 +11,13 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
 use mockint_app::lock::DataDirLock;
 use serde_json::Value;
 use sqlx::Connection as _;
 
-fn mockint(data_dir: &Path) -> Command {
-    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
-    command
-        .env_remove("DATABASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("ANTHROPIC_API_KEY")
-        .env_remove("OPENAI_BASE_URL")
-        .env_remove("MOCKINT_CONFIG")
-        .env_remove("DATA_DIR")
-        .env_remove("RUST_LOG")
-        .arg("--data-dir")
-        .arg(data_dir);
-    command
-}
+use common::mockint;
+
+mod common;
 
 fn assert_one_line_error(output: &Output, needle: &str) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();

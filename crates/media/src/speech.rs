@@ -83,7 +83,7 @@ impl Speaker {
                                 }
                             };
                             if let Err(error) = outcome {
-                                tracing::warn!(%error, operation = "speak", "the speech service refused a reply");
+                                tracing::warn!(%error, operation = "read_aloud", "the speech service refused a reply");
                             }
                         }
                         Err(mpsc::RecvTimeoutError::Timeout) => {}

@@ -22,6 +22,17 @@ use crate::TranscribeError;
 /// Whisper's sample rate.
 pub const SAMPLE_RATE: u32 = 16_000;
 
+/// The resampling filter shared by whole recordings and the live stream.
+fn sinc_parameters() -> SincInterpolationParameters {
+    SincInterpolationParameters {
+        sinc_len: 128,
+        f_cutoff: 0.95,
+        interpolation: SincInterpolationType::Linear,
+        oversampling_factor: 128,
+        window: WindowFunction::BlackmanHarris2,
+    }
+}
+
 /// One timed piece of text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Segment {
@@ -86,13 +97,7 @@ pub fn resample(samples: &[f32], rate: u32) -> Result<Vec<f32>, TranscribeError>
     if rate == SAMPLE_RATE {
         return Ok(samples.to_vec());
     }
-    let params = SincInterpolationParameters {
-        sinc_len: 128,
-        f_cutoff: 0.95,
-        interpolation: SincInterpolationType::Linear,
-        oversampling_factor: 128,
-        window: WindowFunction::BlackmanHarris2,
-    };
+    let params = sinc_parameters();
     let chunk = 4096;
     let ratio = f64::from(SAMPLE_RATE) / f64::from(rate);
     let mut resampler = SincFixedIn::<f32>::new(ratio, 1.1, params, chunk, 1).map_err(|error| {
@@ -135,13 +140,7 @@ impl StreamResampler {
                 pending: Vec::new(),
             });
         }
-        let params = SincInterpolationParameters {
-            sinc_len: 128,
-            f_cutoff: 0.95,
-            interpolation: SincInterpolationType::Linear,
-            oversampling_factor: 128,
-            window: WindowFunction::BlackmanHarris2,
-        };
+        let params = sinc_parameters();
         let ratio = f64::from(SAMPLE_RATE) / f64::from(rate);
         let resampler =
             SincFixedIn::<f32>::new(ratio, 1.1, params, STREAM_CHUNK, 1).map_err(|error| {

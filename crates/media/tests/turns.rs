@@ -251,3 +251,61 @@ fn speech_in_noise_is_heard_nearly_as_well_as_clean_speech() {
         pairs[2]
     );
 }
+
+/// On a busy machine a draft's text can come back long after the normal pause: until it does,
+/// the detector cannot know the answer is finished, so it keeps listening (as for an open
+/// sentence); once the text says "let me think", it waits the thinking pause and says so.
+#[test]
+fn a_draft_transcribed_late_does_not_cut_the_candidate_off() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut audio = vec![0.0f32; ms(500)];
+    audio.extend(say(dir.path(), "en-us", "Good question, let me think."));
+    let piece = vec![0.0f32; ms(20)];
+    let run = |hint_after_ms: Option<usize>, silence_ms: usize| {
+        let mut detector = TurnDetector::new(TurnSettings::default());
+        let mut events = Vec::new();
+        detector.push(&audio, &mut |event| events.push(event));
+        let mut quiet = 0;
+        let mut draft = None;
+        let mut log = Vec::new();
+        while quiet < silence_ms {
+            detector.push(&piece, &mut |event| events.push(event));
+            quiet += 20;
+            for event in events.drain(..) {
+                match event {
+                    TurnEvent::Draft { id, .. } => draft = Some(id),
+                    TurnEvent::Turn { .. } => log.push(format!("turn at {quiet}")),
+                    TurnEvent::Waiting { thinking, on } => {
+                        log.push(format!("waiting {on} thinking {thinking}"));
+                    }
+                }
+            }
+            if let (Some(at), Some(id)) = (hint_after_ms, draft) {
+                if quiet >= at {
+                    detector.hint(id, "Good question, let me think.");
+                    draft = None;
+                }
+            }
+        }
+        log
+    };
+    // The text arrives 1.5 s into the pause: still listening at 900 ms, then told why.
+    let late = run(Some(1_500), 6_000);
+    assert_eq!(
+        late,
+        vec![
+            "waiting true thinking false".to_string(),
+            "waiting true thinking true".to_string(),
+        ],
+        "{late:?}"
+    );
+    // It never arrives: the answer ends after the longer pause, not the normal one.
+    let never = run(None, 4_000);
+    let ended = never
+        .iter()
+        .find_map(|e| e.strip_prefix("turn at "))
+        .and_then(|n| n.parse::<u32>().ok())
+        .expect("a turn");
+    // (espeak ends its clip with a little silence of its own.)
+    assert!((2_400..3_200).contains(&ended), "{never:?}");
+}

@@ -19,7 +19,7 @@ handlers! {
     EndSession => |ctx, args| {
         // A video still recording belongs to the interview: finish and store it first.
         if let Err(error) = ctx.manager::<VideoManager>().finish(ctx.app().ok()).await {
-            tracing::warn!(%error, operation = "stop_video", "the video could not be finished");
+            tracing::warn!(%error, operation = "finish_video", "the video could not be finished");
         }
         ctx.app()?.sessions.end(args.session_id).await.or_ipc()
     };

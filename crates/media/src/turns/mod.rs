@@ -116,7 +116,12 @@ pub struct TurnDetector {
     /// The newest draft while nothing was said after it.
     current_draft: Option<u64>,
     pause: Pause,
-    waiting: bool,
+    /// A draft was handed over and its text has not come back yet: until it does, the pause
+    /// cannot be judged, so the detector waits as for an unfinished sentence (a busy machine
+    /// transcribing slowly must not cut off a candidate who asked for time).
+    awaiting_text: bool,
+    /// The `Waiting` state last reported: `Some(asked_for_time)` while waiting.
+    waiting: Option<bool>,
     /// RMS of the frames heard between answers, for the noise floor.
     levels: VecDeque<f32>,
     /// RMS of the last three frames.
@@ -150,7 +155,8 @@ impl TurnDetector {
             drafts: 0,
             current_draft: None,
             pause: Pause::Finished,
-            waiting: false,
+            awaiting_text: false,
+            waiting: None,
             levels: VecDeque::with_capacity(FLOOR_FRAMES + 1),
             recent: VecDeque::with_capacity(4),
             voiced: 0,
@@ -190,6 +196,7 @@ impl TurnDetector {
     pub fn hint(&mut self, id: u64, text: &str) {
         if self.current_draft == Some(id) {
             self.pause = pause_after(text);
+            self.awaiting_text = false;
         }
     }
 
@@ -245,8 +252,8 @@ impl TurnDetector {
             self.quiet_ms = 0;
             self.current_draft = None;
             self.pause = Pause::Finished;
-            if self.waiting {
-                self.waiting = false;
+            self.awaiting_text = false;
+            if self.waiting.take().is_some() {
                 out(TurnEvent::Waiting {
                     thinking: false,
                     on: false,
@@ -280,16 +287,18 @@ impl TurnDetector {
             self.draft(out);
         }
         let limit = match self.pause {
+            _ if self.awaiting_text => settings.connective_pause_ms.max(settings.pause_ms),
             Pause::Finished => settings.pause_ms,
             Pause::Connective => settings.connective_pause_ms,
             Pause::Thinking => settings.thinking_pause_ms,
         };
-        if self.quiet_ms >= settings.pause_ms && self.quiet_ms < limit && !self.waiting {
-            self.waiting = true;
-            out(TurnEvent::Waiting {
-                thinking: self.pause == Pause::Thinking,
-                on: true,
-            });
+        let thinking = self.pause == Pause::Thinking;
+        if self.quiet_ms >= settings.pause_ms
+            && self.quiet_ms < limit
+            && self.waiting != Some(thinking)
+        {
+            self.waiting = Some(thinking);
+            out(TurnEvent::Waiting { thinking, on: true });
         }
         if self.quiet_ms >= limit {
             let end_of_turn = u64::from(self.quiet_ms);
@@ -308,6 +317,7 @@ impl TurnDetector {
         }
         self.drafts += 1;
         self.current_draft = Some(self.drafts);
+        self.awaiting_text = true;
         out(TurnEvent::Draft {
             id: self.drafts,
             samples: self.speech.clone(),
@@ -319,8 +329,7 @@ impl TurnDetector {
     fn end_turn(&mut self, end_of_turn_ms: u64, out: &mut impl FnMut(TurnEvent)) {
         let samples = std::mem::take(&mut self.speech);
         let long_enough = self.speech_ms() >= u64::from(self.settings.min_speech_ms);
-        if self.waiting {
-            self.waiting = false;
+        if self.waiting.take().is_some() {
             out(TurnEvent::Waiting {
                 thinking: self.pause == Pause::Thinking,
                 on: false,
@@ -339,6 +348,7 @@ impl TurnDetector {
         self.quiet_ms = 0;
         self.voiced = 0;
         self.pause = Pause::Finished;
+        self.awaiting_text = false;
     }
 }
 
