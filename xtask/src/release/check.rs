@@ -138,7 +138,7 @@ fn transcribes_without_python(unpacked: &Path) -> Result<(), String> {
         Command::new("espeak-ng")
             .args(["-v", "en-us", "-s", "150", "-w"])
             .arg(&wav)
-            .arg("I would put a cache in front of the database."),
+            .arg(SENTENCE),
     )?;
     let heard = output_of(
         Command::new(unpacked.join("usr/bin/mockint"))
@@ -150,14 +150,29 @@ fn transcribes_without_python(unpacked: &Path) -> Result<(), String> {
             .arg("transcribe")
             .arg(&wav),
     )?;
-    let lower = heard.to_lowercase();
-    if !(lower.contains("cache") && lower.contains("database")) {
+    // This proves transcription works here, not the tiny model's spelling ("cache" can come
+    // back as "cash"): most of the sentence's words must be heard.
+    let words = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let said = words(SENTENCE);
+    let heard_words = words(&heard);
+    let matched = said.iter().filter(|w| heard_words.contains(w)).count();
+    if matched * 10 < said.len() * 6 {
         return Err(format!(
-            "the packaged CLI did not transcribe the test sentence: {heard:?}"
+            "the packaged CLI did not transcribe the test sentence ({matched} of {} words): {heard:?}",
+            said.len()
         ));
     }
     Ok(())
 }
+
+/// What `transcribes_without_python` says through espeak-ng and expects back.
+const SENTENCE: &str = "I would put a cache in front of the database.";
 
 fn workspace_version() -> Result<String, String> {
     let conf = root().join("src-tauri/tauri.conf.json");

@@ -22,11 +22,14 @@ pub fn ChatPanel() -> impl IntoView {
     let sending = RwSignal::new(false);
     let list = NodeRef::<Div>::new();
 
-    // Keep the chat scrolled to the newest message.
+    // Keep the chat scrolled to the newest message, and to what the microphone is hearing
+    // (with "still listening" under it) while the candidate speaks or thinks.
     Effect::new(move |_| {
         room.messages.track();
         pending.track();
         ctx.streaming.track();
+        ctx.voice_draft.track();
+        ctx.thinking.track();
         if let Some(list) = list.get() {
             list.set_scroll_top(list.scroll_height());
         }
