@@ -7,8 +7,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt as _;
-
 /// One bad input: how to prepare it, the arguments, and a phrase the error must contain.
 struct Case {
     name: &'static str,
@@ -442,19 +440,11 @@ const CASES: &[Case] = &[
     },
 ];
 
+mod common;
+
 fn run(case: &Case, dir: &Path) -> std::process::Output {
     let mut prepared = (case.prepare)(dir).into_iter();
-    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
-    command
-        .env_remove("DATABASE_URL")
-        .env_remove("OPENAI_API_KEY")
-        .env_remove("ANTHROPIC_API_KEY")
-        .env_remove("OPENAI_BASE_URL")
-        .env_remove("MOCKINT_CONFIG")
-        .env_remove("DATA_DIR")
-        .env_remove("RUST_LOG")
-        .arg("--data-dir")
-        .arg(dir.join("data"));
+    let mut command = common::mockint(&dir.join("data"));
     for arg in case.args {
         if *arg == "{}" {
             command.arg(prepared.next().unwrap_or_default());

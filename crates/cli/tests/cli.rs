@@ -9,7 +9,7 @@ use assert_cmd::Command;
 use serde_json::Value;
 use sqlx::Connection as _;
 
-use common::mockint;
+use common::{mockint, output_off_runtime as run_blocking};
 
 mod common;
 
@@ -632,13 +632,6 @@ fn bad_resume_files_exit_2_with_the_reason() {
 }
 
 const FAKE_KEY: &str = "sk-test-FAKE-KEY-0042";
-
-/// Runs the CLI off the async runtime (the fake provider runs on it).
-async fn run_blocking(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().expect("run mockint"))
-        .await
-        .expect("join")
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openai_compatible_interview_records_usage_per_operation_at_configured_prices() {

@@ -58,6 +58,14 @@ fn a_thinking_pause_stays_one_turn_and_bad_recordings_get_one_line() {
     // "Let me think", six seconds of silence, then the rest: one turn; a second answer after
     // a finished sentence and a long pause: a second turn.
     let w = |name: &str| dir.path().join(name).display().to_string();
+    // `mockint listen --input NAME` on a file of the temp dir.
+    let listen = |name: &str| {
+        mockint(&data)
+            .args(["listen", "--input"])
+            .arg(dir.path().join(name))
+            .output()
+            .expect("listen")
+    };
     espeak("Good question. Let me think.", &dir.path().join("a.wav"));
     espeak(
         "I would put a queue between the API and the workers.",
@@ -129,11 +137,7 @@ fn a_thinking_pause_stays_one_turn_and_bad_recordings_get_one_line() {
     sox(&[&w("c.wav"), "-b", "8", &w("eight.wav")]);
     sox(&[&w("c.wav"), "-r", "96000", &w("fast.wav")]);
     for name in ["eight.wav", "fast.wav"] {
-        let output = mockint(&data)
-            .args(["listen", "--input"])
-            .arg(dir.path().join(name))
-            .output()
-            .expect("listen");
+        let output = listen(name);
         let text = String::from_utf8_lossy(&output.stdout).to_lowercase();
         assert!(
             output.status.success() && text.contains("primary"),
@@ -143,14 +147,7 @@ fn a_thinking_pause_stays_one_turn_and_bad_recordings_get_one_line() {
 
     // Not a WAV, an empty WAV, two hours: one line each, exit 2, nothing read whole.
     std::fs::write(dir.path().join("notes.wav"), "these are my notes").expect("write");
-    one_line_error(
-        &mockint(&data)
-            .args(["listen", "--input"])
-            .arg(dir.path().join("notes.wav"))
-            .output()
-            .expect("listen"),
-        "is not a readable WAV file",
-    );
+    one_line_error(&listen("notes.wav"), "is not a readable WAV file");
     sox(&[
         "-n",
         "-r",
@@ -162,14 +159,7 @@ fn a_thinking_pause_stays_one_turn_and_bad_recordings_get_one_line() {
         "0",
         "0",
     ]);
-    one_line_error(
-        &mockint(&data)
-            .args(["listen", "--input"])
-            .arg(dir.path().join("empty.wav"))
-            .output()
-            .expect("listen"),
-        "holds no audio",
-    );
+    one_line_error(&listen("empty.wav"), "holds no audio");
     sox(&[
         "-n",
         "-r",
@@ -183,12 +173,5 @@ fn a_thinking_pause_stays_one_turn_and_bad_recordings_get_one_line() {
         "0",
         "7200",
     ]);
-    one_line_error(
-        &mockint(&data)
-            .args(["listen", "--input"])
-            .arg(dir.path().join("long.wav"))
-            .output()
-            .expect("listen"),
-        "120 minutes long",
-    );
+    one_line_error(&listen("long.wav"), "120 minutes long");
 }

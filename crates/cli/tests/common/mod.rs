@@ -2,6 +2,7 @@
 #![allow(clippy::expect_used)] // test code
 
 use std::path::Path;
+use std::process::Output;
 
 use assert_cmd::Command;
 
@@ -20,4 +21,12 @@ pub fn mockint(data_dir: &Path) -> Command {
         .arg("--data-dir")
         .arg(data_dir);
     command
+}
+
+/// Runs the CLI off the async runtime (a fake provider in the same test runs on it).
+#[allow(dead_code)] // not every test file talks to a fake provider
+pub async fn output_off_runtime(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().expect("run mockint"))
+        .await
+        .expect("join")
 }
