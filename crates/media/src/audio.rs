@@ -66,45 +66,7 @@ fn input_device(name: Option<&str>) -> Result<cpal::Device, AudioError> {
 /// Records from the default (or named) input until `seconds` of audio arrived or
 /// `seconds + 10` seconds passed; returns 16 kHz mono samples.
 pub fn record(seconds: f64, device_name: Option<&str>) -> Result<Vec<f32>, AudioError> {
-    let device = input_device(device_name)?;
-    let config = device
-        .default_input_config()
-        .map_err(|e| AudioError::NoDevice(e.to_string()))?;
-    let rate = config.sample_rate();
-    let channels = usize::from(config.channels().max(1));
-    let (sender, receiver) = mpsc::channel::<Vec<f32>>();
-    let error = |e: cpal::Error| tracing::warn!(error = %e, "audio stream error");
-    let stream_config: cpal::StreamConfig = config.into();
-    let stream = match config.sample_format() {
-        cpal::SampleFormat::F32 => device.build_input_stream(
-            stream_config,
-            move |data: &[f32], _: &cpal::InputCallbackInfo| {
-                let _ = sender.send(downmix(data.iter().copied(), channels));
-            },
-            error,
-            None,
-        ),
-        cpal::SampleFormat::I16 => device.build_input_stream(
-            stream_config,
-            move |data: &[i16], _: &cpal::InputCallbackInfo| {
-                let _ = sender.send(downmix(
-                    data.iter().map(|s| f32::from(*s) / 32768.0),
-                    channels,
-                ));
-            },
-            error,
-            None,
-        ),
-        other => {
-            return Err(AudioError::Capture(format!(
-                "unsupported sample format {other:?}"
-            )))
-        }
-    }
-    .map_err(|e| AudioError::Capture(e.to_string()))?;
-    stream
-        .play()
-        .map_err(|e| AudioError::Capture(e.to_string()))?;
+    let (stream, receiver, rate) = open_input(device_name)?;
     let wanted = (seconds * f64::from(rate)) as usize;
     let deadline = Instant::now() + Duration::from_secs_f64(seconds + 10.0);
     let mut samples = Vec::with_capacity(wanted);
