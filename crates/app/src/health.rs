@@ -166,20 +166,9 @@ fn storage(app: &App) -> Check {
     )
 }
 
-/// Bytes of every file under `dir` (0 when it does not exist).
-pub fn dir_size(dir: &std::path::Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|entry| match entry.file_type() {
-            Ok(kind) if kind.is_dir() => dir_size(&entry.path()),
-            Ok(_) => entry.metadata().map(|m| m.len()).unwrap_or(0),
-            Err(_) => 0,
-        })
-        .sum()
-}
+/// Bytes of the regular files under `dir` (0 when it does not exist): the measure the media
+/// store's quotas use, so the disk figures and the quotas agree.
+pub use mockint_storage::dir_size;
 
 /// The verdict on `free` of `total` bytes: an error below 200 MB, a warning below 1 GB or
 /// below the seed's 10 % alert line.

@@ -21,7 +21,7 @@ mod tables;
 pub use backup_postgres::{csv_path, postgres_export, postgres_stage, PostgresStage};
 pub use backup_sqlite::{check_sqlite_backup, sqlite_row_counts};
 pub use error::StorageError;
-pub use files::{create_private_dir_all, FileMediaStore, MediaLimits};
+pub use files::{create_private_dir_all, dir_size, FileMediaStore, MediaLimits};
 pub use open::{
     migration_count, open_store, redact_url, sqlite_snapshot, DatabaseTarget, PoolSettings,
     PostgresStore, SqliteStore,

@@ -55,7 +55,7 @@ pub(super) fn io_error(operation: &'static str, path: &Path, cause: &str) -> Med
 }
 
 /// Total size of the regular files under `dir` (0 if it does not exist).
-pub(super) fn dir_size(dir: &Path) -> u64 {
+pub fn dir_size(dir: &Path) -> u64 {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };

@@ -13,8 +13,8 @@ use mockint_core::ports::{MediaStore, StagedRemoval};
 use mockint_core::MediaError;
 use mockint_domain::{MediaFile, MediaType, SessionId};
 
-pub use disk::create_private_dir_all;
-use disk::{create_private_dir, dir_size, document_name, io_error, place, write_synced};
+use disk::{create_private_dir, document_name, io_error, place, write_synced};
+pub use disk::{create_private_dir_all, dir_size};
 
 /// Size limits for media files (from `communication` and `storage` in config.yaml).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
