@@ -84,6 +84,16 @@ pub async fn save_text(
     suggested: &str,
     content: &str,
 ) -> Result<Option<String>, IpcError> {
+    save_bytes(handle, suggested, content.as_bytes()).await
+}
+
+/// Asks where to save a file (suggesting `suggested`) and writes `content` there atomically.
+/// None if the person cancelled.
+pub async fn save_bytes(
+    handle: &AppHandle,
+    suggested: &str,
+    content: &[u8],
+) -> Result<Option<String>, IpcError> {
     let target = match stand_in("save") {
         Some(dir) => Some(dir.join(suggested)),
         None => {

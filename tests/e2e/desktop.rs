@@ -238,11 +238,12 @@ async fn journey(client: &Client, data: &Path, exports: &Path) -> Result<(), Cmd
     assert!(std::fs::read(&snapshot)
         .expect("png")
         .starts_with(b"\x89PNG"));
-    // Autosave (every 3 s) writes the structured board.
-    let board = session_dir.join("whiteboard.json");
+    // Every change is appended to the board's log within a second or so.
+    let board = session_dir.join("whiteboard.jsonl");
     assert!(
-        wait_until(Duration::from_secs(10), || board.exists()),
-        "whiteboard autosaved"
+        wait_until(Duration::from_secs(10), || std::fs::read_to_string(&board)
+            .is_ok_and(|log| log.lines().count() >= 6)),
+        "whiteboard changes logged"
     );
 
     send(client, "The API: POST /urls returns the short code and GET /{code} redirects with a 301; creation is idempotent with a request id.").await?;
@@ -398,6 +399,233 @@ async fn session(driver: &Driver, binary: &Path) -> Client {
         .expect("WebDriver session")
 }
 
+/// A point on the whiteboard canvas as an offset from its centre (what pointer actions
+/// take), from a fraction of its width and height.
+async fn canvas_point(client: &Client, fx: f64, fy: f64) -> Result<(f64, f64), CmdError> {
+    let size = client
+        .execute(
+            "const r = document.querySelector('#whiteboard-canvas').getBoundingClientRect(); return [r.width, r.height];",
+            vec![],
+        )
+        .await?;
+    let w = size[0].as_f64().unwrap_or(0.0);
+    let h = size[1].as_f64().unwrap_or(0.0);
+    Ok((fx * w, fy * h))
+}
+
+/// The lines of the board's log once it holds `lines` changes, and the time of the last.
+fn logged(session_dir: &Path, lines: usize) -> u64 {
+    let path = session_dir.join("whiteboard.jsonl");
+    assert!(
+        wait_until(Duration::from_secs(10), || std::fs::read_to_string(&path)
+            .is_ok_and(|log| log.lines().count() >= lines)),
+        "{lines} whiteboard changes logged"
+    );
+    let log = std::fs::read_to_string(&path).expect("log");
+    let last: mockint_domain::OpEntry =
+        serde_json::from_str(log.lines().last().expect("a line")).expect("an entry");
+    last.ms
+}
+
+/// The visible pixels of a canvas, as a data URL.
+async fn pixels(client: &Client, css: &str) -> Result<String, CmdError> {
+    // Two animation frames: the last change is on screen.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let url = client
+        .execute(
+            &format!("return document.querySelector('{css}').toDataURL('image/png');"),
+            vec![],
+        )
+        .await?;
+    Ok(url.as_str().unwrap_or_default().to_string())
+}
+
+/// How many pixels of two PNG data URLs differ (decoded in the page).
+async fn differing_pixels(client: &Client, a: &str, b: &str) -> Result<u64, CmdError> {
+    let script = r#"
+        const [a, b, done] = arguments;
+        const load = (url) => new Promise((ok) => { const i = new Image(); i.onload = () => ok(i); i.src = url; });
+        Promise.all([load(a), load(b)]).then(([x, y]) => {
+            const data = (img) => { const c = document.createElement('canvas'); c.width = img.width; c.height = img.height;
+                const g = c.getContext('2d'); g.drawImage(img, 0, 0); return g.getImageData(0, 0, c.width, c.height).data; };
+            const p = data(x), q = data(y);
+            if (p.length !== q.length) { done(-1); return; }
+            let n = 0;
+            for (let i = 0; i < p.length; i += 4) {
+                if (p[i] !== q[i] || p[i + 1] !== q[i + 1] || p[i + 2] !== q[i + 2]) n++;
+            }
+            done(n);
+        });
+    "#;
+    let n = client
+        .execute_async(script, vec![a.into(), b.into()])
+        .await?;
+    Ok(n.as_i64()
+        .map_or(u64::MAX, |n| if n < 0 { u64::MAX } else { n as u64 }))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_diagram_drawn_from_the_palette_is_read_exactly_and_replays_as_drawn() {
+    let _serial = SERIAL.lock().await;
+    let binary = desktop_binary().expect("desktop binary");
+    let data = tempfile::tempdir().expect("temp dir");
+    let exports = tempfile::tempdir().expect("temp dir");
+    let display = VirtualDisplay::start().expect("virtual display");
+    let driver = Driver::start(
+        &display,
+        &[
+            ("DATA_DIR", data.path()),
+            ("MOCKINT_E2E_SAVE_DIR", exports.path()),
+        ],
+    )
+    .expect("tauri-driver");
+    let client = session(&driver, &binary).await;
+    let exported = |suffix: &str| {
+        let found = || {
+            std::fs::read_dir(exports.path()).ok().and_then(|d| {
+                d.flatten()
+                    .map(|e| e.path())
+                    .find(|p| p.to_string_lossy().ends_with(suffix))
+            })
+        };
+        assert!(
+            wait_until(Duration::from_secs(10), || found().is_some()),
+            "{suffix} exported"
+        );
+        std::fs::read(found().expect("file")).expect("read")
+    };
+    let outcome = async {
+        wait_for(&client, "#start").await?.click().await?;
+        wait_for(&client, "#chat-input").await?;
+        // No grid: the replay draws none, so the live pixels can be compared with it.
+        wait_for(&client, "#wb-grid").await?.click().await?;
+        let row = -0.2;
+        let columns = [-0.375, -0.125, 0.125, 0.375];
+        let palette = ["client", "load_balancer", "service", "database"];
+        for (kind, x) in palette.iter().zip(columns) {
+            wait_for(&client, &format!("#palette-{kind}")).await?.click().await?;
+            let at = canvas_point(&client, x, row).await?;
+            click_canvas(&client, at).await?;
+        }
+        wait_text(&client, "#wb-count", |t| t.starts_with("4 shapes")).await?;
+        wait_for(&client, "#tool-arrow").await?.click().await?;
+        for pair in columns.windows(2) {
+            let from = canvas_point(&client, pair[0], row).await?;
+            let to = canvas_point(&client, pair[1], row).await?;
+            drag(&client, from, to).await?;
+        }
+        wait_text(&client, "#wb-count", |t| t.starts_with("7 shapes")).await?;
+        shot(&client, "whiteboard-palette").await?;
+        let session_dir = only_session_dir(data.path());
+        let escape = "window.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}))";
+        client.execute(escape, vec![]).await?;
+        let mut moments = Vec::new();
+        let t1 = logged(&session_dir, 7);
+        moments.push((t1, pixels(&client, "#whiteboard-canvas").await?));
+
+        // Move the service box down: its arrows follow.
+        wait_for(&client, "#tool-select").await?.click().await?;
+        let service = canvas_point(&client, columns[2], row).await?;
+        let lower = canvas_point(&client, columns[2], 0.1).await?;
+        drag(&client, service, lower).await?;
+        wait_text(&client, "#wb-count", |t| t.starts_with("7 shapes")).await?;
+        let t2 = logged(&session_dir, 8);
+        // Deselect so no selection outline is in the picture.
+        client.execute(escape, vec![]).await?;
+        moments.push((t2, pixels(&client, "#whiteboard-canvas").await?));
+
+        // Relabel it by double-clicking, then undo and redo the relabel.
+        let (x, y) = lower;
+        client
+            .execute(
+                "const c = document.querySelector('#whiteboard-canvas'); const r = c.getBoundingClientRect();
+                 c.dispatchEvent(new MouseEvent('dblclick', {bubbles: true, clientX: r.left + r.width / 2 + arguments[0], clientY: r.top + r.height / 2 + arguments[1]}));",
+                vec![x.into(), y.into()],
+            )
+            .await?;
+        let input = wait_for(&client, "#wb-text-input").await?;
+        assert_eq!(input.prop("value").await?.as_deref(), Some("Service"));
+        input.send_keys(&"\u{E003}".repeat(10)).await?;
+        input.send_keys("shortener\u{E007}").await?;
+        logged(&session_dir, 9);
+        wait_for(&client, "#wb-undo").await?.click().await?;
+        logged(&session_dir, 10);
+        wait_for(&client, "#wb-redo").await?.click().await?;
+        let t3 = logged(&session_dir, 11);
+        client.execute(escape, vec![]).await?;
+        moments.push((t3, pixels(&client, "#whiteboard-canvas").await?));
+        shot(&client, "whiteboard-bound").await?;
+
+        // Exports through the (stand-in) save dialog: the picture and the drawing.
+        wait_for(&client, "#wb-export-png").await?.click().await?;
+        assert!(exported(".png").starts_with(b"\x89PNG"));
+        wait_for(&client, "#wb-export-svg").await?.click().await?;
+        let svg = String::from_utf8(exported(".svg")).expect("utf-8");
+        assert!(svg.starts_with("<svg") && svg.contains(">shortener</text>"), "{svg}");
+        assert_eq!(svg.matches("<polygon").count(), 3, "three arrow heads");
+
+        // What the interviewer reads: the stored log, folded and analysed.
+        let log = std::fs::read_to_string(session_dir.join("whiteboard.jsonl")).expect("log");
+        let replayed = mockint_domain::board::replay_log(mockint_domain::Board::default(), &log);
+        assert!(replayed.notices.is_empty(), "{:?}", replayed.notices);
+        let board = replayed.board.to_whiteboard();
+        let analysis = mockint_ai::analyze_whiteboard(&board, None);
+        assert_eq!(
+            analysis.components_identified,
+            ["Client", "Load balancer", "shortener", "Database"]
+        );
+        assert_eq!(
+            analysis.relationships,
+            ["Client -> Load balancer", "Load balancer -> shortener", "shortener -> Database"]
+        );
+        // The arrows into and out of the moved box end on its outline.
+        let service = board.shapes.iter().find(|s| s.text.as_deref() == Some("shortener")).expect("service");
+        let edge = service.bounds();
+        for arrow in board.shapes.iter().filter(|s| s.is_connector()) {
+            let ends = [(arrow.from, arrow.points.first()), (arrow.to, arrow.points.last())];
+            for (target, point) in ends {
+                if target == Some(service.id) {
+                    let p = point.expect("point");
+                    assert!(edge.grown(0.5).contains(p.x, p.y) && !edge.grown(-0.5).contains(p.x, p.y), "{p:?} on {edge:?}");
+                }
+            }
+        }
+
+        // The replay shows the board at each moment exactly as it was live.
+        wait_for(&client, "#end").await?.click().await?;
+        wait_for(&client, "#confirm-end-yes").await?.click().await?;
+        wait_for(&client, "#overall-score").await?;
+        wait_for(&client, "#nav-history").await?.click().await?;
+        wait_for(&client, ".open-session").await?.click().await?;
+        wait_for(&client, "#replay-canvas").await?;
+        for (i, (ms, live)) in moments.iter().enumerate() {
+            client
+                .execute(
+                    "const s = document.querySelector('#replay-slider'); s.value = String(arguments[0]); s.dispatchEvent(new Event('input', {bubbles: true}));",
+                    vec![(*ms).into()],
+                )
+                .await?;
+            let replay = pixels(&client, "#replay-canvas").await?;
+            let differing = differing_pixels(&client, live, &replay).await?;
+            assert_eq!(differing, 0, "moment {i} at {ms} ms: {differing} pixels differ");
+        }
+        shot(&client, "whiteboard-replay").await?;
+        // The replay as one HTML file that plays without the app.
+        wait_for(&client, "#export-replay").await?.click().await?;
+        let html = String::from_utf8(exported(".html")).expect("utf-8");
+        assert!(html.contains("default-src 'none'"), "nothing loads from the network");
+        assert!(html.contains(">shortener</text>") && html.contains(">Service</text>"));
+        assert!(html.matches("<g data-a=").count() >= 7, "each state of each shape");
+        Ok::<(), CmdError>(())
+    }
+    .await;
+    if outcome.is_err() {
+        let _ = shot(&client, "failure-diagram").await;
+    }
+    let _ = client.close().await;
+    outcome.expect("a bound diagram drawn, read and replayed");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_mid_interview_the_app_offers_to_resume_with_everything() {
     let _serial = SERIAL.lock().await;
@@ -428,7 +656,7 @@ async fn killed_mid_interview_the_app_offers_to_resume_with_everything() {
             std::fs::read_dir(data.path().join("sessions"))
                 .map(|dir| {
                     dir.flatten()
-                        .any(|e| e.path().join("whiteboard.json").exists())
+                        .any(|e| e.path().join("whiteboard.jsonl").exists())
                 })
                 .unwrap_or(false)
         };

@@ -1,8 +1,12 @@
-//! Reading the whiteboard without any model: labelled boxes become components, arrows and
-//! lines between them become relationships, the problem's rubric says what is missing, and
-//! simple structural rules recognise common patterns.
+//! Reading the whiteboard without any model. Structure first: palette shapes say what
+//! component they are, and connectors bound to shapes say exactly what links to what (and
+//! in which direction). Older boards without that structure are read as before: labelled
+//! boxes become components by their words, and arrow ends within a snap distance of a box
+//! connect to it. The problem's rubric says what is missing, simple structural rules
+//! recognise common patterns, and a comparison with the board the interviewer saw last says
+//! what the candidate just drew.
 
-use mockint_domain::{Shape, ShapeKind, Whiteboard, WhiteboardAnalysis};
+use mockint_domain::{Component as Kind, Shape, ShapeKind, Whiteboard, WhiteboardAnalysis};
 
 use crate::problems::Problem;
 
@@ -59,6 +63,7 @@ const CATEGORIES: &[(&str, &[&str])] = &[
 ];
 
 /// A labelled box on the board.
+#[derive(Clone)]
 struct Component<'a> {
     label: String,
     category: Option<&'static str>,
@@ -68,39 +73,7 @@ struct Component<'a> {
 /// Analyses the board against the problem's rubric.
 pub fn analyze_whiteboard(board: &Whiteboard, problem: Option<&Problem>) -> WhiteboardAnalysis {
     let components = components(board);
-    let mut relationships = Vec::new();
-    let mut edges: Vec<(usize, usize)> = Vec::new();
-    for shape in board
-        .shapes
-        .iter()
-        .filter(|s| matches!(s.kind, ShapeKind::Arrow | ShapeKind::Line))
-    {
-        let (Some(start), Some(end)) = (shape.points.first(), shape.points.last()) else {
-            continue;
-        };
-        let (Some(from), Some(to)) = (
-            nearest(&components, start.x, start.y),
-            nearest(&components, end.x, end.y),
-        ) else {
-            continue;
-        };
-        if from == to {
-            continue;
-        }
-        let arrow = if shape.kind == ShapeKind::Arrow {
-            "->"
-        } else {
-            "--"
-        };
-        let text = format!(
-            "{} {arrow} {}",
-            components[from].label, components[to].label
-        );
-        if !relationships.contains(&text) {
-            relationships.push(text);
-            edges.push((from, to));
-        }
-    }
+    let (relationships, edges) = links(board, &components);
     let present: Vec<&str> = components.iter().filter_map(|c| c.category).collect();
     let missing_elements = expected(problem)
         .into_iter()
@@ -112,7 +85,154 @@ pub fn analyze_whiteboard(board: &Whiteboard, problem: Option<&Problem>) -> Whit
         relationships,
         missing_elements,
         design_patterns: patterns(&components, &edges),
+        recent_changes: Vec::new(),
     }
+}
+
+/// The relationships drawn (`"a -> b"`, `"a -- b"` for a plain line, with the connector's
+/// label in brackets) and the component pairs they join.
+fn links(board: &Whiteboard, components: &[Component<'_>]) -> (Vec<String>, Vec<(usize, usize)>) {
+    let mut relationships = Vec::new();
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let by_id = |id: u64| components.iter().position(|c| c.shape.id == id);
+    for shape in board.shapes.iter().filter(|s| s.is_connector()) {
+        let (Some(start), Some(end)) = (shape.points.first(), shape.points.last()) else {
+            continue;
+        };
+        // A bound end is exact; a loose end connects to the nearest box within the snap.
+        let from = match shape.from {
+            Some(id) => by_id(id),
+            None => nearest(components, start.x, start.y),
+        };
+        let to = match shape.to {
+            Some(id) => by_id(id),
+            None => nearest(components, end.x, end.y),
+        };
+        let (Some(from), Some(to)) = (from, to) else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        let arrow = if shape.kind == ShapeKind::Arrow {
+            "->"
+        } else {
+            "--"
+        };
+        let mut text = format!(
+            "{} {arrow} {}",
+            components[from].label, components[to].label
+        );
+        if let Some(label) = shape
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            text.push_str(&format!(" ({label})"));
+        }
+        if !relationships.contains(&text) {
+            relationships.push(text);
+            edges.push((from, to));
+        }
+    }
+    (relationships, edges)
+}
+
+/// A component the candidate drew since the interviewer last looked, with what it is wired
+/// to: enough to ask about it by name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedComponent {
+    /// Its label as drawn.
+    pub label: String,
+    /// Its category ("queue", "cache", …), when known.
+    pub category: Option<&'static str>,
+    /// Labels of the components with a connector into it.
+    pub inputs: Vec<String>,
+    /// Labels of the components it has a connector to.
+    pub outputs: Vec<String>,
+}
+
+impl AddedComponent {
+    /// "a queue (Jobs) between API and Workers".
+    pub fn spoken(&self) -> String {
+        let label = self.label.trim();
+        let mut what = match self.category {
+            Some(category) if label.to_lowercase().contains(category) => {
+                format!("{} {label}", article(label))
+            }
+            Some(category) => format!("{} {category} ({label})", article(category)),
+            None => format!("'{label}'"),
+        };
+        match (self.inputs.first(), self.outputs.first()) {
+            (Some(a), Some(b)) => what.push_str(&format!(" between {a} and {b}")),
+            (Some(a), None) => what.push_str(&format!(" after {a}")),
+            (None, Some(b)) => what.push_str(&format!(" in front of {b}")),
+            (None, None) => {}
+        }
+        what
+    }
+
+    /// "added a queue (Jobs) between API and Workers", for the interviewer's notes.
+    pub fn describe(&self) -> String {
+        format!("added {}", self.spoken())
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.to_lowercase().starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// What the candidate drew since the board `before` (the one the interviewer saw last):
+/// components added, with their connections.
+pub fn added_components(before: &Whiteboard, after: &Whiteboard) -> Vec<AddedComponent> {
+    let old = components(before);
+    let new = components(after);
+    let (_, edges) = links(after, &new);
+    new.iter()
+        .enumerate()
+        .filter(|(_, c)| !old.iter().any(|o| o.shape.id == c.shape.id))
+        .map(|(i, c)| AddedComponent {
+            label: c.label.clone(),
+            category: c.category,
+            inputs: edges
+                .iter()
+                .filter(|(_, to)| *to == i)
+                .map(|(from, _)| new[*from].label.clone())
+                .collect(),
+            outputs: edges
+                .iter()
+                .filter(|(from, _)| *from == i)
+                .map(|(_, to)| new[*to].label.clone())
+                .collect(),
+        })
+        .collect()
+}
+
+/// The analysis of `after` with what changed since `before` in `recent_changes`.
+pub fn analyze_with_changes(
+    before: &Whiteboard,
+    after: &Whiteboard,
+    problem: Option<&Problem>,
+) -> WhiteboardAnalysis {
+    let mut analysis = analyze_whiteboard(after, problem);
+    analysis.recent_changes = added_components(before, after)
+        .iter()
+        .map(AddedComponent::describe)
+        .collect();
+    let old = analyze_whiteboard(before, problem).relationships;
+    analysis.recent_changes.extend(
+        analysis
+            .relationships
+            .iter()
+            .filter(|r| !old.contains(r))
+            .map(|r| format!("connected {r}")),
+    );
+    analysis
 }
 
 /// Boxes and ellipses with their labels (a text inside a box labels it; free text that names
@@ -139,16 +259,21 @@ fn components(board: &Whiteboard) -> Vec<Component<'_>> {
         let inside = texts.iter().find(|t| {
             contains(shape, t.x, t.y) && t.text.as_deref().is_some_and(|s| !s.trim().is_empty())
         });
-        let label = match (own, inside) {
-            (Some(label), _) => label,
-            (None, Some(text)) => {
+        let label = match (own, inside, shape.component) {
+            (Some(label), _, _) => label,
+            (None, Some(text), _) => {
                 used_texts.push(text.id);
                 text.text.as_deref().unwrap_or_default().trim().to_string()
             }
-            (None, None) => continue,
+            (None, None, Some(kind)) => kind.label().to_string(),
+            (None, None, None) => continue,
         };
         out.push(Component {
-            category: category(&label),
+            // A palette shape says what it is; a hand-drawn box is read from its words.
+            category: shape
+                .component
+                .map(Kind::category)
+                .or_else(|| category(&label)),
             label,
             shape,
         });
@@ -277,6 +402,7 @@ mod tests {
             color: "#000".into(),
             stroke_width: 2.0,
             created_ms: id,
+            ..Shape::default()
         }
     }
 
@@ -293,6 +419,7 @@ mod tests {
             color: "#000".into(),
             stroke_width: 2.0,
             created_ms: id,
+            ..Shape::default()
         }
     }
 
@@ -385,5 +512,81 @@ mod tests {
         assert!(analyze_whiteboard(&Whiteboard::default(), None)
             .components_identified
             .is_empty());
+    }
+
+    fn palette(id: u64, x: f64, kind: mockint_domain::Component, label: &str) -> Shape {
+        Shape {
+            component: Some(kind),
+            text: (!label.is_empty()).then(|| label.to_string()),
+            ..boxed(id, x, "")
+        }
+    }
+
+    fn bound(id: u64, from: u64, to: u64) -> Shape {
+        Shape {
+            from: Some(from),
+            to: Some(to),
+            // Drawn far from both boxes: only the binding says what it joins.
+            points: vec![Point { x: 0.0, y: 900.0 }, Point { x: 10.0, y: 900.0 }],
+            ..arrow(id, 0.0, 0.0)
+        }
+    }
+
+    #[test]
+    fn palette_shapes_and_bound_arrows_are_read_exactly() {
+        use mockint_domain::Component as K;
+        let board = Whiteboard {
+            shapes: vec![
+                palette(1, 0.0, K::Client, ""),
+                palette(2, 200.0, K::LoadBalancer, "edge"),
+                palette(3, 400.0, K::Service, "shortener"),
+                palette(4, 600.0, K::Database, "links"),
+                bound(5, 1, 2),
+                bound(6, 2, 3),
+                Shape {
+                    text: Some("SQL".into()),
+                    ..bound(7, 3, 4)
+                },
+            ],
+        };
+        let analysis = analyze_whiteboard(&board, None);
+        assert_eq!(
+            analysis.components_identified,
+            ["Client", "edge", "shortener", "links"]
+        );
+        assert_eq!(
+            analysis.relationships,
+            [
+                "Client -> edge",
+                "edge -> shortener",
+                "shortener -> links (SQL)"
+            ]
+        );
+        assert!(
+            analysis.missing_elements.is_empty(),
+            "{:?}",
+            analysis.missing_elements
+        );
+        assert!(analysis
+            .design_patterns
+            .contains(&"load balancing".to_string()));
+
+        let mut later = board.clone();
+        later.shapes.push(palette(8, 800.0, K::Queue, "jobs"));
+        later.shapes.push(palette(9, 1000.0, K::Worker, ""));
+        later.shapes.push(bound(10, 3, 8));
+        later.shapes.push(bound(11, 8, 9));
+        let added = added_components(&board, &later);
+        assert_eq!(added.len(), 2);
+        assert_eq!(
+            added[0].spoken(),
+            "a queue (jobs) between shortener and Worker"
+        );
+        assert_eq!(added[1].spoken(), "a Worker after jobs");
+        let changes = analyze_with_changes(&board, &later, None).recent_changes;
+        assert!(
+            changes.contains(&"connected shortener -> jobs".to_string()),
+            "{changes:?}"
+        );
     }
 }

@@ -269,6 +269,7 @@ async fn interviewer_replies_lose_template_tokens_and_repeats_are_refused_with_t
         elapsed: Duration::from_secs(60),
         on_token: Some(&sink),
         whiteboard: None,
+        whiteboard_before: None,
         whiteboard_png: None,
     };
     let reply = interviewer.respond(ctx).await.expect("reply");

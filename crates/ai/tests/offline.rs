@@ -67,6 +67,7 @@ async fn converse_with_board(
         elapsed: Duration::ZERO,
         on_token: None,
         whiteboard,
+        whiteboard_before: None,
         whiteboard_png: None,
     };
     let opening = interviewer.opening(ctx).await.expect("opening");
@@ -81,6 +82,7 @@ async fn converse_with_board(
             elapsed,
             on_token: None,
             whiteboard,
+            whiteboard_before: None,
             whiteboard_png: None,
         };
         let reply = interviewer.respond(ctx).await.expect("reply");

@@ -80,6 +80,7 @@ async fn interview(session: &Session, answers: &[String]) -> Vec<Message> {
         elapsed: Duration::ZERO,
         on_token: None,
         whiteboard: None,
+        whiteboard_before: None,
         whiteboard_png: None,
     };
     let opening = interviewer.opening(ctx).await.expect("opening");
@@ -100,6 +101,7 @@ async fn interview(session: &Session, answers: &[String]) -> Vec<Message> {
             elapsed,
             on_token: None,
             whiteboard: None,
+            whiteboard_before: None,
             whiteboard_png: None,
         };
         let reply = interviewer.respond(ctx).await.expect("reply");

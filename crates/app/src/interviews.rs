@@ -92,7 +92,7 @@ impl App {
         source: mockint_domain::TurnSource,
         on_token: Option<mockint_core::ports::TokenSink<'_>>,
     ) -> Result<mockint_domain::ipc::TurnView, AppError> {
-        let board = self.whiteboards.load_board(id).await?;
+        let board = self.whiteboards.board_log(id).await?;
         let provider = self.interviews.provider_of(id).await?;
         let picture = if self.providers.sees_images(&provider) {
             self.whiteboards.latest_picture(id).await?
@@ -102,7 +102,7 @@ impl App {
         let input = mockint_core::TurnInput {
             text,
             source: source.as_str(),
-            whiteboard: (!board.shapes.is_empty()).then_some(&board),
+            board: Some(&board),
             whiteboard_png: picture.as_deref(),
         };
         let outcome = self.interviews.take_turn(id, input, on_token).await?;

@@ -12,6 +12,18 @@ use mockint_domain::{ReportFormat, TranscriptFormat};
 
 use crate::{App, AppError, InterviewRequest};
 
+/// A file to save: the suggested name and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDocument {
+    /// A file name to suggest in the save dialog.
+    pub file_name: String,
+    /// What to write.
+    pub bytes: Vec<u8>,
+}
+
+/// Largest PNG of the board accepted from the window.
+const MAX_BOARD_PNG: usize = 20 * 1024 * 1024;
+
 /// A document to save: the suggested file name and its content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
@@ -146,7 +158,7 @@ impl App {
             media: self.media.list(id).await?,
             report: self.sessions.report(id).await?,
             usage: self.sessions.usage(id).await?,
-            whiteboard: self.whiteboards.load_board(id).await?,
+            board: self.whiteboards.board_log(id).await?,
         })
     }
 
@@ -208,6 +220,83 @@ impl App {
         Ok(Document {
             file_name: format!("transcript-{}.{}", short(id), format.extension()),
             content: mockint_core::export::transcript(&session, &messages, format),
+        })
+    }
+
+    /// The whiteboard as a file: SVG drawn from the stored board, or the PNG the window drew
+    /// (checked to be a PNG).
+    pub async fn board_document(
+        &self,
+        id: SessionId,
+        format: mockint_domain::BoardFormat,
+        png: Option<&str>,
+    ) -> Result<FileDocument, AppError> {
+        let file_name = format!("whiteboard-{}.{}", short(id), format.extension());
+        let bytes = match format {
+            mockint_domain::BoardFormat::Svg => {
+                let board = self.whiteboards.load_board(id).await?;
+                mockint_core::board_export::board_svg(&board).into_bytes()
+            }
+            mockint_domain::BoardFormat::Png => {
+                self.sessions.get(id).await?;
+                let encoded = png.unwrap_or_default();
+                let encoded = encoded.rsplit(',').next().unwrap_or_default().trim();
+                if encoded.len() > MAX_BOARD_PNG / 3 * 4 + 4 {
+                    return Err(AppError::Invalid(
+                        "the whiteboard picture is too large".into(),
+                    ));
+                }
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(encoded)
+                    .map_err(|error| {
+                        AppError::Invalid(format!("the picture is not valid base64: {error}"))
+                    })?;
+                if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+                    return Err(AppError::Invalid(
+                        "the whiteboard picture is not a PNG".into(),
+                    ));
+                }
+                bytes
+            }
+        };
+        Ok(FileDocument { file_name, bytes })
+    }
+
+    /// The whole session as one HTML file that replays it in a browser: the board as it
+    /// changed, the transcript and the candidate's recordings.
+    pub async fn replay_document(&self, id: SessionId) -> Result<FileDocument, AppError> {
+        let session = self.sessions.get(id).await?;
+        let messages = self.interviews.transcript(id).await?;
+        let log = self.whiteboards.board_log(id).await?;
+        if log.truncated {
+            return Err(AppError::Invalid(
+                "this session's whiteboard log is too long to replay (it is over its limit); \
+                 export the board as SVG instead"
+                    .into(),
+            ));
+        }
+        let mut audio = Vec::new();
+        for file in self.media.list(id).await? {
+            if file.file_type != MediaType::Audio {
+                continue;
+            }
+            let Ok(wav) = self.media_store.read(&file).await else {
+                continue;
+            };
+            // A recording is stored when the answer ends: it started its length earlier.
+            let length = mockint_core::board_export::wav_millis(&wav).unwrap_or(0);
+            let end = (file.timestamp - session.created_at)
+                .num_milliseconds()
+                .max(0) as u64;
+            audio.push(mockint_core::board_export::ReplayAudio {
+                start_ms: end.saturating_sub(length),
+                wav,
+            });
+        }
+        Ok(FileDocument {
+            file_name: format!("replay-{}.html", short(id)),
+            bytes: mockint_core::board_export::replay_html(&session, &messages, &log, &audio)
+                .into_bytes(),
         })
     }
 

@@ -16,8 +16,61 @@ use crate::stats::Samples;
 
 const WAIT: Duration = Duration::from_secs(60);
 
-/// A board of `n` mixed shapes spread over the canvas.
+/// A board of `n` shapes: mixed shapes spread over the canvas, and at its centre a hub box
+/// with 50 arrows bound to it from 50 boxes around it (101 of the `n`).
 pub fn busy_board(n: usize) -> Whiteboard {
+    let mut board = scattered(n.saturating_sub(101));
+    let hub = n as u64;
+    let mut id = board.shapes.len() as u64;
+    let mut next = || {
+        id += 1;
+        id
+    };
+    let mut extra = Vec::with_capacity(101);
+    for k in 0..50 {
+        let angle = f64::from(k) * std::f64::consts::TAU / 50.0;
+        let (x, y) = (600.0 + 330.0 * angle.cos(), 400.0 + 330.0 * angle.sin());
+        let source = next();
+        extra.push(Shape {
+            id: source,
+            kind: ShapeKind::Rectangle,
+            x: x - 15.0,
+            y: y - 10.0,
+            width: 30.0,
+            height: 20.0,
+            color: "#1f2933".into(),
+            stroke_width: 2.0,
+            ..Shape::default()
+        });
+        extra.push(Shape {
+            id: next(),
+            kind: ShapeKind::Arrow,
+            points: vec![Point { x, y }, Point { x: 600.0, y: 400.0 }],
+            color: "#1f2933".into(),
+            stroke_width: 2.0,
+            from: Some(source),
+            to: Some(hub),
+            ..Shape::default()
+        });
+    }
+    extra.push(Shape {
+        id: hub,
+        kind: ShapeKind::Rectangle,
+        x: 540.0,
+        y: 370.0,
+        width: 120.0,
+        height: 60.0,
+        text: Some("hub".into()),
+        color: "#1f2933".into(),
+        stroke_width: 2.0,
+        ..Shape::default()
+    });
+    board.shapes.extend(extra);
+    board
+}
+
+/// `n` mixed shapes spread over the canvas.
+fn scattered(n: usize) -> Whiteboard {
     let kinds = [
         ShapeKind::Rectangle,
         ShapeKind::Ellipse,
@@ -61,6 +114,7 @@ pub fn busy_board(n: usize) -> Whiteboard {
                 color: "#1f2933".into(),
                 stroke_width: 2.0,
                 created_ms: i as u64 * 100,
+                ..Shape::default()
             }
         })
         .collect();
@@ -127,6 +181,61 @@ fn tree_memory_mb(pid: u32) -> Vec<(String, f64)> {
             )
         })
         .collect()
+}
+
+/// Drags on the canvas from `start` (offset from its centre) in 40 pointer moves of `step`,
+/// and returns the last 30 frame times the page recorded.
+async fn drag_frames(
+    client: &Client,
+    start: (f64, f64),
+    step: (f64, f64),
+    what: &str,
+) -> Result<Samples, String> {
+    let canvas = wait_for(client, "#whiteboard-canvas").await?;
+    let _ = client
+        .execute("window.__mockintFrameMs = [];", Vec::new())
+        .await;
+    let mut drag = MouseActions::new("mouse".into())
+        .then(PointerAction::MoveToElement {
+            element: canvas.clone(),
+            duration: None,
+            x: start.0,
+            y: start.1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    for i in 1..=40 {
+        drag = drag.then(PointerAction::MoveToElement {
+            element: canvas.clone(),
+            duration: Some(Duration::from_millis(25)),
+            x: start.0 + f64::from(i) * step.0,
+            y: start.1 + f64::from(i) * step.1,
+        });
+    }
+    drag = drag.then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    client
+        .perform_actions(drag)
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = client.release_actions().await;
+    let recorded = client
+        .execute(
+            "return (window.__mockintFrameMs || []).slice(-30);",
+            Vec::new(),
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut frames = Samples::default();
+    for ms in recorded.as_array().cloned().unwrap_or_default() {
+        frames.push_ms(ms.as_f64().unwrap_or(0.0));
+    }
+    if frames.len() < 10 {
+        return Err(format!("only {} {what} frames were recorded", frames.len()));
+    }
+    Ok(frames)
 }
 
 /// Measures the desktop app built at `binary`.
@@ -243,56 +352,21 @@ async fn measure(
         return Err(format!("only {} redraws were recorded", redraw.len()));
     }
 
+    // Dragging the hub box with its 50 bound arrows: each frame copies the layer of the
+    // shapes standing still and draws the box and the arrows that follow it.
+    wait_for(client, "#tool-select")
+        .await?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let hub_frames = drag_frames(client, (0.0, 0.0), (4.0, 2.0), "hub drag").await?;
     // Drawing a rectangle over the full board: every pointer move is a frame.
     wait_for(client, "#tool-rectangle")
         .await?
         .click()
         .await
         .map_err(|e| e.to_string())?;
-    let canvas = wait_for(client, "#whiteboard-canvas").await?;
-    let mut drag = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveToElement {
-            element: canvas.clone(),
-            duration: None,
-            x: -200.0,
-            y: -150.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    for step in 1..=40 {
-        drag = drag.then(PointerAction::MoveToElement {
-            element: canvas.clone(),
-            duration: Some(Duration::from_millis(25)),
-            x: -200.0 + f64::from(step) * 8.0,
-            y: -150.0 + f64::from(step) * 5.0,
-        });
-    }
-    drag = drag.then(PointerAction::Up {
-        button: MOUSE_BUTTON_LEFT,
-    });
-    client
-        .perform_actions(drag)
-        .await
-        .map_err(|e| e.to_string())?;
-    let _ = client.release_actions().await;
-    let recorded = client
-        .execute(
-            "return (window.__mockintFrameMs || []).slice(-30);",
-            Vec::new(),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut frames = Samples::default();
-    for ms in recorded.as_array().cloned().unwrap_or_default() {
-        frames.push_ms(ms.as_f64().unwrap_or(0.0));
-    }
-    if frames.len() < 10 {
-        return Err(format!(
-            "only {} drawing frames were recorded",
-            frames.len()
-        ));
-    }
+    let frames = drag_frames(client, (-200.0, -150.0), (8.0, 5.0), "drawing").await?;
 
     // The Snapshot button: click → PNG of the 2,000-shape board on disk.
     let mut snapshot = Samples::default();
@@ -345,6 +419,9 @@ async fn measure(
         Figure::at_most("Whiteboard", "frame while drawing on a 2,000-shape board, p50", frames.p50(), "ms", 16.0)
             .note("a rectangle dragged across the board in 40 pointer moves; each frame copies the cached layer of committed shapes and draws the new one"),
         Figure::at_most("Whiteboard", "frame while drawing on a 2,000-shape board, p99", frames.p99(), "ms", 16.0),
+        Figure::at_most("Whiteboard", "frame while dragging a box with 50 bound arrows on a 2,000-shape board, p50", hub_frames.p50(), "ms", 16.0)
+            .note("the hub box dragged in 40 pointer moves with the select tool; the arrows bound to it are re-routed to its edge on every move"),
+        Figure::at_most("Whiteboard", "frame while dragging a box with 50 bound arrows on a 2,000-shape board, p99", hub_frames.p99(), "ms", 16.0),
         Figure::at_most(
             "Whiteboard",
             "Snapshot button → PNG on disk (2,000 shapes), p50",

@@ -27,7 +27,7 @@ async fn turn(app: &App, id: mockint_domain::SessionId, text: &str) -> Result<()
     let input = TurnInput {
         text,
         source: "text",
-        whiteboard: None,
+        board: None,
         whiteboard_png: None,
     };
     app.interviews

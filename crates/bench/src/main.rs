@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout)] // a program: what it prints is its interface
 
 mod apps;
+mod board;
 mod desktop;
 mod interviewer;
 mod report;
@@ -131,6 +132,9 @@ async fn collect(options: &Options) -> (Vec<Figure>, Vec<String>) {
     }
     if wanted("interviewer") {
         keep("Interviewer", interviewer::run().await);
+    }
+    if wanted("whiteboard log") {
+        keep("Whiteboard log", board::run());
     }
     if wanted("screen") || wanted("desktop") {
         match mockint_tests::desktop::VirtualDisplay::start() {

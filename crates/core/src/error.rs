@@ -121,6 +121,14 @@ pub enum CoreError {
     /// The local outbox failed.
     #[error(transparent)]
     Outbox(#[from] OutboxError),
+    /// A whiteboard change does not apply to the board (nothing of its batch was stored).
+    #[error("whiteboard change {seq} was refused: {reason}")]
+    BoardChange {
+        /// The change's position in the log.
+        seq: u64,
+        /// Why, e.g. "shape 17 is not on the board".
+        reason: String,
+    },
 }
 
 impl CoreError {
@@ -131,6 +139,7 @@ impl CoreError {
             Self::Invalid(_)
                 | Self::SessionNotFound(_)
                 | Self::InvalidTransition { .. }
+                | Self::BoardChange { .. }
                 | Self::Media(MediaError::FileTooLarge { .. } | MediaError::SessionFull { .. })
         )
     }

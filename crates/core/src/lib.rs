@@ -6,6 +6,7 @@
 //! crate knows about SQL, HTTP, Tauri or audio devices.
 
 mod accounting;
+pub mod board_export;
 pub mod error;
 pub mod export;
 pub mod interview;

@@ -170,6 +170,23 @@ pub trait MediaStore: Send + Sync {
         session: SessionId,
         name: &str,
     ) -> Result<Option<Vec<u8>>, MediaError>;
+    /// Appends to a session's append-only document (the whiteboard's operation log) and
+    /// syncs it to disk before returning, so what was appended survives a crash. A document
+    /// may not grow past `limit` bytes.
+    async fn append_document(
+        &self,
+        session: SessionId,
+        name: &str,
+        bytes: &[u8],
+        limit: u64,
+    ) -> Result<(), MediaError>;
+    /// Reads at most the first `limit` bytes of a session's document, and its whole size.
+    async fn read_document_head(
+        &self,
+        session: SessionId,
+        name: &str,
+        limit: u64,
+    ) -> Result<Option<(Vec<u8>, u64)>, MediaError>;
     /// Moves a session's directory aside so that it can be deleted or put back.
     async fn stage_removal(&self, session: SessionId) -> Result<StagedRemoval, MediaError>;
     /// Deletes what [`MediaStore::stage_removal`] moved aside.
@@ -199,6 +216,8 @@ pub struct InterviewContext<'a> {
     pub on_token: Option<TokenSink<'a>>,
     /// The whiteboard as structured shapes, when the candidate is drawing.
     pub whiteboard: Option<&'a mockint_domain::Whiteboard>,
+    /// The whiteboard as it was when the interviewer last spoke, to tell what is new.
+    pub whiteboard_before: Option<&'a mockint_domain::Whiteboard>,
     /// A PNG snapshot of the whiteboard, for vision-capable models.
     pub whiteboard_png: Option<&'a [u8]>,
 }

@@ -84,3 +84,23 @@ impl std::str::FromStr for ReportFormat {
         }
     }
 }
+
+/// Formats the whiteboard can be exported in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardFormat {
+    /// A picture as the window drew it.
+    Png,
+    /// A vector drawing.
+    Svg,
+}
+
+impl BoardFormat {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Png => "png",
+            Self::Svg => "svg",
+        }
+    }
+}

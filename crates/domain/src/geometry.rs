@@ -124,6 +124,47 @@ impl Shape {
         shape
     }
 
+    /// The middle of the shape's bounds.
+    pub fn centre(&self) -> Point {
+        let b = self.bounds();
+        Point {
+            x: (b.left + b.right) / 2.0,
+            y: (b.top + b.bottom) / 2.0,
+        }
+    }
+
+    /// Where a connector aimed from the shape's centre toward `toward` leaves its outline:
+    /// the edge of a box or label, the curve of an ellipse. A point at the centre itself
+    /// gives the centre.
+    pub fn anchor(&self, toward: Point) -> Point {
+        let b = self.bounds();
+        let centre = self.centre();
+        let (dx, dy) = (toward.x - centre.x, toward.y - centre.y);
+        let (half_w, half_h) = ((b.right - b.left) / 2.0, (b.bottom - b.top) / 2.0);
+        if (dx == 0.0 && dy == 0.0) || half_w <= 0.0 || half_h <= 0.0 {
+            return centre;
+        }
+        let scale = if self.kind == ShapeKind::Ellipse {
+            1.0 / ((dx / half_w).powi(2) + (dy / half_h).powi(2)).sqrt()
+        } else {
+            1.0 / (dx.abs() / half_w).max(dy.abs() / half_h)
+        };
+        Point {
+            x: centre.x + dx * scale,
+            y: centre.y + dy * scale,
+        }
+    }
+
+    /// Whether the shape is a connector (a line or an arrow), which may be bound to shapes.
+    pub fn is_connector(&self) -> bool {
+        matches!(self.kind, ShapeKind::Line | ShapeKind::Arrow)
+    }
+
+    /// Whether a connector may attach to the shape (boxes, ellipses and labels).
+    pub fn is_bindable(&self) -> bool {
+        !self.is_stroke()
+    }
+
     /// The same box with a positive width and height (a box drawn up or left).
     pub fn normalized(&self) -> Shape {
         let mut shape = self.clone();
@@ -137,6 +178,16 @@ impl Shape {
         }
         shape
     }
+}
+
+/// The topmost shape a connector could attach to under a point (within `tolerance`), other
+/// than `except`.
+pub fn bindable_at(shapes: &[Shape], x: f64, y: f64, tolerance: f64, except: u64) -> Option<u64> {
+    shapes
+        .iter()
+        .rev()
+        .find(|shape| shape.id != except && shape.is_bindable() && shape.hit(x, y, tolerance))
+        .map(|shape| shape.id)
 }
 
 /// The topmost shape (drawn last) under a point, within `tolerance` pixels.
@@ -177,7 +228,7 @@ mod tests {
             text: None,
             color: String::new(),
             stroke_width: 2.0,
-            created_ms: 0,
+            ..Shape::default()
         }
     }
 
@@ -234,6 +285,27 @@ mod tests {
         let moved = arrow((0.0, 0.0), (10.0, 0.0)).moved(5.0, -5.0);
         assert_eq!((moved.x, moved.y), (5.0, -5.0));
         assert_eq!(moved.points[1], Point { x: 15.0, y: -5.0 });
+    }
+
+    #[test]
+    fn anchors_sit_on_the_outline_toward_the_other_end() {
+        let square = shape(ShapeKind::Rectangle, 0.0, 0.0, 100.0, 50.0);
+        assert_eq!(
+            square.anchor(Point { x: 300.0, y: 25.0 }),
+            Point { x: 100.0, y: 25.0 }
+        );
+        assert_eq!(
+            square.anchor(Point { x: 50.0, y: -100.0 }),
+            Point { x: 50.0, y: 0.0 }
+        );
+        assert_eq!(
+            square.anchor(Point { x: 50.0, y: 25.0 }),
+            Point { x: 50.0, y: 25.0 }
+        );
+        let round = shape(ShapeKind::Ellipse, 0.0, 0.0, 100.0, 100.0);
+        let p = round.anchor(Point { x: 200.0, y: 200.0 });
+        let r = ((p.x - 50.0).powi(2) + (p.y - 50.0).powi(2)).sqrt();
+        assert!((r - 50.0).abs() < 1e-9, "on the circle: {r}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! levels, non-empty messages, session ids) are validated where they are built, so a value of
 //! one of these types is always valid.
 
+pub mod board;
 pub mod diagnostics;
 mod error;
 mod evaluation;
@@ -21,13 +22,14 @@ mod session;
 mod tokens;
 mod whiteboard;
 
+pub use board::{Board, BoardError, BoardLog, End, Op, OpEntry};
 pub use error::ValidationError;
 pub use evaluation::{
     ActionItem, CompetencyScore, ConfidenceLevel, EvaluationReport, Feedback, ImprovementPlan,
     ModeAnalysis,
 };
-pub use export::{ReportFormat, TranscriptFormat};
-pub use geometry::{topmost_at, Bounds};
+pub use export::{BoardFormat, ReportFormat, TranscriptFormat};
+pub use geometry::{bindable_at, topmost_at, Bounds};
 pub use logging::{LogEntry, LogLevel};
 pub use media::{MediaFile, MediaType};
 pub use message::{Message, Role, TurnSource, MAX_MESSAGE_BYTES};
@@ -41,5 +43,5 @@ pub use session::{
 };
 pub use tokens::{SessionTokenUsage, TokenOperation, TokenUsage, TokenUsageRecord};
 pub use whiteboard::{
-    Point, Shape, ShapeKind, Whiteboard, WhiteboardAnalysis, MAX_LABEL_BYTES, MAX_SHAPES,
+    Component, Point, Shape, ShapeKind, Whiteboard, WhiteboardAnalysis, MAX_LABEL_BYTES, MAX_SHAPES,
 };

@@ -4,9 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use mockint_domain::ipc::{
-    ListSessionsRequest, SaveBoardRequest, SendRequest, SessionRequest, StartRequest,
+    AppendOpsRequest, ListSessionsRequest, SendRequest, SessionRequest, StartRequest,
 };
-use mockint_domain::{Message, Page, Role};
+use mockint_domain::{Message, Page, Role, Whiteboard};
 
 const ID: &str = "6d1f2b0e-8c3a-4b7e-9f10-0123456789ab";
 
@@ -44,17 +44,31 @@ fn malformed_payloads_are_refused_with_a_reason() {
         ),
         (
             "shape coordinate out of range".into(),
-            decode_error::<SaveBoardRequest>(&format!(
-                r#"{{"session_id":"{ID}","board":{{"shapes":[{{"id":1,"kind":"rectangle","x":1e999,"y":0}}]}}}}"#
+            decode_error::<AppendOpsRequest>(&format!(
+                r#"{{"session_id":"{ID}","entries":[{{"seq":1,"ms":0,"op":{{"add":{{"shapes":[{{"id":1,"kind":"rectangle","x":1e999,"y":0}}]}}}}}}]}}"#
             )),
             "number out of range",
         ),
         (
             "unknown shape kind".into(),
-            decode_error::<SaveBoardRequest>(&format!(
-                r#"{{"session_id":"{ID}","board":{{"shapes":[{{"id":1,"kind":"hexagon","x":0,"y":0}}]}}}}"#
+            decode_error::<AppendOpsRequest>(&format!(
+                r#"{{"session_id":"{ID}","entries":[{{"seq":1,"ms":0,"op":{{"add":{{"shapes":[{{"id":1,"kind":"hexagon","x":0,"y":0}}]}}}}}}]}}"#
             )),
             "hexagon",
+        ),
+        (
+            "unknown whiteboard operation".into(),
+            decode_error::<AppendOpsRequest>(&format!(
+                r#"{{"session_id":"{ID}","entries":[{{"seq":1,"ms":0,"op":{{"rotate":{{"id":1}}}}}}]}}"#
+            )),
+            "unknown variant `rotate`",
+        ),
+        (
+            "negative sequence number".into(),
+            decode_error::<AppendOpsRequest>(&format!(
+                r#"{{"session_id":"{ID}","entries":[{{"seq":-1,"ms":0,"op":"clear"}}]}}"#
+            )),
+            "invalid value",
         ),
         (
             "negative page size".into(),
@@ -89,20 +103,34 @@ fn decoded_but_invalid_values_are_refused_by_validation() {
     assert!(huge.is_some(), "a 2 MiB message");
     let page = Page::new(0, 0).err().map(|e| e.to_string());
     assert!(page.is_some_and(|e| e.contains("limit")), "page size 0");
-    let board: SaveBoardRequest = serde_json::from_str(&format!(
-        r#"{{"session_id":"{ID}","board":{{"shapes":[{}]}}}}"#,
-        vec![r#"{"id":1,"kind":"text","x":0,"y":0,"text":"ok"}"#; 20_001].join(",")
+    let board: Whiteboard = serde_json::from_str(&format!(
+        r#"{{"shapes":[{}]}}"#,
+        (0..20_001)
+            .map(|id| format!(r#"{{"id":{id},"kind":"text","x":0,"y":0,"text":"ok"}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
     ))
     .expect("decodes");
-    let too_many = board.board.validate().err().map(|e| e.to_string());
+    let too_many = board.validate().err().map(|e| e.to_string());
     assert!(
         too_many.is_some_and(|e| e.contains("whiteboard shapes")),
         "20,001 shapes"
     );
-    let label: SaveBoardRequest = serde_json::from_str(&format!(
-        r#"{{"session_id":"{ID}","board":{{"shapes":[{{"id":1,"kind":"text","x":0,"y":0,"text":"{}"}}]}}}}"#,
+    let label: Whiteboard = serde_json::from_str(&format!(
+        r#"{{"shapes":[{{"id":1,"kind":"text","x":0,"y":0,"text":"{}"}}]}}"#,
         "a".repeat(600)
     ))
     .expect("decodes");
-    assert!(label.board.validate().is_err(), "a 600-byte label");
+    assert!(label.validate().is_err(), "a 600-byte label");
+    let twins: Whiteboard = serde_json::from_str(
+        r#"{"shapes":[{"id":7,"kind":"text","x":0,"y":0},{"id":7,"kind":"text","x":5,"y":5}]}"#,
+    )
+    .expect("decodes");
+    assert!(
+        twins
+            .validate()
+            .err()
+            .is_some_and(|e| e.to_string().contains("7")),
+        "two shapes with one id"
+    );
 }

@@ -24,12 +24,20 @@ handlers! {
         ctx.app()?.sessions.end(args.session_id).await.or_ipc()
     };
     GetSessionDetail => |ctx, args| ctx.app()?.session_detail(args.session_id).await.or_ipc();
-    SaveWhiteboard => |ctx, args| ctx.app()?.whiteboards.save_board(args.session_id, &args.board).await.or_ipc();
+    AppendBoardOps => |ctx, args| ctx.app()?.whiteboards.append(args.session_id, &args.entries).await.or_ipc();
     SaveSnapshot => |ctx, args| ctx.app()?.save_snapshot_base64(args.session_id, &args.png_base64).await.or_ipc();
     GetSnapshotImages => |ctx, args| ctx.app()?.snapshot_images(args.session_id).await.or_ipc();
     ExportTranscript => |ctx, args| {
         let document = ctx.app()?.transcript_document(args.session_id, args.format).await.or_ipc()?;
         dialogs::save_text(&ctx.handle, &document.file_name, &document.content).await
+    };
+    ExportBoard => |ctx, args| {
+        let file = ctx.app()?.board_document(args.session_id, args.format, args.png.as_deref()).await.or_ipc()?;
+        dialogs::save_bytes(&ctx.handle, &file.file_name, &file.bytes).await
+    };
+    ExportReplay => |ctx, args| {
+        let file = ctx.app()?.replay_document(args.session_id).await.or_ipc()?;
+        dialogs::save_bytes(&ctx.handle, &file.file_name, &file.bytes).await
     };
     ExportReport => |ctx, args| {
         let document = ctx.app()?.report_document(args.session_id, args.format).await.or_ipc()?;

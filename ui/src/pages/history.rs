@@ -120,6 +120,15 @@ fn SessionView(session_id: SessionId) -> impl IntoView {
             }
         });
     };
+    let export_replay = move || {
+        spawn_local(async move {
+            match api::call::<ipc::ExportReplay>(ipc::SessionRequest { session_id }).await {
+                Ok(Some(path)) => ctx.toast(ToastKind::Info, format!("Replay saved to {path}")),
+                Ok(None) => {}
+                Err(error) => ctx.error(format!("export failed: {error}")),
+            }
+        });
+    };
     let images = LocalResource::new(move || {
         api::call::<ipc::GetSnapshotImages>(ipc::SessionRequest { session_id })
     });
@@ -141,13 +150,14 @@ fn SessionView(session_id: SessionId) -> impl IntoView {
                         } else {
                             view! { <button class="primary" id="open-report" on:click=move |_| ctx.page.set(Page::Report(session_id))>"Open report"</button> }.into_any()
                         }}
+                        <button id="export-replay" title="One HTML file that replays the board, the transcript and your recordings in any browser" on:click=move |_| export_replay()>"Export replay"</button>
                         <button id="delete-session" class="danger" on:click=move |_| confirm.set(true)>"Delete"</button>
                     </div>
                 </div>
                 <div class="report-grid">
                     <div class="card">
                         <h3>"Whiteboard"</h3>
-                        <WhiteboardReplay board=d.whiteboard.clone()/>
+                        <WhiteboardReplay log=d.board.clone() messages=d.messages.clone() started_ms=d.session.created_at.timestamp_millis()/>
                         <p class="muted small" id="snapshots">{if snapshots.is_empty() { "No snapshots.".to_string() } else { format!("Snapshots: {}", snapshots.join(", ")) }}</p>
                         <div class="thumbnails" id="thumbnails">
                             {move || match images.get() {

@@ -188,9 +188,10 @@ impl<'a> Turn<'a> {
             answer,
             level: level(ctx),
             difficulty,
-            board: ctx
-                .whiteboard
-                .map(|b| crate::analyze_whiteboard(b, problem)),
+            board: ctx.whiteboard.map(|now| match ctx.whiteboard_before {
+                Some(before) => crate::whiteboard::analyze_with_changes(before, now, problem),
+                None => crate::analyze_whiteboard(now, problem),
+            }),
             state,
             ctx,
         }

@@ -35,8 +35,8 @@ pub struct TurnInput<'a> {
     pub text: &'a str,
     /// "text", "voice" or "script".
     pub source: &'a str,
-    /// The whiteboard's shapes, if they are drawing.
-    pub whiteboard: Option<&'a mockint_domain::Whiteboard>,
+    /// The whiteboard's log (its starting board and every change), if they are drawing.
+    pub board: Option<&'a mockint_domain::BoardLog>,
     /// A PNG snapshot of the whiteboard.
     pub whiteboard_png: Option<&'a [u8]>,
 }
@@ -137,6 +137,7 @@ impl InterviewService {
             elapsed: Duration::ZERO,
             on_token: None,
             whiteboard: None,
+            whiteboard_before: None,
             whiteboard_png: None,
         };
         let (reply, mut notices, _) = self.ask(&session, ctx, true).await?;
@@ -158,7 +159,7 @@ impl InterviewService {
         let input = TurnInput {
             text,
             source,
-            whiteboard: None,
+            board: None,
             whiteboard_png: None,
         };
         self.take_turn(id, input, None).await
@@ -175,12 +176,9 @@ impl InterviewService {
         let TurnInput {
             text,
             source,
-            whiteboard,
+            board,
             whiteboard_png,
         } = input;
-        if let Some(board) = whiteboard {
-            board.validate()?;
-        }
         let session = self.session(id).await?;
         if session.status != SessionStatus::Active {
             return Err(CoreError::InvalidTransition {
@@ -195,12 +193,28 @@ impl InterviewService {
         let elapsed = (self.clock.now() - session.created_at)
             .to_std()
             .unwrap_or(Duration::ZERO);
+        // The board now, and as it was when the interviewer last spoke (its log says).
+        let boards = board
+            .filter(|b| !b.base.shapes.is_empty() || !b.entries.is_empty())
+            .map(|log| {
+                let last_look = history
+                    .iter()
+                    .rev()
+                    .find(|m| m.role == Role::Interviewer)
+                    .map_or(0, |m| {
+                        (m.timestamp - session.created_at).num_milliseconds().max(0) as u64
+                    });
+                let base = mockint_domain::Board::new(log.base.clone()).unwrap_or_default();
+                let before = mockint_domain::board::board_at(&base, &log.entries, last_look);
+                (log.board().to_whiteboard(), before.to_whiteboard())
+            });
         let ctx = InterviewContext {
             session: &session,
             history: &history,
             elapsed,
             on_token,
-            whiteboard,
+            whiteboard: boards.as_ref().map(|(now, _)| now),
+            whiteboard_before: boards.as_ref().map(|(_, before)| before),
             whiteboard_png,
         };
         let (reply, mut notices, mut records) = self.ask(&session, ctx, false).await?;

@@ -185,14 +185,18 @@ commands! {
     GetProgress = "progress": NoArgs => Vec<ProgressPoint>;
     /// Deletes a session for good.
     DeleteSession = "delete_session": SessionRequest => ();
-    /// Autosaves the whiteboard.
-    SaveWhiteboard = "save_whiteboard": SaveBoardRequest => ();
+    /// Appends the candidate's whiteboard changes to the session's log (the last stored seq).
+    AppendBoardOps = "append_board_ops": AppendOpsRequest => u64;
     /// Stores a PNG snapshot of the whiteboard.
     SaveSnapshot = "save_snapshot": SnapshotRequest => crate::MediaFile;
     /// The whiteboard snapshots of a session as data URLs.
     GetSnapshotImages = "snapshot_images": SessionRequest => Vec<String>;
     /// Exports the transcript through the save dialog (the path, or None if cancelled).
     ExportTranscript = "export_transcript": TranscriptExport => Option<String>;
+    /// Exports the whiteboard as PNG or SVG through the save dialog.
+    ExportBoard = "export_board": BoardExport => Option<String>;
+    /// Exports the whole session as a self-contained HTML replay through the save dialog.
+    ExportReplay = "export_replay": SessionRequest => Option<String>;
     /// Exports the report through the save dialog.
     ExportReport = "export_report": ReportExport => Option<String>;
     /// Makes the speech model ready (downloading it on first use), reporting progress.

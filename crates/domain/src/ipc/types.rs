@@ -379,17 +379,17 @@ pub struct SessionDetail {
     pub report: Option<crate::EvaluationReport>,
     /// Tokens and cost.
     pub usage: crate::SessionTokenUsage,
-    /// The last autosaved whiteboard.
-    pub whiteboard: crate::Whiteboard,
+    /// The whiteboard: where it started and every change since.
+    pub board: crate::BoardLog,
 }
 
-/// Arguments of `save_whiteboard`.
+/// Arguments of `append_board_ops`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SaveBoardRequest {
+pub struct AppendOpsRequest {
     /// The session.
     pub session_id: crate::SessionId,
-    /// The whole board.
-    pub board: crate::Whiteboard,
+    /// The changes since the last save, in order.
+    pub entries: Vec<crate::OpEntry>,
 }
 
 /// Arguments of `save_snapshot`.
@@ -408,6 +408,18 @@ pub struct TranscriptExport {
     pub session_id: crate::SessionId,
     /// The format.
     pub format: crate::TranscriptFormat,
+}
+
+/// Arguments of `export_board`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardExport {
+    /// The session.
+    pub session_id: crate::SessionId,
+    /// The format.
+    pub format: crate::BoardFormat,
+    /// For PNG: the picture the window drew, as a `data:image/png;base64,…` URL.
+    #[serde(default)]
+    pub png: Option<String>,
 }
 
 /// Arguments of `export_report`.

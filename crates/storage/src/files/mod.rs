@@ -260,6 +260,72 @@ impl MediaStore for FileMediaStore {
         }
     }
 
+    async fn append_document(
+        &self,
+        session: SessionId,
+        name: &str,
+        bytes: &[u8],
+        limit: u64,
+    ) -> Result<(), MediaError> {
+        use std::io::Write as _;
+        let dir = self.session_dir(session);
+        let path = dir.join(document_name(name)?);
+        let bytes = bytes.to_vec();
+        tokio::task::spawn_blocking(move || {
+            create_private_dir(&dir)?;
+            let size = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
+            if size + bytes.len() as u64 > limit {
+                return Err(MediaError::FileTooLarge {
+                    kind: MediaType::Whiteboard,
+                    size: size + bytes.len() as u64,
+                    limit,
+                });
+            }
+            let mut options = std::fs::OpenOptions::new();
+            options.create(true).append(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt as _;
+                // Never follow a link planted where the document goes.
+                options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+            }
+            let mut file = options
+                .open(&path)
+                .map_err(|error| io_error("open", &path, &error.to_string()))?;
+            file.write_all(&bytes)
+                .and_then(|()| file.sync_data())
+                .map_err(|error| io_error("append", &path, &error.to_string()))
+        })
+        .await
+        .map_err(|error| io_error("append", &self.session_dir(session), &error.to_string()))?
+    }
+
+    async fn read_document_head(
+        &self,
+        session: SessionId,
+        name: &str,
+        limit: u64,
+    ) -> Result<Option<(Vec<u8>, u64)>, MediaError> {
+        use tokio::io::AsyncReadExt as _;
+        let path = self.session_dir(session).join(document_name(name)?);
+        let file = match tokio::fs::File::open(&path).await {
+            Ok(file) => file,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(error) => return Err(io_error("read", &path, &error.to_string())),
+        };
+        let size = file
+            .metadata()
+            .await
+            .map_err(|error| io_error("read", &path, &error.to_string()))?
+            .len();
+        let mut bytes = Vec::with_capacity(size.min(limit) as usize);
+        file.take(limit)
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|error| io_error("read", &path, &error.to_string()))?;
+        Ok(Some((bytes, size)))
+    }
+
     async fn stage_removal(&self, session: SessionId) -> Result<StagedRemoval, MediaError> {
         let original_path = self.session_dir(session);
         if !original_path.exists() {

@@ -1,12 +1,13 @@
-//! The whiteboard: the live panel, its tools, rendering, undo history and the replay of a
-//! finished board. Geometry (bounds, hits, moves) lives on `mockint_domain::Shape`, shared with the
-//! analysis.
+//! The whiteboard: the live panel, its tools, rendering, the editor (operations, undo, the
+//! log being saved) and the replay of a finished session. Geometry (bounds, hits, moves,
+//! anchors) lives on `mockint_domain::Shape` and the operations on `mockint_domain::Board`,
+//! shared with the analysis and tested natively.
 
+mod editor;
 mod panel;
 mod render;
 mod replay;
 mod tools;
-mod undo;
 
 pub use panel::WhiteboardPanel;
 pub use replay::WhiteboardReplay;

@@ -98,12 +98,27 @@ impl<'a> Brush<'a> {
     }
 }
 
-/// Draws every shape (and the grid) on a 2D context.
+/// Size of a resize handle or a connector end handle, in canvas pixels.
+pub const HANDLE: f64 = 10.0;
+
+/// Draws every shape (and the grid) on a 2D context, except those `skip` names (the ones
+/// being dragged, drawn on top each frame).
 pub fn draw(
     context: &CanvasRenderingContext2d,
     shapes: &[Shape],
     draft: Option<&Shape>,
     grid: bool,
+) {
+    draw_except(context, shapes, draft, grid, |_| false);
+}
+
+/// [`draw`] without the shapes for which `skip` is true.
+pub fn draw_except(
+    context: &CanvasRenderingContext2d,
+    shapes: &[Shape],
+    draft: Option<&Shape>,
+    grid: bool,
+    skip: impl Fn(&Shape) -> bool,
 ) {
     context.set_fill_style_str("#ffffff");
     context.fill_rect(0.0, 0.0, WIDTH, HEIGHT);
@@ -126,8 +141,45 @@ pub fn draw(
         context.stroke();
     }
     let mut brush = Brush::new(context);
-    for shape in shapes.iter().chain(draft) {
+    for shape in shapes.iter().filter(|s| !skip(s)).chain(draft) {
         draw_shape(&mut brush, shape);
+    }
+}
+
+/// Outlines the selected shapes, with a resize handle on a single box and end handles on
+/// a single connector; and the selection marquee being dragged.
+pub fn draw_selection(
+    context: &CanvasRenderingContext2d,
+    selected: &[&Shape],
+    marquee: Option<(f64, f64, f64, f64)>,
+) {
+    context.set_stroke_style_str("#1f6feb");
+    context.set_fill_style_str("#1f6feb");
+    context.set_line_width(1.5);
+    let dash = js_sys::Array::of2(&6.0.into(), &4.0.into());
+    let _ = context.set_line_dash(&dash);
+    for shape in selected {
+        let b = shape.bounds().grown(6.0);
+        context.stroke_rect(b.left, b.top, b.right - b.left, b.bottom - b.top);
+    }
+    if let Some((x0, y0, x1, y1)) = marquee {
+        context.stroke_rect(x0.min(x1), y0.min(y1), (x1 - x0).abs(), (y1 - y0).abs());
+    }
+    let _ = context.set_line_dash(&js_sys::Array::new());
+    if let [only] = selected {
+        if only.is_connector() {
+            for p in only.points.first().into_iter().chain(only.points.last()) {
+                context.fill_rect(p.x - HANDLE / 2.0, p.y - HANDLE / 2.0, HANDLE, HANDLE);
+            }
+        } else if !only.is_stroke() && only.kind != ShapeKind::Text {
+            let b = only.bounds();
+            context.fill_rect(
+                b.right - HANDLE / 2.0,
+                b.bottom - HANDLE / 2.0,
+                HANDLE,
+                HANDLE,
+            );
+        }
     }
 }
 
@@ -161,6 +213,19 @@ pub fn draw_shape(brush: &mut Brush<'_>, shape: &Shape) {
             context.move_to(a.x, a.y);
             context.line_to(b.x, b.y);
             context.stroke();
+            if let Some(text) = shape.text.as_deref().filter(|t| !t.is_empty()) {
+                // The connector's label, on a white patch at its middle.
+                let (x, y) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
+                brush.text("18px system-ui, sans-serif", "center", "middle");
+                let width = context
+                    .measure_text(text)
+                    .map(|m| m.width())
+                    .unwrap_or(text.len() as f64 * 9.0);
+                context.set_fill_style_str("#ffffff");
+                context.fill_rect(x - width / 2.0 - 4.0, y - 12.0, width + 8.0, 24.0);
+                context.set_fill_style_str(color);
+                let _ = context.fill_text(text, x, y);
+            }
             if shape.kind == ShapeKind::Arrow {
                 let angle = (b.y - a.y).atan2(b.x - a.x);
                 let size = 10.0 + shape.stroke_width * 2.0;
@@ -204,8 +269,21 @@ pub fn draw_shape(brush: &mut Brush<'_>, shape: &Shape) {
 }
 
 fn label(brush: &mut Brush<'_>, shape: &Shape) {
+    if let Some(kind) = shape.component {
+        // What the box is, in small grey letters at its top-left, unless its label says so.
+        let text = shape.text.as_deref().unwrap_or_default().to_lowercase();
+        if !text.contains(&kind.label().to_lowercase()) {
+            brush.text("13px system-ui, sans-serif", "left", "top");
+            brush.context.set_fill_style_str("#6b7785");
+            let _ = brush
+                .context
+                .fill_text(kind.category(), shape.x + 6.0, shape.y + 4.0);
+            let color = brush.color.clone();
+            brush.context.set_fill_style_str(&color);
+        }
+    }
     if let Some(text) = shape.text.as_deref().filter(|t| !t.is_empty()) {
-        brush.text("22px system-ui, sans-serif", "center", "middle");
+        brush.text("19px system-ui, sans-serif", "center", "middle");
         let _ = brush.context.fill_text(
             text,
             shape.x + shape.width / 2.0,

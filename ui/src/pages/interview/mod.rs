@@ -129,7 +129,7 @@ fn RoomView(detail: SessionDetail) -> impl IntoView {
     let search = RwSignal::new(String::new());
     let messages = Signal::derive(move || room.messages.get());
     let started = detail.session.created_at.timestamp_millis() as f64;
-    let board = detail.whiteboard;
+    let board = detail.board;
     view! {
         <section class="room">
             <header::RoomHeader/>
