@@ -595,9 +595,21 @@ async fn a_diagram_drawn_from_the_palette_is_read_exactly_and_replays_as_drawn()
         wait_for(&client, "#end").await?.click().await?;
         wait_for(&client, "#confirm-end-yes").await?.click().await?;
         wait_for(&client, "#overall-score").await?;
-        wait_for(&client, "#nav-history").await?.click().await?;
-        wait_for(&client, ".open-session").await?.click().await?;
+        // The report cites the diagram, and each citation opens the replay at its moment.
+        let cited = text_of(&client, "#competencies").await?;
+        assert!(cited.contains("drew the service \"shortener\""), "{cited}");
+        assert!(count(&client, ".board-evidence").await >= 4);
+        wait_for(&client, ".board-evidence .jump").await?.click().await?;
         wait_for(&client, "#replay-canvas").await?;
+        let position = wait_for(&client, "#replay-slider").await?.prop("value").await?;
+        let position: u64 = position.as_deref().unwrap_or("0").parse().unwrap_or(0);
+        let first = cited
+            .split("Whiteboard at ")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|clock| clock.split_once(':'))
+            .map(|(m, s)| (m.parse::<u64>().unwrap_or(0) * 60 + s.parse::<u64>().unwrap_or(0)) * 1000);
+        assert_eq!(Some(position), first, "the replay opens where the evidence points");
         for (i, (ms, live)) in moments.iter().enumerate() {
             client
                 .execute(
@@ -804,7 +816,7 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         assert!(chat.contains("You"), "{chat}");
         // (The first answer is a turn, with the interviewer's reply, before the next one.)
         let start = std::time::Instant::now();
-        while count(&client, ".chat-list .bubble.interviewer").await < 2 {
+        while count(&client, ".chat-list .bubble.interviewer:not(.streaming)").await < 2 {
             assert!(start.elapsed() < WAIT, "no reply to the spoken answer");
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
@@ -813,16 +825,38 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         // says it is still listening, and one turn is sent, not two.
         // (Voice replies off first: while the app speaks, the microphone ignores the room.)
         wait_for(&client, "#toggle-speech").await?.click().await?;
-        tokio::time::sleep(Duration::from_millis(600)).await;
+        // (Past the service's own stop latency and the echo tail.)
+        tokio::time::sleep(Duration::from_secs(2)).await;
         let answers = count(&client, ".chat-list .bubble.candidate:not(.pending)").await;
         let mut player = pulse
             .start_playing(&thinking)
             .expect("play into the null sink");
         let heard = async {
-            wait_text(&client, "#listening-status", |t| {
-                t.contains("still listening")
-            })
-            .await?;
+            // Read in the page in one step (the draft bubble is re-drawn as drafts arrive, so
+            // an element handle can go stale between finding it and reading it).
+            let start = std::time::Instant::now();
+            let mut seen = Vec::new();
+            loop {
+                let status = client
+                    .execute(
+                        "const e = document.querySelector('#listening-status'); return e ? e.textContent : '';",
+                        Vec::new(),
+                    )
+                    .await?;
+                let status = status.as_str().unwrap_or_default().to_string();
+                if status.contains("still listening") {
+                    break;
+                }
+                if !status.is_empty() && seen.last() != Some(&status) {
+                    seen.push(status);
+                }
+                if start.elapsed() > WAIT {
+                    let chat = text_of(&client, "#chat-list").await.unwrap_or_default();
+                    let toasts = text_of(&client, ".toasts").await.unwrap_or_default();
+                    panic!("never 'still listening'; statuses seen: {seen:?}; chat: {chat}; notices: {toasts}");
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
             shot(&client, "voice-thinking").await?;
             wait_text(&client, "#chat-list", |t| {
                 t.to_lowercase().contains("workers")

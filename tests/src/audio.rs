@@ -72,5 +72,14 @@ impl Drop for Pulse {
             .env("XDG_RUNTIME_DIR", self.runtime.path())
             .arg("--kill")
             .status();
+        // A speech service the app spawned for this runtime directory goes with it, so no
+        // later test meets a daemon talking to a sound server that is gone.
+        let _ = Command::new("pkill")
+            .arg("-f")
+            .arg(format!(
+                "speech-dispatcher.*{}",
+                self.runtime.path().display()
+            ))
+            .status();
     }
 }

@@ -62,6 +62,9 @@ pub struct Ctx {
     pub voice_draft: RwSignal<Option<mockint_domain::ipc::TranscriptDraft>>,
     /// The microphone is waiting through a thinking pause.
     pub thinking: RwSignal<bool>,
+    /// Where the next replay opened starts (ms into the session): set by a report's
+    /// whiteboard evidence.
+    pub replay_at: RwSignal<Option<u64>>,
 }
 
 impl Ctx {
@@ -121,6 +124,7 @@ pub fn App() -> impl IntoView {
         voice_turn: RwSignal::new(None),
         voice_draft: RwSignal::new(None),
         thinking: RwSignal::new(false),
+        replay_at: RwSignal::new(None),
     };
     provide_context(ctx);
     spawn_local(async move {

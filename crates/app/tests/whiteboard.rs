@@ -172,6 +172,23 @@ async fn changes_are_stored_once_refused_whole_and_read_back_after_a_restart() {
             .expect("more"),
         4
     );
+    // The report cites what was drawn, when, for the design competency (the clear above
+    // leaves nothing drawn, so draw the client again first).
+    let again = Op::Add {
+        shapes: vec![boxed(9, 0.0, Component::Client)],
+        at: None,
+    };
+    app.whiteboards
+        .append(session.id, &[entry(5, again)])
+        .await
+        .expect("drawn again");
+    let report = app.sessions.end(session.id).await.expect("end");
+    let evidence = &report.competency_scores["high_level_design"].evidence;
+    let cited = "Whiteboard at 0:05 — drew \"Client\"";
+    assert!(
+        evidence.iter().any(|e| e == cited),
+        "{cited} in {evidence:?}"
+    );
 }
 
 #[tokio::test]

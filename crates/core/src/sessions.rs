@@ -102,7 +102,14 @@ impl SessionService {
         let evaluation = self.evaluator.evaluate(&session, &history, &media).await;
         crate::accounting::record_usage(&*self.store, id, self.clock.now(), evaluation.usage)
             .await?;
-        let report = evaluation.report;
+        let mut report = evaluation.report;
+        // What was drawn is evidence too: a damaged board log costs the evidence, not the end.
+        match crate::whiteboard::read_board_log(&*self.media, id).await {
+            Ok(log) => attach_board_evidence(&mut report, &log.drawn_components()),
+            Err(error) => {
+                tracing::warn!(session_id = %id, %error, "the whiteboard could not be read for the report");
+            }
+        }
         self.store
             .complete_session(id, self.clock.now(), &report)
             .await?;
@@ -191,5 +198,37 @@ impl SessionService {
         }
         session.status = next;
         Ok(session)
+    }
+}
+
+/// The competency the whiteboard shows evidence for.
+const DESIGN_COMPETENCY: &str = "high_level_design";
+/// Most whiteboard items cited.
+const MAX_BOARD_EVIDENCE: usize = 6;
+/// How a whiteboard item starts, so the report can link it to the replay at that moment:
+/// `Whiteboard at 12:05 — drew the cache "Redis"`.
+pub const BOARD_EVIDENCE_PREFIX: &str = "Whiteboard at ";
+
+/// Cites the components drawn (label, kind, time) as evidence for the design competency.
+pub fn attach_board_evidence(
+    report: &mut mockint_domain::EvaluationReport,
+    drawn: &[mockint_domain::Drawn],
+) {
+    let Some(score) = report.competency_scores.get_mut(DESIGN_COMPETENCY) else {
+        return;
+    };
+    for item in drawn.iter().take(MAX_BOARD_EVIDENCE) {
+        let seconds = item.ms / 1000;
+        let what = match item.component {
+            Some(kind) if !item.label.to_lowercase().contains(kind.category()) => {
+                format!("the {} \"{}\"", kind.category(), item.label)
+            }
+            _ => format!("\"{}\"", item.label),
+        };
+        score.evidence.push(format!(
+            "{BOARD_EVIDENCE_PREFIX}{}:{:02} — drew {what}",
+            seconds / 60,
+            seconds % 60
+        ));
     }
 }

@@ -160,71 +160,7 @@ impl WhiteboardService {
     /// The session's board as stored: the snapshot it started from and its log, read with
     /// recovery (what cannot be read or applied is skipped and named in `notices`).
     pub async fn board_log(&self, session: SessionId) -> Result<BoardLog, CoreError> {
-        let mut notices = Vec::new();
-        let base = match self
-            .media_store
-            .read_document(session, BOARD_DOCUMENT)
-            .await?
-        {
-            None => Whiteboard::default(),
-            Some(bytes) => match serde_json::from_slice::<Whiteboard>(&bytes) {
-                Ok(board) => board,
-                Err(error) => {
-                    tracing::warn!(session_id = %session, %error, "saved whiteboard is unreadable");
-                    notices.push(format!(
-                        "the whiteboard saved by an older version cannot be read ({error}); it \
-                         is not shown"
-                    ));
-                    Whiteboard::default()
-                }
-            },
-        };
-        let base_board = match Board::new(base.clone()) {
-            Ok(board) => board,
-            Err(error) => {
-                notices.push(format!(
-                    "the whiteboard saved by an older version is not valid ({error}); it is \
-                     not shown"
-                ));
-                Board::default()
-            }
-        };
-        let base = base_board.to_whiteboard();
-        let Some((bytes, size)) = self
-            .media_store
-            .read_document_head(session, LOG_DOCUMENT, MAX_LOG_BYTES)
-            .await?
-        else {
-            return Ok(BoardLog {
-                base,
-                notices,
-                ..BoardLog::default()
-            });
-        };
-        let mut text = String::from_utf8_lossy(&bytes).into_owned();
-        let too_large = size > MAX_LOG_BYTES;
-        if too_large {
-            // Read up to the last whole line of what fits.
-            text.truncate(text.rfind('\n').map_or(0, |i| i + 1));
-            notices.push(format!(
-                "the whiteboard log is {} MB, more than any interview writes ({} MB); the \
-                 board is shown as of the changes that fit",
-                size / (1024 * 1024),
-                MAX_LOG_BYTES / (1024 * 1024)
-            ));
-        }
-        let replayed = replay_log(base_board, &text);
-        for notice in &replayed.notices {
-            tracing::warn!(session_id = %session, %notice, "whiteboard log");
-        }
-        notices.extend(replayed.notices);
-        Ok(BoardLog {
-            base,
-            entries: replayed.entries,
-            notices,
-            last_seq: replayed.last_seq,
-            truncated: too_large || replayed.truncated,
-        })
+        read_board_log(&*self.media_store, session).await
     }
 
     /// The session's board now.
@@ -267,6 +203,74 @@ impl WhiteboardService {
             None => Ok(None),
         }
     }
+}
+
+/// The session's board as stored: the snapshot it started from and its log, read with
+/// recovery (what cannot be read or applied is skipped and named in `notices`).
+pub async fn read_board_log(
+    media_store: &dyn MediaStore,
+    session: SessionId,
+) -> Result<BoardLog, CoreError> {
+    let mut notices = Vec::new();
+    let base = match media_store.read_document(session, BOARD_DOCUMENT).await? {
+        None => Whiteboard::default(),
+        Some(bytes) => match serde_json::from_slice::<Whiteboard>(&bytes) {
+            Ok(board) => board,
+            Err(error) => {
+                tracing::warn!(session_id = %session, %error, "saved whiteboard is unreadable");
+                notices.push(format!(
+                    "the whiteboard saved by an older version cannot be read ({error}); it \
+                     is not shown"
+                ));
+                Whiteboard::default()
+            }
+        },
+    };
+    let base_board = match Board::new(base.clone()) {
+        Ok(board) => board,
+        Err(error) => {
+            notices.push(format!(
+                "the whiteboard saved by an older version is not valid ({error}); it is \
+                 not shown"
+            ));
+            Board::default()
+        }
+    };
+    let base = base_board.to_whiteboard();
+    let Some((bytes, size)) = media_store
+        .read_document_head(session, LOG_DOCUMENT, MAX_LOG_BYTES)
+        .await?
+    else {
+        return Ok(BoardLog {
+            base,
+            notices,
+            ..BoardLog::default()
+        });
+    };
+    let mut text = String::from_utf8_lossy(&bytes).into_owned();
+    let too_large = size > MAX_LOG_BYTES;
+    if too_large {
+        // Read up to the last whole line of what fits.
+        text.truncate(text.rfind('\n').map_or(0, |i| i + 1));
+        notices.push(format!(
+            "the whiteboard log is {} MB, more than any interview writes ({} MB); the \
+             board is shown as of the changes that fit",
+            size / (1024 * 1024),
+            MAX_LOG_BYTES / (1024 * 1024)
+        ));
+    }
+    let replayed = replay_log(base_board, &text);
+    for notice in &replayed.notices {
+        tracing::warn!(session_id = %session, %notice, "whiteboard log");
+    }
+    notices.extend(replayed.notices);
+    Ok(BoardLog {
+        base,
+        entries: replayed.entries,
+        notices,
+        last_seq: replayed.last_seq,
+        truncated: too_large || replayed.truncated,
+    })
 }
 
 /// The error for a refused change: which one, and why.

@@ -661,6 +661,62 @@ impl BoardLog {
     }
 }
 
+/// A component the candidate drew, for evidence: its label, what it is, and when it first
+/// appeared on the board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drawn {
+    /// The shape.
+    pub id: u64,
+    /// Its label at the end (or its kind's name).
+    pub label: String,
+    /// Its palette kind, if it came from the palette.
+    pub component: Option<crate::Component>,
+    /// Milliseconds into the session when it was drawn.
+    pub ms: u64,
+}
+
+impl BoardLog {
+    /// The named boxes on the final board, in the order they were drawn, each with the time
+    /// it first appeared.
+    pub fn drawn_components(&self) -> Vec<Drawn> {
+        let mut board = Board::new(self.base.clone()).unwrap_or_default();
+        let mut first: HashMap<u64, u64> = board
+            .shapes()
+            .iter()
+            .map(|s| (s.id, s.created_ms))
+            .collect();
+        for entry in &self.entries {
+            if board.apply(&entry.op).is_ok() {
+                for shape in board.shapes() {
+                    first.entry(shape.id).or_insert(entry.ms);
+                }
+            }
+        }
+        let mut drawn: Vec<Drawn> = board
+            .shapes()
+            .iter()
+            .filter(|s| !s.is_stroke() && s.kind != crate::ShapeKind::Text)
+            .filter_map(|s| {
+                let label = s
+                    .text
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .or_else(|| s.component.map(|c| c.label().to_string()))?;
+                Some(Drawn {
+                    id: s.id,
+                    label,
+                    component: s.component,
+                    ms: first.get(&s.id).copied().unwrap_or(0),
+                })
+            })
+            .collect();
+        drawn.sort_by_key(|d| (d.ms, d.id));
+        drawn
+    }
+}
+
 /// A board read back from its log.
 #[derive(Debug, Clone, Default)]
 pub struct Replayed {
@@ -1126,6 +1182,33 @@ mod tests {
                 .len()
         };
         assert_eq!((at(500), at(1000), at(2000), at(3000)), (0, 1, 2, 1));
+    }
+
+    #[test]
+    fn drawn_components_are_the_named_boxes_left_with_when_they_appeared() {
+        let text = log(&[
+            (1, add(vec![boxed(1, 0.0, "client")])),
+            (2, add(vec![boxed(2, 300.0, "api"), arrow(3, 1, 2)])),
+            (3, add(vec![boxed(4, 600.0, "gone")])),
+            (4, Op::Delete { ids: vec![4] }),
+            (
+                5,
+                Op::Relabel {
+                    id: 2,
+                    text: Some("gateway".into()),
+                },
+            ),
+        ]);
+        let log = BoardLog {
+            entries: replay_log(Board::default(), &text).entries,
+            ..BoardLog::default()
+        };
+        let drawn: Vec<(String, u64)> = log
+            .drawn_components()
+            .into_iter()
+            .map(|d| (d.label, d.ms))
+            .collect();
+        assert_eq!(drawn, [("client".into(), 1000), ("gateway".into(), 2000)]);
     }
 
     #[test]

@@ -22,7 +22,7 @@ mod session;
 mod tokens;
 mod whiteboard;
 
-pub use board::{Board, BoardError, BoardLog, End, Op, OpEntry};
+pub use board::{Board, BoardError, BoardLog, Drawn, End, Op, OpEntry};
 pub use error::ValidationError;
 pub use evaluation::{
     ActionItem, CompetencyScore, ConfidenceLevel, EvaluationReport, Feedback, ImprovementPlan,

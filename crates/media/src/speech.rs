@@ -68,16 +68,21 @@ impl Speaker {
                     }
                 };
                 let mut estimated_end = Instant::now();
+                // After an explicit stop the app knows it is silent, whatever the service
+                // reports for a while yet.
+                let mut stopped = false;
                 loop {
                     match inbox.recv_timeout(Duration::from_millis(40)) {
                         Ok(order) => {
                             let outcome = match order {
                                 Order::Speak(text) => {
+                                    stopped = false;
                                     estimated_end = Instant::now() + spoken_length(&text);
                                     speaking.store(true, Ordering::Relaxed);
                                     engine.speak(text, true).map(|_| ())
                                 }
                                 Order::Stop => {
+                                    stopped = true;
                                     estimated_end = Instant::now();
                                     engine.stop().map(|_| ())
                                 }
@@ -93,7 +98,8 @@ impl Speaker {
                     // (speech-dispatcher can report "speaking" long after it has finished).
                     let now = Instant::now();
                     let estimate = now < estimated_end;
-                    let reported = engine.is_speaking().unwrap_or(false)
+                    let reported = !stopped
+                        && engine.is_speaking().unwrap_or(false)
                         && now < estimated_end + Duration::from_secs(2);
                     let now = estimate || reported;
                     speaking.store(now, Ordering::Relaxed);

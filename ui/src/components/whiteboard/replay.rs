@@ -37,7 +37,11 @@ pub fn WhiteboardReplay(
         .last()
         .map_or(0, |e| e.ms)
         .max(turns.last().map_or(0, |(at, _)| *at));
-    let at = RwSignal::new(end);
+    // A report's whiteboard evidence opens the replay at its moment (once).
+    let ctx = crate::app::ctx();
+    let start = ctx.replay_at.get_untracked().map_or(end, |ms| ms.min(end));
+    ctx.replay_at.set(None);
+    let at = RwSignal::new(start);
     let playing = RwSignal::new(false);
     let speed = RwSignal::new(1u64);
     let entries = StoredValue::new(log.entries);
