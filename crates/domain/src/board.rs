@@ -409,17 +409,12 @@ impl Board {
     }
 
     fn reindex(&mut self) {
-        self.index.clear();
-        self.reindex_from(0);
-    }
-
-    /// Updates the positions of the shapes from `start` on (the ones a removal or an
-    /// insertion there shifted). An undo removes or restores the newest shapes, so this is
-    /// usually a short tail, not the whole board.
-    fn reindex_from(&mut self, start: usize) {
-        for (i, shape) in self.shapes.iter().enumerate().skip(start) {
-            self.index.insert(shape.id, i);
-        }
+        self.index = self
+            .shapes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id, i))
+            .collect();
     }
 
     fn add(&mut self, shapes: &[Shape], at: Option<usize>) -> Result<Op, BoardError> {
@@ -463,7 +458,7 @@ impl Board {
         match at {
             Some(at) if at < self.shapes.len() => {
                 self.shapes.splice(at..at, shapes.iter().cloned());
-                self.reindex_from(at);
+                self.reindex();
             }
             _ => {
                 for shape in shapes {
@@ -508,12 +503,9 @@ impl Board {
         let mut restores = Vec::with_capacity(positions.len() + rebinds.len());
         for &i in positions.iter().rev() {
             let shape = self.shapes.remove(i);
-            self.index.remove(&shape.id);
             restores.push((i, shape));
         }
-        if let Some(&first) = positions.first() {
-            self.reindex_from(first);
-        }
+        self.reindex();
         // Put back in ascending position so each lands where it was.
         let mut inverse: Vec<Op> = restores
             .into_iter()
