@@ -197,10 +197,22 @@ pub enum BoardError {
 }
 
 /// A whiteboard that changes only through operations.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Board {
     shapes: Vec<Shape>,
+    /// Where each shape is in `shapes`.
     index: HashMap<u64, usize>,
+    /// The connectors bound to each shape (sorted), so moving a box re-routes its arrows
+    /// without scanning the board.
+    links: HashMap<u64, Vec<u64>>,
+}
+
+/// Two boards are equal when they hold the same shapes in the same order (the indexes are
+/// derived from the shapes).
+impl PartialEq for Board {
+    fn eq(&self, other: &Self) -> bool {
+        self.shapes == other.shapes
+    }
 }
 
 impl Board {
@@ -210,12 +222,15 @@ impl Board {
         board.validate()?;
         let mut this = Self {
             shapes: board.shapes,
-            index: HashMap::new(),
+            ..Self::default()
         };
         this.reindex();
         let ids: Vec<u64> = this.shapes.iter().map(|s| s.id).collect();
-        for id in ids {
+        for &id in &ids {
             this.sanitize_bindings(id);
+        }
+        for &id in &ids {
+            this.link_ends(id);
             this.route(id);
         }
         Ok(this)
@@ -371,6 +386,7 @@ impl Board {
             Op::Clear => {
                 let shapes = std::mem::take(&mut self.shapes);
                 self.index.clear();
+                self.links.clear();
                 Ok(Op::Add {
                     shapes,
                     at: Some(0),
@@ -409,12 +425,44 @@ impl Board {
     }
 
     fn reindex(&mut self) {
-        self.index = self
-            .shapes
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id, i))
-            .collect();
+        self.index.clear();
+        self.reindex_from(0);
+    }
+
+    /// Updates the positions of the shapes from `start` on (the ones a removal or an
+    /// insertion there shifted). An undo removes or restores the newest shapes, so this is
+    /// usually a short tail, not the whole board.
+    fn reindex_from(&mut self, start: usize) {
+        for (i, shape) in self.shapes.iter().enumerate().skip(start) {
+            self.index.insert(shape.id, i);
+        }
+    }
+
+    /// Records the shapes a connector's ends are bound to.
+    fn link_ends(&mut self, id: u64) {
+        let Some(&i) = self.index.get(&id) else {
+            return;
+        };
+        let ends = [self.shapes[i].from, self.shapes[i].to];
+        for target in ends.into_iter().flatten() {
+            self.link(id, target);
+        }
+    }
+
+    fn link(&mut self, connector: u64, target: u64) {
+        let bound = self.links.entry(target).or_default();
+        if let Err(at) = bound.binary_search(&connector) {
+            bound.insert(at, connector);
+        }
+    }
+
+    fn unlink(&mut self, connector: u64, target: u64) {
+        if let Some(bound) = self.links.get_mut(&target) {
+            bound.retain(|c| *c != connector);
+            if bound.is_empty() {
+                self.links.remove(&target);
+            }
+        }
     }
 
     fn add(&mut self, shapes: &[Shape], at: Option<usize>) -> Result<Op, BoardError> {
@@ -458,7 +506,7 @@ impl Board {
         match at {
             Some(at) if at < self.shapes.len() => {
                 self.shapes.splice(at..at, shapes.iter().cloned());
-                self.reindex();
+                self.reindex_from(at);
             }
             _ => {
                 for shape in shapes {
@@ -468,6 +516,7 @@ impl Board {
             }
         }
         for shape in shapes.iter().filter(|s| s.from.is_some() || s.to.is_some()) {
+            self.link_ends(shape.id);
             self.route(shape.id);
         }
         Ok(Op::Delete {
@@ -485,27 +534,49 @@ impl Board {
         let gone: std::collections::HashSet<u64> = ids.iter().copied().collect();
         // Connectors that stay but lose a shape they were bound to come back bound on undo.
         let mut rebinds = Vec::new();
-        for shape in &mut self.shapes {
-            if gone.contains(&shape.id) {
+        let mut bound: Vec<u64> = ids
+            .iter()
+            .filter_map(|id| self.links.get(id))
+            .flatten()
+            .copied()
+            .filter(|c| !gone.contains(c))
+            .collect();
+        bound.sort_unstable();
+        bound.dedup();
+        for connector in bound {
+            let Some(&i) = self.index.get(&connector) else {
                 continue;
-            }
+            };
+            let shape = &mut self.shapes[i];
             for (end, slot) in [(End::Start, &mut shape.from), (End::End, &mut shape.to)] {
                 if let Some(target) = slot.filter(|t| gone.contains(t)) {
                     *slot = None;
                     rebinds.push(Op::Bind {
-                        id: shape.id,
+                        id: connector,
                         end,
                         target,
                     });
                 }
             }
         }
+        for id in ids {
+            self.links.remove(id);
+            if let Some(&i) = self.index.get(id) {
+                let ends = [self.shapes[i].from, self.shapes[i].to];
+                for target in ends.into_iter().flatten() {
+                    self.unlink(*id, target);
+                }
+            }
+        }
         let mut restores = Vec::with_capacity(positions.len() + rebinds.len());
         for &i in positions.iter().rev() {
             let shape = self.shapes.remove(i);
+            self.index.remove(&shape.id);
             restores.push((i, shape));
         }
-        self.reindex();
+        if let Some(&first) = positions.first() {
+            self.reindex_from(first);
+        }
         // Put back in ascending position so each lands where it was.
         let mut inverse: Vec<Op> = restores
             .into_iter()
@@ -532,6 +603,19 @@ impl Board {
             End::End => &mut self.shapes[i].to,
         };
         let before = std::mem::replace(slot, target);
+        if let Some(old) = before {
+            // (Unless the other end is bound to it too.)
+            let other = match end {
+                End::Start => self.shapes[i].to,
+                End::End => self.shapes[i].from,
+            };
+            if other != Some(old) {
+                self.unlink(id, old);
+            }
+        }
+        if let Some(new) = target {
+            self.link(id, new);
+        }
         self.route(id);
         let restore_binding = match before {
             Some(target) => Op::Bind { id, end, target },
@@ -569,25 +653,16 @@ impl Board {
 
     /// Re-routes the connectors bound to any of `ids` (and those among `ids`).
     fn route_around(&mut self, ids: &[u64]) {
-        let touched: Vec<u64> = if ids.len() == 1 {
-            let id = ids[0];
-            self.shapes
-                .iter()
-                .filter(|s| s.id == id || s.from == Some(id) || s.to == Some(id))
-                .map(|s| s.id)
-                .collect()
-        } else {
-            let set: std::collections::HashSet<u64> = ids.iter().copied().collect();
-            self.shapes
-                .iter()
-                .filter(|s| {
-                    set.contains(&s.id)
-                        || s.from.is_some_and(|t| set.contains(&t))
-                        || s.to.is_some_and(|t| set.contains(&t))
-                })
-                .map(|s| s.id)
-                .collect()
-        };
+        let mut touched: Vec<u64> = ids.to_vec();
+        for id in ids {
+            if let Some(bound) = self.links.get(id) {
+                touched.extend_from_slice(bound);
+            }
+        }
+        if ids.len() > 1 {
+            touched.sort_unstable();
+            touched.dedup();
+        }
         for id in touched {
             self.route(id);
         }
@@ -890,6 +965,98 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         let arrow = board.get(3).cloned().unwrap_or_default();
         assert_eq!(arrow.points[1], Point { x: 400.0, y: 130.0 });
+    }
+
+    /// The connectors bound to each shape, worked out from the shapes.
+    fn links_of(board: &Board) -> HashMap<u64, Vec<u64>> {
+        let mut links: HashMap<u64, Vec<u64>> = HashMap::new();
+        for shape in board.shapes() {
+            let mut ends: Vec<u64> = [shape.from, shape.to].into_iter().flatten().collect();
+            ends.dedup();
+            for target in ends {
+                links.entry(target).or_default().push(shape.id);
+            }
+        }
+        links.values_mut().for_each(|v| v.sort_unstable());
+        links
+    }
+
+    #[test]
+    fn the_index_of_bound_connectors_stays_true_through_any_changes_and_undos() {
+        let mut board = Board::default();
+        let mut undo: Vec<Op> = Vec::new();
+        let mut state = 0x9e37_79b9_u64;
+        let mut next = move |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n.max(1)
+        };
+        for step in 0..3_000 {
+            let ids: Vec<u64> = board.shapes().iter().map(|s| s.id).collect();
+            let boxes: Vec<u64> = board
+                .shapes()
+                .iter()
+                .filter(|s| s.is_bindable())
+                .map(|s| s.id)
+                .collect();
+            let pick = |list: &[u64], k: u64| list.get(k as usize % list.len().max(1)).copied();
+            let id = board.next_id();
+            let roll = next(10);
+            let clear = roll == 8 && step % 50 == 0;
+            let undoing = roll >= 8 && !clear;
+            let op = match roll {
+                0 | 1 => add(vec![boxed(id, next(900) as f64, "box")]),
+                2 | 3 => match (pick(&boxes, next(97)), pick(&boxes, next(89))) {
+                    (Some(a), Some(b)) if a != b => add(vec![arrow(id, a, b)]),
+                    _ => continue,
+                },
+                4 => match pick(&ids, next(101)) {
+                    Some(target) => Op::Delete { ids: vec![target] },
+                    None => continue,
+                },
+                5 => match pick(&boxes, next(103)) {
+                    Some(target) => Op::Move {
+                        ids: vec![target],
+                        dx: 3.0,
+                        dy: -2.0,
+                    },
+                    None => continue,
+                },
+                6 => match (pick(&ids, next(107)), pick(&boxes, next(109))) {
+                    (Some(c), Some(t)) => Op::Bind {
+                        id: c,
+                        end: if next(2) == 0 { End::Start } else { End::End },
+                        target: t,
+                    },
+                    _ => continue,
+                },
+                7 => match pick(&ids, next(113)) {
+                    Some(c) => Op::Unbind {
+                        id: c,
+                        end: End::End,
+                    },
+                    None => continue,
+                },
+                8 if clear => Op::Clear,
+                _ => match undo.pop() {
+                    Some(inverse) => inverse,
+                    None => continue,
+                },
+            };
+            match board.apply(&op) {
+                // (An undo's own inverse would be a redo: not kept.)
+                Ok(_) if undoing => {}
+                Ok(inverse) => undo.push(inverse),
+                Err(error) => assert!(!undoing, "an undo failed: {error}"),
+            }
+            assert_eq!(board.links, links_of(&board), "after step {step}: {op:?}");
+        }
+        while let Some(inverse) = undo.pop() {
+            board.apply(&inverse).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(board.links, links_of(&board), "undoing {inverse:?}");
+        }
+        assert!(board.shapes().is_empty(), "every change undone");
     }
 
     #[test]
