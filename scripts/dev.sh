@@ -20,6 +20,7 @@ APT_PACKAGES=(
   libxcb-randr0-dev libpipewire-0.3-dev libgbm-dev libegl-dev libwayland-dev x11-xserver-utils clang libclang-dev cmake
   libasound2-dev libasound2-plugins pulseaudio pulseaudio-utils alsa-utils
   libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav
 )
 TAURI_DRIVER_VERSION=2.1.0
 # The Tauri CLI for bundling (prebuilt from npm: building it with cargo takes ~25 minutes).

@@ -7,6 +7,7 @@ mod dialogs;
 mod handlers;
 mod ipc;
 mod managers;
+mod media_protocol;
 mod state;
 
 use std::sync::Arc;
@@ -64,6 +65,7 @@ fn main() {
             managers::monitor::start(tauri_app.handle(), state.app().ok());
             Ok(())
         })
+        .register_asynchronous_uri_scheme_protocol(media_protocol::SCHEME, media_protocol::handle)
         .invoke_handler(ipc::handler)
         .build(context);
     match result {

@@ -30,6 +30,40 @@ extern "C" {
 
     #[wasm_bindgen(method, getter)]
     fn id(this: &TauriChannel) -> u32;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = convertFileSrc, catch)]
+    fn convert_file_src(path: &str, protocol: &str) -> Result<JsValue, JsValue>;
+}
+
+/// Where the app serves a stored recording (`media://localhost/<path>`, as the platform
+/// spells it), for a path relative to the data directory.
+fn media_url(path: &str) -> String {
+    convert_file_src(path, "media")
+        .ok()
+        .and_then(|url| url.as_string())
+        .unwrap_or_else(|| format!("media://localhost/{}", js_sys::encode_uri_component(path)))
+}
+
+/// A stored recording as a `blob:` URL the page's players can open. (WebKitGTK's media
+/// player cannot read from an app's own URL scheme, so the page fetches the file from it and
+/// plays the bytes; revoke the URL with `web_sys::Url::revoke_object_url` when done.)
+pub async fn media_blob_url(path: &str) -> Result<String, IpcError> {
+    let failed = |what: &str| IpcError::new(IpcErrorKind::Unavailable, format!("{what} {path}"));
+    let window = web_sys::window().ok_or_else(|| failed("no window to load"))?;
+    let answer = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(&media_url(path)))
+        .await
+        .map_err(|_| failed("could not load"))?;
+    let response: web_sys::Response = answer.dyn_into().map_err(|_| failed("could not load"))?;
+    if !response.ok() {
+        return Err(failed(&format!("{} for", response.status())));
+    }
+    let blob = response.blob().map_err(|_| failed("could not read"))?;
+    let blob: web_sys::Blob = wasm_bindgen_futures::JsFuture::from(blob)
+        .await
+        .map_err(|_| failed("could not read"))?
+        .dyn_into()
+        .map_err(|_| failed("could not read"))?;
+    web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed("could not open"))
 }
 
 #[derive(Serialize)]

@@ -62,9 +62,9 @@ pub struct Ctx {
     pub voice_draft: RwSignal<Option<mockint_domain::ipc::TranscriptDraft>>,
     /// The microphone is waiting through a thinking pause.
     pub thinking: RwSignal<bool>,
-    /// Where the next replay opened starts (ms into the session): set by a report's
-    /// whiteboard evidence.
-    pub replay_at: RwSignal<Option<u64>>,
+    /// The evidence item the next replay opened starts at (the turn it quotes or the
+    /// moment it cites on the whiteboard): set by the report's "↪ replay" links.
+    pub replay_evidence: RwSignal<Option<String>>,
 }
 
 impl Ctx {
@@ -124,7 +124,7 @@ pub fn App() -> impl IntoView {
         voice_turn: RwSignal::new(None),
         voice_draft: RwSignal::new(None),
         thinking: RwSignal::new(false),
-        replay_at: RwSignal::new(None),
+        replay_evidence: RwSignal::new(None),
     };
     provide_context(ctx);
     spawn_local(async move {

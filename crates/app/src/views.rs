@@ -7,7 +7,8 @@ use mockint_domain::ipc::{
     CompatibleServerView, Provider, ProviderStatus, SessionDetail, SessionPage, SessionView,
     SetupInfo,
 };
-use mockint_domain::{MediaType, Page, SessionId};
+use mockint_domain::replay::StoredClip;
+use mockint_domain::{MediaType, Page, ReplayTimeline, SessionId};
 use mockint_domain::{ReportFormat, TranscriptFormat};
 
 use crate::{App, AppError, InterviewRequest};
@@ -266,7 +267,6 @@ impl App {
     /// changed, the transcript and the candidate's recordings.
     pub async fn replay_document(&self, id: SessionId) -> Result<FileDocument, AppError> {
         let session = self.sessions.get(id).await?;
-        let messages = self.interviews.transcript(id).await?;
         let log = self.whiteboards.board_log(id).await?;
         if log.truncated {
             return Err(AppError::Invalid(
@@ -275,29 +275,103 @@ impl App {
                     .into(),
             ));
         }
-        let mut audio = Vec::new();
-        for file in self.media.list(id).await? {
-            if file.file_type != MediaType::Audio {
-                continue;
-            }
-            let Ok(wav) = self.media_store.read(&file).await else {
-                continue;
+        let timeline = self.timeline_of(&session, &log).await?;
+        // The answers' recordings are embedded; videos are too large for one file.
+        let mut embedded = Vec::with_capacity(timeline.clips.len());
+        for clip in &timeline.clips {
+            let url = match clip.kind {
+                MediaType::Audio => self
+                    .media_file(id, &clip.path)
+                    .await
+                    .ok()
+                    .map(|(file, _)| file),
+                _ => None,
             };
-            // A recording is stored when the answer ends: it started its length earlier.
-            let length = mockint_core::board_export::wav_millis(&wav).unwrap_or(0);
-            let end = (file.timestamp - session.created_at)
-                .num_milliseconds()
-                .max(0) as u64;
-            audio.push(mockint_core::board_export::ReplayAudio {
-                start_ms: end.saturating_sub(length),
-                wav,
-            });
+            let url = match url {
+                Some(file) => self.media_store.read(&file).await.ok().map(|wav| {
+                    format!(
+                        "data:audio/wav;base64,{}",
+                        base64::engine::general_purpose::STANDARD.encode(wav)
+                    )
+                }),
+                None => None,
+            };
+            embedded.push(url);
         }
         Ok(FileDocument {
             file_name: format!("replay-{}.html", short(id)),
-            bytes: mockint_core::board_export::replay_html(&session, &messages, &log, &audio)
+            bytes: mockint_core::board_export::replay_html(&session, &log, &timeline, &embedded)
                 .into_bytes(),
         })
+    }
+
+    /// The replay's timeline: turns (a spoken answer starts with its recording), the
+    /// recordings and videos, and markers for phases, curveballs and the report's evidence.
+    pub async fn replay_timeline(&self, id: SessionId) -> Result<ReplayTimeline, AppError> {
+        let session = self.sessions.get(id).await?;
+        let log = self.whiteboards.board_log(id).await?;
+        self.timeline_of(&session, &log).await
+    }
+
+    async fn timeline_of(
+        &self,
+        session: &mockint_domain::Session,
+        log: &mockint_domain::BoardLog,
+    ) -> Result<ReplayTimeline, AppError> {
+        let messages = self.interviews.transcript(session.id).await?;
+        let report = self.sessions.report(session.id).await?;
+        let mut recordings = Vec::new();
+        for file in self.media.list(session.id).await? {
+            let length_ms = match file.file_type {
+                // An answer's length is in its WAV header; one that is gone or not a WAV
+                // leaves its turn without audio.
+                MediaType::Audio => match self.media_store.read(&file).await {
+                    Ok(wav) => match mockint_core::board_export::wav_millis(&wav) {
+                        Some(length) => Some(length),
+                        None => {
+                            tracing::warn!(path = %file.file_path, "a recording is not a WAV file; left out of the replay");
+                            continue;
+                        }
+                    },
+                    Err(error) => {
+                        tracing::warn!(%error, path = %file.file_path, "a recording could not be read for the replay");
+                        continue;
+                    }
+                },
+                // A video says when it started in its metadata.
+                MediaType::Video => None,
+                _ => continue,
+            };
+            recordings.push(StoredClip { file, length_ms });
+        }
+        let last_change = log.entries.last().map_or(0, |e| e.ms);
+        Ok(ReplayTimeline::build(
+            session.created_at,
+            &messages,
+            recordings,
+            report.as_ref(),
+            last_change,
+        ))
+    }
+
+    /// A session's recording or video by its stored path, and where it is on disk: only a
+    /// file the session lists (so no other path can be asked for).
+    pub async fn media_file(
+        &self,
+        id: SessionId,
+        path: &str,
+    ) -> Result<(mockint_domain::MediaFile, std::path::PathBuf), AppError> {
+        let file = self
+            .media
+            .list(id)
+            .await?
+            .into_iter()
+            .find(|f| {
+                f.file_path == path && matches!(f.file_type, MediaType::Audio | MediaType::Video)
+            })
+            .ok_or_else(|| AppError::Invalid(format!("no recording {path} in this session")))?;
+        let on_disk = self.media_store.absolute_path(&file);
+        Ok((file, on_disk))
     }
 
     /// The report of an ended session as a document to save.

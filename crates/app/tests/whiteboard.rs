@@ -316,3 +316,79 @@ async fn damaged_and_hostile_logs_open_with_what_survived_and_say_what_was_skipp
         }
     }
 }
+
+#[tokio::test]
+async fn the_replay_starts_a_spoken_answer_with_its_recording_and_serves_only_the_sessions_recordings(
+) {
+    let dir = tempfile::tempdir().expect("dir");
+    let app = app(&dir).await;
+    let start = || {
+        app.start_interview(InterviewRequest {
+            provider: Some("offline".into()),
+            ..InterviewRequest::default()
+        })
+    };
+    let (session, _, _) = start().await.expect("start");
+    let (other, _, _) = start().await.expect("start");
+    // A 1.5 s answer: stored as audio, then taken as the turn (as the microphone does).
+    let wav = mockint_media::audio::wav_bytes(&vec![0.0; 24_000]).expect("wav");
+    let recording = app
+        .media
+        .save(session.id, mockint_domain::MediaType::Audio, &wav)
+        .await
+        .expect("recording stored");
+    app.take_turn(
+        session.id,
+        "We shard the links by their short code.",
+        mockint_domain::TurnSource::Voice,
+        None,
+    )
+    .await
+    .expect("turn");
+    app.media
+        .save(
+            session.id,
+            mockint_domain::MediaType::Whiteboard,
+            b"\x89PNG\r\n\x1a\n",
+        )
+        .await
+        .expect("snapshot");
+
+    let timeline = app.replay_timeline(session.id).await.expect("timeline");
+    assert_eq!(timeline.clips.len(), 1, "the snapshot is not a clip");
+    let clip = &timeline.clips[0];
+    assert_eq!(clip.length_ms, 1_500);
+    assert_eq!(clip.path, recording.file_path);
+    let answer = timeline
+        .turns
+        .iter()
+        .find(|t| t.role == mockint_domain::Role::Candidate)
+        .expect("the answer");
+    assert_eq!(answer.clip, Some(0));
+    assert_eq!(
+        answer.ms, clip.start_ms,
+        "the answer starts with its recording"
+    );
+
+    // Only a recording the session lists is served: not another session's, not a snapshot,
+    // not a path that walks out of the folder.
+    let (_, on_disk) = app
+        .media_file(session.id, &clip.path)
+        .await
+        .expect("served");
+    assert_eq!(std::fs::read(on_disk).expect("file"), wav);
+    let snapshot = format!("sessions/{}/whiteboard/snapshot_001.png", session.id);
+    let walk_out = format!("sessions/{}/audio/../../../test.db", session.id);
+    for (id, path) in [
+        (other.id, clip.path.as_str()),
+        (session.id, snapshot.as_str()),
+        (session.id, walk_out.as_str()),
+        (session.id, "/etc/passwd"),
+    ] {
+        assert!(app.media_file(id, path).await.is_err(), "{path} served");
+    }
+    // The exported replay carries the recording itself.
+    let html = String::from_utf8(app.replay_document(session.id).await.expect("doc").bytes)
+        .expect("utf-8");
+    assert!(html.contains("<audio data-a=") && html.contains("data:audio/wav;base64,"));
+}

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use mockint_domain::board::BoardLog;
-use mockint_domain::{Board, Message, Role, Session, Shape, ShapeKind, Whiteboard};
+use mockint_domain::{
+    Board, MarkerKind, ReplayTimeline, Role, Session, Shape, ShapeKind, Whiteboard,
+};
 
 use crate::export::html_escape;
 
@@ -179,15 +181,6 @@ fn label_of(shape: &Shape) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// A recording to play in the replay: when it starts (ms into the session) and the WAV.
-#[derive(Debug, Clone)]
-pub struct ReplayAudio {
-    /// Milliseconds from the session's start to the first sample.
-    pub start_ms: u64,
-    /// The WAV file's bytes.
-    pub wav: Vec<u8>,
-}
-
 /// One state of one shape and when it was on the board: [from, until).
 struct Piece {
     order: usize,
@@ -275,22 +268,18 @@ fn piece(order: usize, from: u64, until: Option<u64>, shape: &Shape) -> Piece {
     }
 }
 
-/// A whole session as one HTML file that replays it.
+/// A whole session as one HTML file that replays it: the board's pieces, the turns, the
+/// markers of `timeline`, the recordings given as `embedded` data URLs (one per clip of the
+/// timeline, None for those left out), and a small player.
 pub fn replay_html(
     session: &Session,
-    messages: &[Message],
     log: &BoardLog,
-    audio: &[ReplayAudio],
+    timeline: &ReplayTimeline,
+    embedded: &[Option<String>],
 ) -> String {
-    use base64::Engine as _;
     let started = session.created_at;
-    let at = |m: &Message| (m.timestamp - started).num_milliseconds().max(0) as u64;
     let pieces = pieces(log);
-    let end = log
-        .entries
-        .last()
-        .map_or(0, |e| e.ms)
-        .max(messages.last().map_or(0, at));
+    let end = timeline.end_ms;
     let title = session
         .config
         .problem
@@ -307,13 +296,31 @@ pub fn replay_html(
          <h1>{title}</h1><p class=\"muted\">{date} · {count} messages · {changes} whiteboard changes</p>\
          <div class=\"controls\"><button id=\"play\">Play</button>\
          <select id=\"speed\"><option value=\"1\">1×</option><option value=\"2\">2×</option>\
-         <option value=\"4\">4×</option></select>\
-         <input id=\"t\" type=\"range\" min=\"0\" max=\"{end}\" value=\"{end}\">\
-         <span id=\"clock\"></span></div><div class=\"stage\">",
+         <option value=\"4\">4×</option></select><div class=\"track\"><div id=\"marks\">",
         title = html_escape(title),
         date = started.format("%Y-%m-%d %H:%M"),
-        count = messages.len(),
+        count = timeline.turns.len(),
         changes = log.entries.len(),
+    );
+    let span = end.max(1) as f64;
+    for marker in &timeline.markers {
+        let kind = match marker.kind {
+            MarkerKind::Phase => "phase",
+            MarkerKind::Curveball => "curveball",
+            MarkerKind::Evidence => "evidence",
+        };
+        let _ = write!(
+            out,
+            "<button class=\"mark {kind}\" data-ms=\"{}\" style=\"left:{:.2}%\" title=\"{label}\" aria-label=\"{label}\"></button>",
+            marker.ms,
+            marker.ms as f64 / span * 100.0,
+            label = html_escape(&marker.label),
+        );
+    }
+    let _ = write!(
+        out,
+        "</div><input id=\"t\" type=\"range\" min=\"0\" max=\"{end}\" value=\"{end}\"></div>\
+         <span id=\"clock\"></span></div><div class=\"stage\">"
     );
     out.push_str(&svg_open());
     for p in &pieces {
@@ -325,26 +332,32 @@ pub fn replay_html(
         );
     }
     out.push_str("</svg><ol id=\"turns\">");
-    for message in messages {
-        let who = match message.role {
+    for turn in &timeline.turns {
+        let who = match turn.role {
             Role::Interviewer => "Interviewer",
             Role::Candidate => "You",
         };
-        let ms = at(message);
         let _ = write!(
             out,
-            "<li data-ms=\"{ms}\"><span class=\"muted\">{} {who}</span> {}</li>",
-            clock(ms),
-            html_escape(&message.content)
+            "<li data-ms=\"{}\"><span class=\"muted\">{} {who}</span> {}</li>",
+            turn.ms,
+            clock(turn.ms),
+            html_escape(&turn.content)
         );
     }
     out.push_str("</ol></div>");
-    for clip in audio {
+    for (clip, url) in timeline.clips.iter().zip(embedded) {
+        // Only recordings this app encoded are embedded (data:audio/wav;base64,…).
+        let Some(url) = url
+            .as_deref()
+            .filter(|u| u.starts_with("data:audio/wav;base64,"))
+        else {
+            continue;
+        };
         let _ = write!(
             out,
-            "<audio data-a=\"{}\" preload=\"auto\" src=\"data:audio/wav;base64,{}\"></audio>",
-            clip.start_ms,
-            base64::engine::general_purpose::STANDARD.encode(&clip.wav)
+            "<audio data-a=\"{}\" preload=\"auto\" src=\"{url}\"></audio>",
+            clip.start_ms
         );
     }
     let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
@@ -370,7 +383,9 @@ fn clock(ms: u64) -> String {
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1.5rem;color:#1f2933}\
 .muted{color:#6b7785;font-size:.85rem}.controls{display:flex;gap:.5rem;align-items:center;margin:.5rem 0}\
-#t{flex:1}.stage{display:grid;grid-template-columns:2fr 1fr;gap:1rem}svg{width:100%;height:auto;border:1px solid #e4e7eb}\
+#t{width:100%}.track{flex:1;position:relative;padding-top:12px}#marks{position:absolute;top:0;left:0;right:0;height:12px}\
+.mark{position:absolute;width:8px;height:10px;margin-left:-4px;border:0;padding:0;border-radius:2px;cursor:pointer}\
+.mark.phase{background:#64748b}.mark.curveball{background:#f59e0b}.mark.evidence{background:#16a34a}.stage{display:grid;grid-template-columns:2fr 1fr;gap:1rem}svg{width:100%;height:auto;border:1px solid #e4e7eb}\
 #turns{max-height:80vh;overflow-y:auto;font-size:.9rem}#turns li{padding:.2rem;border-radius:4px;cursor:pointer;white-space:pre-wrap}\
 #turns li.current{background:#dbeafe}";
 
@@ -387,10 +402,11 @@ let cur=-1;turns.forEach((li,i)=>{if(+li.dataset.ms<=now)cur=i});turns.forEach((
 if(cur>=0&&playing)turns[cur].scrollIntoView({block:'nearest'});clock.textContent=fmt(now)+' / '+fmt(+t.max);
 for(const c of clips){const off=(now-(+c.dataset.a))/1000;const inside=playing&&off>=0&&off<(c.duration||0);
 if(inside){c.playbackRate=+speed.value;if(Math.abs(c.currentTime-off)>0.25)c.currentTime=off;if(c.paused)c.play().catch(()=>{})}else if(!c.paused)c.pause()}}
-function tick(ts){if(!playing)return;const step=(ts-last)*(+speed.value);last=ts;const next=+t.value+step;
+function tick(ts){if(!playing)return;const step=(ts-last)*(+speed.value);last=ts;let next=+t.value+step;
+for(const c of clips){if(!c.paused&&!c.seeking&&c.readyState>=3)next=(+c.dataset.a)+c.currentTime*1000}
 if(next>=+t.max){t.value=t.max;playing=false;play.textContent='Play'}else t.value=next;show();if(playing)requestAnimationFrame(tick)}
 play.onclick=()=>{playing=!playing;play.textContent=playing?'Pause':'Play';if(playing){if(+t.value>=+t.max)t.value=0;last=performance.now();requestAnimationFrame(tick)}show()};
-t.oninput=show;turns.forEach(li=>li.onclick=()=>{t.value=li.dataset.ms;show()});show();})();"#;
+t.oninput=show;[...turns,...document.querySelectorAll('.mark')].forEach(el=>el.onclick=()=>{t.value=el.dataset.ms;show()});show();})();"#;
 
 #[cfg(test)]
 mod tests {
@@ -479,7 +495,7 @@ mod tests {
                        "problem": "Design <a> URL shortener"}
         }))
         .expect("session");
-        let html = replay_html(&session, &[], &log, &[]);
+        let html = replay_html(&session, &log, &ReplayTimeline::default(), &[]);
         assert!(
             html.contains("<g data-a=\"1000\" data-b=\"5000\">"),
             "{html}"

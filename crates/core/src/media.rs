@@ -67,19 +67,25 @@ impl MediaService {
         Ok(self.media.recording_path(session, kind, extension)?)
     }
 
-    /// Stores a finished recording as the session's next file of `kind` and records it; the
-    /// recording is removed if it cannot be stored.
+    /// Stores a finished recording as the session's next file of `kind` and records it
+    /// (with when it started, for the replay); the recording is removed if it cannot be
+    /// stored.
     pub async fn adopt(
         &self,
         session: SessionId,
         kind: MediaType,
         recording: &std::path::Path,
+        started: chrono::DateTime<chrono::Utc>,
     ) -> Result<MediaFile, CoreError> {
         crate::telemetry::timed("media", "adopt", async {
-            let file = self
+            let mut file = self
                 .media
                 .adopt(session, kind, recording, self.clock.now())
                 .await?;
+            file.metadata.insert(
+                mockint_domain::replay::STARTED_AT.into(),
+                serde_json::Value::String(started.to_rfc3339()),
+            );
             self.record(session, file).await
         })
         .await

@@ -205,9 +205,6 @@ impl SessionService {
 const DESIGN_COMPETENCY: &str = "high_level_design";
 /// Most whiteboard items cited.
 const MAX_BOARD_EVIDENCE: usize = 6;
-/// How a whiteboard item starts, so the report can link it to the replay at that moment:
-/// `Whiteboard at 12:05 — drew the cache "Redis"`.
-pub const BOARD_EVIDENCE_PREFIX: &str = "Whiteboard at ";
 
 /// Cites the components drawn (label, kind, time) as evidence for the design competency.
 pub fn attach_board_evidence(
@@ -218,17 +215,14 @@ pub fn attach_board_evidence(
         return;
     };
     for item in drawn.iter().take(MAX_BOARD_EVIDENCE) {
-        let seconds = item.ms / 1000;
         let what = match item.component {
             Some(kind) if !item.label.to_lowercase().contains(kind.category()) => {
                 format!("the {} \"{}\"", kind.category(), item.label)
             }
             _ => format!("\"{}\"", item.label),
         };
-        score.evidence.push(format!(
-            "{BOARD_EVIDENCE_PREFIX}{}:{:02} — drew {what}",
-            seconds / 60,
-            seconds % 60
-        ));
+        score
+            .evidence
+            .push(mockint_domain::replay::board_evidence(item.ms, &what));
     }
 }

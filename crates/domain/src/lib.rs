@@ -16,6 +16,7 @@ mod logging;
 mod media;
 mod message;
 mod paging;
+pub mod replay;
 mod resume;
 mod score;
 mod session;
@@ -34,6 +35,7 @@ pub use logging::{LogEntry, LogLevel};
 pub use media::{MediaFile, MediaType};
 pub use message::{Message, Role, TurnSource, MAX_MESSAGE_BYTES};
 pub use paging::{Page, MAX_PAGE_SIZE};
+pub use replay::{Marker, MarkerKind, ReplayClip, ReplayTimeline, ReplayTurn};
 pub use resume::{
     validate_user_id, Education, ExperienceLevel, ResumeData, WorkExperience, MAX_USER_ID_LEN,
 };

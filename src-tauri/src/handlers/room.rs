@@ -27,6 +27,7 @@ handlers! {
     AppendBoardOps => |ctx, args| ctx.app()?.whiteboards.append(args.session_id, &args.entries).await.or_ipc();
     SaveSnapshot => |ctx, args| ctx.app()?.save_snapshot_base64(args.session_id, &args.png_base64).await.or_ipc();
     GetSnapshotImages => |ctx, args| ctx.app()?.snapshot_images(args.session_id).await.or_ipc();
+    GetReplay => |ctx, args| ctx.app()?.replay_timeline(args.session_id).await.or_ipc();
     ExportTranscript => |ctx, args| {
         let document = ctx.app()?.transcript_document(args.session_id, args.format).await.or_ipc()?;
         dialogs::save_text(&ctx.handle, &document.file_name, &document.content).await

@@ -15,6 +15,8 @@ use crate::ipc::OrIpc as _;
 struct ActiveVideo {
     session_id: SessionId,
     recording: VideoRecording,
+    /// When it started (the replay places it on the session's timeline).
+    started: chrono::DateTime<chrono::Utc>,
 }
 
 /// The video recording while it runs.
@@ -64,6 +66,7 @@ impl VideoManager {
         let active = ActiveVideo {
             session_id,
             recording,
+            started: chrono::Utc::now(),
         };
         match self.active.lock() {
             Ok(mut slot) => *slot = Some(active),
@@ -95,7 +98,7 @@ impl VideoManager {
             .map_err(crate::ipc::unavailable)?;
         if let Some(app) = app {
             app.media
-                .adopt(active.session_id, MediaType::Video, &path)
+                .adopt(active.session_id, MediaType::Video, &path, active.started)
                 .await
                 .or_ipc()?;
         }

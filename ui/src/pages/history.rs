@@ -129,6 +129,8 @@ fn SessionView(session_id: SessionId) -> impl IntoView {
             }
         });
     };
+    let replay =
+        LocalResource::new(move || api::call::<ipc::GetReplay>(ipc::SessionRequest { session_id }));
     let images = LocalResource::new(move || {
         api::call::<ipc::GetSnapshotImages>(ipc::SessionRequest { session_id })
     });
@@ -157,7 +159,11 @@ fn SessionView(session_id: SessionId) -> impl IntoView {
                 <div class="report-grid">
                     <div class="card">
                         <h3>"Whiteboard"</h3>
-                        <WhiteboardReplay log=d.board.clone() messages=d.messages.clone() started_ms=d.session.created_at.timestamp_millis()/>
+                        {let board = d.board.clone(); move || match replay.get() {
+                            Some(Ok(timeline)) => view! { <WhiteboardReplay log=board.clone() timeline=timeline/> }.into_any(),
+                            Some(Err(error)) => view! { <p class="error-text">{format!("The replay could not be loaded: {}", error.message)}</p> }.into_any(),
+                            None => view! { <p class="muted">"Loading the replay…"</p> }.into_any(),
+                        }}
                         <p class="muted small" id="snapshots">{if snapshots.is_empty() { "No snapshots.".to_string() } else { format!("Snapshots: {}", snapshots.join(", ")) }}</p>
                         <div class="thumbnails" id="thumbnails">
                             {move || match images.get() {

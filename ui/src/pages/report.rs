@@ -99,23 +99,21 @@ pub fn ReportPage(session_id: SessionId) -> impl IntoView {
                                             <div class="bar"><div class="fill" style=format!("width: {:.0}%", score.score.value())></div></div>
                                             {evidence.into_iter().map(|quote| {
                                                 let target = quote.clone();
-                                                match board_moment(&quote) {
-                                                    // Drawn on the whiteboard: open the replay at that moment.
-                                                    Some(ms) => view! {
-                                                        <blockquote class="evidence board-evidence">
-                                                            {quote}
-                                                            <button class="link jump" title="Show the whiteboard at that moment" on:click=move |_| {
-                                                                ctx.replay_at.set(Some(ms));
-                                                                ctx.page.set(Page::History(Some(session_id)));
-                                                            }>"↪ replay"</button>
-                                                        </blockquote>
-                                                    }.into_any(),
-                                                    None => view! {
-                                                        <blockquote class="evidence">
-                                                            {quote}
+                                                let cited = quote.clone();
+                                                let drawn = mockint_domain::replay::board_moment(&quote).is_some();
+                                                // Open the replay at the turn it quotes or the moment it was drawn.
+                                                let replay = move |_| {
+                                                    ctx.replay_evidence.set(Some(cited.clone()));
+                                                    ctx.page.set(Page::History(Some(session_id)));
+                                                };
+                                                view! {
+                                                    <blockquote class="evidence" class:board-evidence=drawn>
+                                                        {quote}
+                                                        <button class="link jump" title="Replay the interview from this moment" on:click=replay>"↪ replay"</button>
+                                                        {(!drawn).then(|| view! {
                                                             <button class="link jump" title="Show in the transcript" on:click=move |_| search.set(target.clone())>"↪ transcript"</button>
-                                                        </blockquote>
-                                                    }.into_any(),
+                                                        })}
+                                                    </blockquote>
                                                 }
                                             }).collect_view()}
                                         </div>
@@ -154,28 +152,5 @@ pub fn ReportPage(session_id: SessionId) -> impl IntoView {
                 }
             }}
         </section>
-    }
-}
-
-/// The moment a whiteboard evidence item cites (`Whiteboard at 12:05 — drew …`), in ms.
-fn board_moment(evidence: &str) -> Option<u64> {
-    let rest = evidence.strip_prefix("Whiteboard at ")?;
-    let clock = rest.split_whitespace().next()?;
-    let (minutes, seconds) = clock.split_once(':')?;
-    Some((minutes.parse::<u64>().ok()? * 60 + seconds.parse::<u64>().ok()?) * 1000)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::board_moment;
-
-    #[test]
-    fn whiteboard_evidence_names_its_moment() {
-        assert_eq!(
-            board_moment("Whiteboard at 12:05 — drew the cache \"Redis\""),
-            Some(725_000)
-        );
-        assert_eq!(board_moment("we shard by user id"), None);
-        assert_eq!(board_moment("Whiteboard at noon"), None);
     }
 }
