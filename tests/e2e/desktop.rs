@@ -564,6 +564,28 @@ async fn a_diagram_drawn_from_the_palette_is_read_exactly_and_replays_as_drawn()
         assert!(svg.starts_with("<svg") && svg.contains(">shortener</text>"), "{svg}");
         assert_eq!(svg.matches("<polygon").count(), 3, "three arrow heads");
 
+        // Ctrl+wheel zooms at the pointer: the box under it stays under it (a double-click
+        // there still names it). Zoom and pan change the view, not the board or its log.
+        let fire = |script: &'static str| {
+            let (x, y) = lower;
+            client.execute(script, vec![x.into(), y.into()])
+        };
+        fire("const c = document.querySelector('#whiteboard-canvas'); const r = c.getBoundingClientRect();
+              c.dispatchEvent(new WheelEvent('wheel', {bubbles: true, cancelable: true, ctrlKey: true, deltaY: -100, clientX: r.left + r.width / 2 + arguments[0], clientY: r.top + r.height / 2 + arguments[1]}));").await?;
+        assert_eq!(text_of(&client, "#wb-zoom-reset").await?, "120%");
+        fire("const c = document.querySelector('#whiteboard-canvas'); const r = c.getBoundingClientRect();
+              c.dispatchEvent(new MouseEvent('dblclick', {bubbles: true, clientX: r.left + r.width / 2 + arguments[0], clientY: r.top + r.height / 2 + arguments[1]}));").await?;
+        let input = wait_for(&client, "#wb-text-input").await?;
+        assert_eq!(input.prop("value").await?.as_deref(), Some("shortener"));
+        input.send_keys("\u{E00C}").await?;
+        shot(&client, "whiteboard-zoomed").await?;
+        wait_for(&client, "#wb-fit").await?.click().await?;
+        wait_for(&client, "#wb-zoom-reset").await?.click().await?;
+        assert_eq!(text_of(&client, "#wb-zoom-reset").await?, "100%");
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let lines = std::fs::read_to_string(session_dir.join("whiteboard.jsonl")).expect("log").lines().count();
+        assert_eq!(lines, 11, "zooming and panning log nothing");
+
         // What the interviewer reads: the stored log, folded and analysed.
         let log = std::fs::read_to_string(session_dir.join("whiteboard.jsonl")).expect("log");
         let replayed = mockint_domain::board::replay_log(mockint_domain::Board::default(), &log);
@@ -709,6 +731,98 @@ async fn killed_mid_interview_the_app_offers_to_resume_with_everything() {
     .await;
     let _ = client.close().await;
     after.expect("the session resumes with every message and the whiteboard");
+}
+
+/// The session's replay plays the spoken answer's recording with its turn: at every moment
+/// the audio is where the playhead is, within 250 ms, and the highlighted turn is that answer.
+async fn replay_plays_the_recordings_in_sync(client: &Client) -> Result<(), CmdError> {
+    wait_for(client, "#nav-history").await?.click().await?;
+    wait_for(client, ".open-session").await?.click().await?;
+    wait_for(client, "#replay-canvas").await?;
+    assert!(
+        count(client, "audio.replay-clip").await >= 2,
+        "each spoken answer has its recording"
+    );
+    client
+        .execute(
+            "[...document.querySelectorAll('.replay-turn')].find(li => li.textContent.includes('workers')).click();",
+            Vec::new(),
+        )
+        .await?;
+    wait_for(client, "#replay-play").await?.click().await?;
+    let mut worst = 0.0f64;
+    let mut heard = 0.0f64;
+    let mut last = String::new();
+    for _ in 0..8 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let state = client
+            .execute(
+                r#"const at = +document.querySelector('#replay-slider').value;
+                const turn = document.querySelector('.replay-turn.current');
+                const start = turn ? +turn.dataset.ms : -1;
+                const clip = [...document.querySelectorAll('audio.replay-clip')].find(a => +a.dataset.start === start);
+                return { at, start, text: turn ? turn.textContent : '',
+                         audio: clip ? clip.currentTime * 1000 : -1, paused: clip ? clip.paused : true,
+                         error: clip && clip.error ? clip.error.code : 0,
+                         ready: clip ? clip.readyState : -1, network: clip ? clip.networkState : -1,
+                         duration: clip ? clip.duration : -1, src: clip ? clip.src.slice(0, 40) : '' };"#,
+                Vec::new(),
+            )
+            .await?;
+        let number = |key: &str| state[key].as_f64().unwrap_or(-1.0);
+        assert!(
+            state["text"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("workers"),
+            "the spoken answer stays highlighted while it plays: {state}"
+        );
+        assert!(
+            !state["paused"].as_bool().unwrap_or(true),
+            "its recording plays: {state}"
+        );
+        let drift = (number("start") + number("audio") - number("at")).abs();
+        worst = worst.max(drift);
+        heard = number("audio");
+        last = state.to_string();
+    }
+    eprintln!("replay: audio followed the playhead for {heard:.0} ms; worst drift {worst:.0} ms");
+    assert!(heard >= 3000.0, "the recording played ({heard} ms): {last}");
+    assert!(worst <= 250.0, "audio and playhead apart by {worst} ms");
+    // The screen recordings are on the timeline too and play at their moment.
+    wait_for(client, "#replay-play").await?.click().await?;
+    assert_eq!(
+        count(client, "video.replay-video").await,
+        2,
+        "both videos on the timeline"
+    );
+    client
+        .execute(
+            "const v = document.querySelector('video.replay-video'); const s = document.querySelector('#replay-slider');
+             s.value = String(+v.dataset.start + 200); s.dispatchEvent(new Event('input', {bubbles: true}));",
+            Vec::new(),
+        )
+        .await?;
+    wait_for(client, "#replay-play").await?.click().await?;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let video = client
+        .execute(
+            "const v = document.querySelector('video.replay-video');
+             return { t: v.currentTime, error: v.error ? v.error.code : 0, shown: v.classList.contains('shown') };",
+            Vec::new(),
+        )
+        .await?;
+    assert_eq!(
+        video["error"].as_f64(),
+        Some(0.0),
+        "the video loads: {video}"
+    );
+    assert!(
+        video["t"].as_f64().unwrap_or(0.0) >= 0.4,
+        "the video plays with the timeline: {video}"
+    );
+    wait_for(client, "#replay-play").await?.click().await?;
+    shot(client, "replay-audio").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -912,6 +1026,7 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         wait_for(&client, "#end").await?.click().await?;
         wait_for(&client, "#confirm-end-yes").await?.click().await?;
         wait_for(&client, "#overall-score").await?;
+        replay_plays_the_recordings_in_sync(&client).await?;
         Ok::<(), CmdError>(())
     }
     .await;

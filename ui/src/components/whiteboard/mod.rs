@@ -4,10 +4,16 @@
 //! shared with the analysis and tested natively.
 
 mod editor;
+mod guides;
+mod keys;
+mod layer;
 mod panel;
+mod pointer;
 mod render;
 mod replay;
+mod state;
 mod tools;
+mod view;
 
 pub use panel::WhiteboardPanel;
 pub use replay::WhiteboardReplay;

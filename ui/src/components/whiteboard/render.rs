@@ -1,7 +1,10 @@
 //! Drawing shapes on a 2D canvas: the grid, each kind of shape, labels, and a brush that
 //! changes canvas state only when it must (setting state from WebAssembly is the slow part).
 
-use mockint_domain::{Shape, ShapeKind};
+use mockint_domain::{Bounds, Shape, ShapeKind};
+
+use super::guides::Guide;
+use super::view::View;
 use wasm_bindgen::JsCast as _;
 use web_sys::CanvasRenderingContext2d;
 
@@ -109,33 +112,41 @@ pub fn draw(
     draft: Option<&Shape>,
     grid: bool,
 ) {
-    draw_except(context, shapes, draft, grid, |_| false);
+    draw_except(context, &View::default(), shapes, draft, grid, |_| false);
 }
 
-/// [`draw`] without the shapes for which `skip` is true.
+/// [`draw`] of the part of the board `view` shows, without the shapes for which `skip` is
+/// true. The context is left in the view's coordinates.
 pub fn draw_except(
     context: &CanvasRenderingContext2d,
+    view: &View,
     shapes: &[Shape],
     draft: Option<&Shape>,
     grid: bool,
     skip: impl Fn(&Shape) -> bool,
 ) {
+    reset_view(context);
+    let (width, height) = context.canvas().map_or((WIDTH, HEIGHT), |c| {
+        (f64::from(c.width()), f64::from(c.height()))
+    });
     context.set_fill_style_str("#ffffff");
-    context.fill_rect(0.0, 0.0, WIDTH, HEIGHT);
+    context.fill_rect(0.0, 0.0, width, height);
+    set_view(context, view);
     if grid {
+        let seen = view.visible(width, height);
         context.set_stroke_style_str("#e6eaf0");
-        context.set_line_width(1.0);
+        context.set_line_width(1.0 / view.zoom);
         context.begin_path();
-        let mut x = GRID;
-        while x < WIDTH {
-            context.move_to(x, 0.0);
-            context.line_to(x, HEIGHT);
+        let mut x = (seen.left / GRID).floor() * GRID;
+        while x < seen.right {
+            context.move_to(x, seen.top);
+            context.line_to(x, seen.bottom);
             x += GRID;
         }
-        let mut y = GRID;
-        while y < HEIGHT {
-            context.move_to(0.0, y);
-            context.line_to(WIDTH, y);
+        let mut y = (seen.top / GRID).floor() * GRID;
+        while y < seen.bottom {
+            context.move_to(seen.left, y);
+            context.line_to(seen.right, y);
             y += GRID;
         }
         context.stroke();
@@ -144,6 +155,93 @@ pub fn draw_except(
     for shape in shapes.iter().filter(|s| !skip(s)).chain(draft) {
         draw_shape(&mut brush, shape);
     }
+}
+
+/// The box around every shape, if there are any.
+pub fn content_bounds(shapes: &[Shape]) -> Option<Bounds> {
+    shapes.iter().map(Shape::bounds).reduce(|a, b| Bounds {
+        left: a.left.min(b.left),
+        top: a.top.min(b.top),
+        right: a.right.max(b.right),
+        bottom: a.bottom.max(b.bottom),
+    })
+}
+
+/// The whole board as a PNG data URL (at 100 %, without the grid): the canvas's home area
+/// and whatever lies beyond it, up to 4,096 pixels a side.
+pub fn picture(shapes: &[Shape]) -> Option<String> {
+    const MAX_SIDE: f64 = 4096.0;
+    let home = Bounds {
+        left: 0.0,
+        top: 0.0,
+        right: WIDTH,
+        bottom: HEIGHT,
+    };
+    let area = content_bounds(shapes).map_or(home, |c| Bounds {
+        left: c.left.min(0.0),
+        top: c.top.min(0.0),
+        right: c.right.max(WIDTH),
+        bottom: c.bottom.max(HEIGHT),
+    });
+    let document = web_sys::window()?.document()?;
+    let canvas = document
+        .create_element("canvas")
+        .ok()?
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .ok()?;
+    canvas.set_width((area.right - area.left).min(MAX_SIDE).ceil() as u32);
+    canvas.set_height((area.bottom - area.top).min(MAX_SIDE).ceil() as u32);
+    let context = context_of(&canvas)?;
+    let view = View {
+        x: area.left,
+        y: area.top,
+        zoom: 1.0,
+    };
+    draw_except(&context, &view, shapes, None, false, |_| false);
+    canvas.to_data_url().ok()
+}
+
+/// Puts the context in board coordinates for `view`.
+pub fn set_view(context: &CanvasRenderingContext2d, view: &View) {
+    let _ = context.set_transform(
+        view.zoom,
+        0.0,
+        0.0,
+        view.zoom,
+        -view.x * view.zoom,
+        -view.y * view.zoom,
+    );
+}
+
+/// Puts the context back in canvas pixels.
+pub fn reset_view(context: &CanvasRenderingContext2d) {
+    let _ = context.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+}
+
+/// Dashed alignment guides.
+pub fn draw_guides(context: &CanvasRenderingContext2d, guides: &[Guide], zoom: f64) {
+    if guides.is_empty() {
+        return;
+    }
+    context.set_stroke_style_str("#e11d74");
+    context.set_line_width(1.0 / zoom);
+    let dash = js_sys::Array::of2(&(4.0 / zoom).into(), &(3.0 / zoom).into());
+    let _ = context.set_line_dash(&dash);
+    context.begin_path();
+    for guide in guides {
+        match *guide {
+            Guide::Vertical { x, from, to } => {
+                context.move_to(x, from);
+                context.line_to(x, to);
+            }
+            Guide::Horizontal { y, from, to } => {
+                context.move_to(from, y);
+                context.line_to(to, y);
+            }
+        }
+    }
+    context.stroke();
+    let _ = context.set_line_dash(&js_sys::Array::new());
 }
 
 /// Outlines the selected shapes, with a resize handle on a single box and end handles on

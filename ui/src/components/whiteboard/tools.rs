@@ -41,7 +41,8 @@ pub const TOOLS: [(Tool, &str, &str); 8] = [
 pub const SHORTCUTS: &str = "V select · R rectangle · O ellipse · A arrow · L line · T text · \
      P pen · E eraser · Del delete · Ctrl+Z undo · Ctrl+Y redo · Ctrl+C copy · Ctrl+V paste · \
      Ctrl+D duplicate · Ctrl+A select all · Esc deselect · Shift+click add to selection · \
-     double-click to name a box or an arrow";
+     double-click to name a box or an arrow · Space+drag or middle button pan · wheel scroll · \
+     Ctrl+wheel or Ctrl+= / Ctrl+- zoom · Ctrl+0 100% · Shift+1 fit the diagram";
 
 /// The tool a key selects (without modifiers).
 pub fn tool_for_key(key: &str) -> Option<Tool> {
