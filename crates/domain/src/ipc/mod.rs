@@ -196,7 +196,7 @@ commands! {
     /// Exports the whiteboard as PNG or SVG through the save dialog.
     ExportBoard = "export_board": BoardExport => Option<String>;
     /// The replay's timeline: turns, recordings (as data URLs) and markers.
-    GetReplay = "replay": SessionRequest => crate::ReplayTimeline;
+    GetReplay = "replay_timeline": SessionRequest => crate::ReplayTimeline;
     /// Exports the whole session as a self-contained HTML replay through the save dialog.
     ExportReplay = "export_replay": SessionRequest => Option<String>;
     /// Exports the report through the save dialog.
