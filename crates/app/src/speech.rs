@@ -203,6 +203,7 @@ pub fn turn_settings(settings: &Settings) -> mockint_media::turns::TurnSettings 
         pause_ms: voice.end_of_answer_pause_ms,
         connective_pause_ms: voice.max_thinking_pause_ms,
         thinking_pause_ms: voice.asked_for_time_pause_ms,
+        barge_in: voice.barge_in,
         ..mockint_media::turns::TurnSettings::default()
     }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use cpal::traits::{DeviceTrait as _, HostTrait as _, StreamTrait as _};
 
 use crate::transcribe::{resample, StreamResampler, SAMPLE_RATE};
-use crate::turns::{TurnDetector, TurnEvent, TurnSettings};
+use crate::turns::{BargeDetector, TurnDetector, TurnEvent, TurnSettings};
 
 /// Why audio could not be captured or written.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -197,6 +197,8 @@ pub enum Heard {
         /// is this utterance's text.
         same_as_draft: Option<u64>,
     },
+    /// The candidate started talking while the app was reading a reply aloud: stop it.
+    BargeIn,
     /// The capture waits through a pause longer than the normal one (`on`), or stopped
     /// waiting; `thinking` when the candidate asked for time.
     Waiting {
@@ -224,7 +226,10 @@ impl LiveCapture {
     /// on the capture thread.
     /// While `mute` is true (the app itself is speaking through the speakers) and for
     /// [`ECHO_TAIL_MS`] after, what the microphone hears is taken as silence, so the
-    /// interviewer's own voice never becomes the candidate's answer.
+    /// interviewer's own voice never becomes the candidate's answer — unless the candidate
+    /// talks over it ([`BargeDetector`], when `settings.barge_in`): then [`Heard::BargeIn`]
+    /// is raised (the app stops speaking) and what was heard from just before the first
+    /// word on goes to the turn detector as usual.
     pub fn start(
         device_name: Option<String>,
         settings: TurnSettings,
@@ -261,8 +266,13 @@ impl LiveCapture {
                     same_as_draft,
                 }),
                 TurnEvent::Waiting { thinking, on } => on_heard(Heard::Waiting { thinking, on }),
+                TurnEvent::BargeIn => on_heard(Heard::BargeIn),
             };
             let mut muted_until = Instant::now();
+            let mut barge = BargeDetector::new();
+            // The candidate talked over the reply being read: heard as is until the next one.
+            let mut barged = false;
+            let mut was_muted = false;
             while !flag.raised() {
                 while let Ok((id, text)) = hint_rx.try_recv() {
                     detector.hint(id, &text);
@@ -271,11 +281,23 @@ impl LiveCapture {
                     continue;
                 };
                 let mut heard = resampler.push(&chunk);
-                if mute.load(Ordering::Relaxed) {
+                let muted = mute.load(Ordering::Relaxed);
+                if muted && !was_muted {
+                    barge.reset();
+                    barged = false;
+                }
+                was_muted = muted;
+                if muted {
                     muted_until = Instant::now() + Duration::from_millis(ECHO_TAIL_MS);
                 }
-                if Instant::now() < muted_until {
-                    heard.fill(0.0);
+                if !barged && Instant::now() < muted_until {
+                    if settings.barge_in && muted && barge.push(&heard) {
+                        barged = true;
+                        hand_over(TurnEvent::BargeIn);
+                        heard = barge.take();
+                    } else {
+                        heard.fill(0.0);
+                    }
                 }
                 detector.push(&heard, &mut hand_over);
             }

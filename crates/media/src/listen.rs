@@ -145,7 +145,7 @@ impl State {
                         });
                     }
                 }
-                TurnEvent::Waiting { .. } => {}
+                TurnEvent::Waiting { .. } | TurnEvent::BargeIn => {}
             }
         }
         Ok(())

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use mockint_media::listen::{listen, HeardTurn};
 use mockint_media::transcribe::{read_wav, Transcriber, SAMPLE_RATE};
-use mockint_media::turns::{TurnDetector, TurnEvent, TurnSettings};
+use mockint_media::turns::{BargeDetector, TurnDetector, TurnEvent, TurnSettings};
 
 mod common;
 
@@ -278,6 +278,7 @@ fn a_draft_transcribed_late_does_not_cut_the_candidate_off() {
                     TurnEvent::Waiting { thinking, on } => {
                         log.push(format!("waiting {on} thinking {thinking}"));
                     }
+                    TurnEvent::BargeIn => log.push("barge-in".into()),
                 }
             }
             if let (Some(at), Some(id)) = (hint_after_ms, draft) {
@@ -308,4 +309,85 @@ fn a_draft_transcribed_late_does_not_cut_the_candidate_off() {
         .expect("a turn");
     // (espeak ends its clip with a little silence of its own.)
     assert!((2_400..3_200).contains(&ended), "{never:?}");
+}
+
+/// Feeds `audio` to a barge-in detector in 20 ms pieces; where it first said the candidate is
+/// talking (samples fed by then), if it did.
+fn barge_at(detector: &mut BargeDetector, audio: &[f32]) -> Option<usize> {
+    let mut fed = 0;
+    for piece in audio.chunks(ms(20)) {
+        fed += piece.len();
+        if detector.push(piece) {
+            return Some(fed);
+        }
+    }
+    None
+}
+
+/// Barge-in on voices nobody tuned for: the interviewer's reply coming back from the speakers
+/// (one espeak voice, 20 dB down, with a fan's pink noise) never counts as the candidate; the
+/// candidate talking over it (another voice) is heard within a tenth of a second, and what is
+/// handed on starts before the first word, which whisper then hears.
+#[test]
+fn talking_over_the_reply_is_heard_at_once_and_its_echo_never_is() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let reply = say(
+        dir.path(),
+        "en-us",
+        "Let us talk about the data model. How would you store the links, and which index \
+         would you build first? Think about the reads and the writes separately.",
+    );
+    let answer = say(
+        dir.path(),
+        "en-gb",
+        "Wait, I would shard by the short code.",
+    );
+    let fan = noise(dir.path(), "pinknoise", 12.0);
+    let echo: Vec<f32> = reply
+        .iter()
+        .zip(fan.iter().cycle())
+        .map(|(voice, hum)| voice * 0.1 + hum * 0.02)
+        .collect();
+    let mut detector = BargeDetector::new();
+    assert_eq!(
+        barge_at(&mut detector, &echo),
+        None,
+        "the app's own voice from the speakers is not the candidate"
+    );
+
+    let onset = ms(1500);
+    let mut mixed = echo.clone();
+    mixed.resize(mixed.len().max(onset + answer.len() + ms(500)), 0.0);
+    for (i, sample) in answer.iter().enumerate() {
+        mixed[onset + i] += sample * 0.7;
+    }
+    let first_sound = onset
+        + answer
+            .iter()
+            .position(|s| s.abs() > 0.02)
+            .expect("the answer has sound");
+    let mut detector = BargeDetector::new();
+    let at =
+        barge_at(&mut detector, &mixed).expect("the candidate talking over the reply is heard");
+    let latency_ms = (at.saturating_sub(first_sound)) * 1000 / SAMPLE_RATE as usize;
+    println!("barge-in heard {latency_ms} ms after the candidate's first sound");
+    assert!(at > first_sound, "not before the candidate spoke");
+    assert!(
+        latency_ms <= 150,
+        "heard {latency_ms} ms after the first sound"
+    );
+    let mut handed_on = detector.take();
+    assert!(
+        handed_on.len() > at - first_sound,
+        "what is handed on starts before the first sound"
+    );
+    handed_on.extend_from_slice(&mixed[at..]);
+    let model = common::tiny_en_model(dir.path(), mockint_media::ggml::WeightType::Q8_0);
+    let whisper = Transcriber::load(&model).expect("model");
+    let text = whisper.transcribe(&handed_on).expect("transcribe").text;
+    println!("handed on: {text}");
+    assert!(
+        text.to_lowercase().trim_start().starts_with("wait"),
+        "the first word is kept: {text}"
+    );
 }

@@ -17,7 +17,7 @@ use mockint_domain::{MediaType, SessionId, TurnSource};
 use mockint_media::audio::{Heard, LiveCapture};
 use mockint_media::transcribe::Transcript;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Emitter as _};
+use tauri::{AppHandle, Emitter as _, Manager as _};
 use tokio::sync::watch;
 
 use crate::ipc::OrIpc as _;
@@ -119,6 +119,18 @@ impl Listener {
                 samples,
                 same_as_draft,
             } => self.answer(samples, same_as_draft).await,
+            Heard::BargeIn => {
+                // The candidate talks over the reply being read: it stops at once.
+                let speaker = self.handle.state::<Arc<super::SpeakerManager>>();
+                if let Err(error) = speaker.stop() {
+                    tracing::warn!(%error, operation = "barge_in", "the reply could not be stopped");
+                }
+                tracing::info!(
+                    operation = "barge_in",
+                    "the candidate talked over the reply; it stopped"
+                );
+                Ok(())
+            }
             Heard::Waiting { thinking, on } => {
                 let status = ListeningStatus {
                     session_id: self.session_id,

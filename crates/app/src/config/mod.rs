@@ -131,6 +131,10 @@ pub struct CommunicationConfig {
     /// Longest silence allowed after "let me think", "give me a moment" or "hold on".
     #[serde(default = "defaults::asked_for_time_pause_ms")]
     pub asked_for_time_pause_ms: u32,
+    /// Talking over the interviewer while a reply is read aloud stops it and starts the
+    /// answer (off: the microphone ignores everything while the app speaks).
+    #[serde(default = "defaults::barge_in")]
+    pub barge_in: bool,
 }
 
 /// Defaults of keys older configuration files lack.
@@ -146,6 +150,9 @@ mod defaults {
     }
     pub fn asked_for_time_pause_ms() -> u32 {
         10_000
+    }
+    pub fn barge_in() -> bool {
+        true
     }
 }
 

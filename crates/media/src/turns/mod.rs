@@ -41,6 +41,8 @@ pub struct TurnSettings {
     pub above_floor: f32,
     /// Longest answer: a turn is sent when it reaches this, whatever the room sounds like.
     pub max_turn_ms: u32,
+    /// Talking over the app while it reads a reply aloud stops it and starts the answer.
+    pub barge_in: bool,
 }
 
 impl Default for TurnSettings {
@@ -54,12 +56,15 @@ impl Default for TurnSettings {
             speech_threshold: 0.5,
             above_floor: 2.5,
             max_turn_ms: 180_000,
+            barge_in: true,
         }
     }
 }
 
+mod barge;
 mod pause;
 
+pub use barge::BargeDetector;
 pub use pause::{pause_after, Pause};
 
 /// What the detector found.
@@ -89,6 +94,9 @@ pub enum TurnEvent {
         /// The draft holding the same speech, if nothing was said after it.
         same_as_draft: Option<u64>,
     },
+    /// The candidate started talking while the app was reading a reply aloud (raised by the
+    /// live capture's [`BargeDetector`], never by the turn detector itself).
+    BargeIn,
     /// The detector waits through a pause longer than the normal one (true), or stopped
     /// waiting (false).
     Waiting {

@@ -1,0 +1,159 @@
+//! Barge-in: while the app reads a reply aloud, the microphone hears the room — the
+//! interviewer's own voice from the speakers (echo) and perhaps the candidate starting to
+//! talk over it. This decides when the candidate is talking, so the app stops speaking and
+//! takes the answer from its first word.
+//!
+//! The app knows when it speaks, so everything heard then that is not the candidate teaches
+//! the detector how loud the echo is here (nothing on a headset, a lot on laptop speakers):
+//! the loudest level of the last three seconds, leaving out the newest 192 ms so a voice
+//! rising into its first word is not its own reference. A frame counts as the candidate
+//! only when the trained detector calls it speech *and* its level (over 64 ms) stands 1.5×
+//! above that echo; four such frames of six is a barge-in. Without echo cancellation a candidate no
+//! louder than the speakers at the microphone is not told apart from them. The audio heard meanwhile (the last
+//! second) is kept, so the answer handed on starts before the first word. Where the platform
+//! cancels echo (PulseAudio's `module-echo-cancel` as the input), the echo level learnt is
+//! simply low.
+
+use std::collections::VecDeque;
+
+use super::FRAME;
+use crate::transcribe::SAMPLE_RATE;
+
+/// Frames (16 ms) at the start of a reply during which the echo level is only learnt.
+const LEARN_FRAMES: usize = 10;
+/// How far (RMS ratio) the candidate's voice must stand above the loudest recent echo.
+const ABOVE_ECHO: f32 = 1.5;
+/// How long the loudest echo is remembered: 3 s (a pause between the reply's sentences does
+/// not make the next one a barge-in).
+const ECHO_FRAMES: usize = 188;
+/// The newest levels left out of the echo reference (192 ms): a candidate's voice rising
+/// into its first word must not become the level it is compared with.
+const RECENT_FRAMES: usize = 12;
+/// Frames averaged for a level (64 ms): single frames swing too much within a word.
+const LEVEL_FRAMES: usize = 4;
+/// Quietest level that can be the candidate (RMS): far below normal speech.
+const MIN_RMS: f32 = 0.004;
+/// Score at or above which a frame is speech.
+const SPEECH_SCORE: f32 = 0.5;
+/// Of the last [`WINDOW_FRAMES`] frames, how many must be the candidate: 4 of 6 (96 ms).
+const RUN_FRAMES: u32 = 4;
+const WINDOW_FRAMES: usize = 6;
+/// Audio kept while the app speaks, so a barge-in keeps its first word: one second.
+const KEPT_SAMPLES: usize = SAMPLE_RATE as usize;
+/// Audio handed on from before the first speech frame of a barge-in: 250 ms (a soft onset
+/// the detector missed, not the echo before it).
+const LEAD_SAMPLES: usize = SAMPLE_RATE as usize / 4;
+
+/// Watches what the microphone hears while the app speaks.
+pub struct BargeDetector {
+    vad: Box<earshot::Detector>,
+    pending: Vec<f32>,
+    kept: VecDeque<f32>,
+    /// Levels (RMS over [`LEVEL_FRAMES`]) of the last [`ECHO_FRAMES`] frames.
+    levels: VecDeque<f32>,
+    /// Mean squares of the last frames, for the level.
+    squares: VecDeque<f32>,
+    /// Whether each of the last frames sounded like the candidate.
+    window: VecDeque<bool>,
+    /// Frames since the first of the current run of candidate frames.
+    run: u32,
+}
+
+impl Default for BargeDetector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl BargeDetector {
+    /// A detector for a reply about to be spoken.
+    pub fn new() -> Self {
+        Self {
+            vad: earshot::Detector::default_boxed(),
+            pending: Vec::new(),
+            kept: VecDeque::with_capacity(KEPT_SAMPLES),
+            levels: VecDeque::with_capacity(ECHO_FRAMES),
+            squares: VecDeque::with_capacity(LEVEL_FRAMES),
+            window: VecDeque::with_capacity(WINDOW_FRAMES),
+            run: 0,
+        }
+    }
+
+    /// A new reply starts: the echo is learnt again.
+    pub fn reset(&mut self) {
+        *self = Self::new();
+    }
+
+    /// Feeds 16 kHz audio heard while the app speaks; true once the candidate is talking over
+    /// it (then [`BargeDetector::take`] hands over what was heard).
+    pub fn push(&mut self, samples: &[f32]) -> bool {
+        self.pending.extend_from_slice(samples);
+        let mut barged = false;
+        let mut offset = 0;
+        while self.pending.len() - offset >= FRAME {
+            let mut frame = [0.0f32; FRAME];
+            for (to, from) in frame.iter_mut().zip(&self.pending[offset..offset + FRAME]) {
+                *to = if from.is_finite() {
+                    from.clamp(-1.0, 1.0)
+                } else {
+                    0.0
+                };
+            }
+            offset += FRAME;
+            barged |= self.frame(&frame);
+        }
+        self.pending.drain(..offset);
+        barged
+    }
+
+    fn frame(&mut self, frame: &[f32; FRAME]) -> bool {
+        self.kept.extend(frame.iter().copied());
+        while self.kept.len() > KEPT_SAMPLES {
+            self.kept.pop_front();
+        }
+        let score = self.vad.predict_f32(frame);
+        self.squares
+            .push_back(frame.iter().map(|s| s * s).sum::<f32>() / FRAME as f32);
+        if self.squares.len() > LEVEL_FRAMES {
+            self.squares.pop_front();
+        }
+        let level = (self.squares.iter().sum::<f32>() / self.squares.len() as f32).sqrt();
+        self.levels.push_back(level);
+        if self.levels.len() > ECHO_FRAMES {
+            self.levels.pop_front();
+        }
+        if self.levels.len() <= LEARN_FRAMES {
+            return false;
+        }
+        // The loudest echo heard, leaving out the newest moments (once there are enough).
+        let older = self
+            .levels
+            .len()
+            .saturating_sub(RECENT_FRAMES)
+            .max(LEARN_FRAMES);
+        let echo = self
+            .levels
+            .iter()
+            .take(older)
+            .fold(0.0f32, |a, b| a.max(*b));
+        let candidate = score >= SPEECH_SCORE && level >= (echo * ABOVE_ECHO).max(MIN_RMS);
+        self.window.push_back(candidate);
+        if self.window.len() > WINDOW_FRAMES {
+            self.window.pop_front();
+        }
+        let voiced = self.window.iter().filter(|v| **v).count() as u32;
+        self.run = if voiced == 0 { 0 } else { self.run + 1 };
+        voiced >= RUN_FRAMES
+    }
+
+    /// What was heard from a little before the candidate started (and what is not yet a
+    /// whole frame), to hand to the turn detector after a barge-in.
+    pub fn take(&mut self) -> Vec<f32> {
+        let wanted = (self.run as usize * FRAME + LEAD_SAMPLES).min(self.kept.len());
+        let skip = self.kept.len() - wanted;
+        let mut heard: Vec<f32> = self.kept.drain(..).skip(skip).collect();
+        heard.append(&mut self.pending);
+        self.run = 0;
+        heard
+    }
+}
