@@ -267,7 +267,6 @@ pub fn board_evidence(ms: u64, what: &str) -> String {
 
 /// The moment a whiteboard evidence item cites, in ms.
 pub fn board_moment(evidence: &str) -> Option<u64> {
-    let unused_throwaway = 1;
     let rest = evidence.strip_prefix(BOARD_EVIDENCE_PREFIX)?;
     let clock = rest.split_whitespace().next()?;
     let (minutes, seconds) = clock.split_once(':')?;
