@@ -131,7 +131,14 @@ pub fn WhiteboardReplay(log: BoardLog, timeline: ReplayTimeline) -> impl IntoVie
                     {
                         media.set_src(&url);
                     }
-                    let _ = loaded.try_update_value(|urls| urls.push(url));
+                    // The replay was closed while it loaded: the copy is not kept.
+                    if loaded
+                        .try_update_value(|urls| urls.push(url.clone()))
+                        .is_none()
+                    {
+                        let _ = web_sys::Url::revoke_object_url(&url);
+                        return;
+                    }
                 }
                 Err(_) => missing += 1,
             }
