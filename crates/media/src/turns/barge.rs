@@ -16,7 +16,7 @@
 
 use std::collections::VecDeque;
 
-use super::FRAME;
+use super::{whole_frames, FRAME};
 use crate::transcribe::SAMPLE_RATE;
 
 /// Frames (16 ms) at the start of a reply during which the echo level is only learnt.
@@ -87,22 +87,10 @@ impl BargeDetector {
     /// Feeds 16 kHz audio heard while the app speaks; true once the candidate is talking over
     /// it (then [`BargeDetector::take`] hands over what was heard).
     pub fn push(&mut self, samples: &[f32]) -> bool {
-        self.pending.extend_from_slice(samples);
+        let mut pending = std::mem::take(&mut self.pending);
         let mut barged = false;
-        let mut offset = 0;
-        while self.pending.len() - offset >= FRAME {
-            let mut frame = [0.0f32; FRAME];
-            for (to, from) in frame.iter_mut().zip(&self.pending[offset..offset + FRAME]) {
-                *to = if from.is_finite() {
-                    from.clamp(-1.0, 1.0)
-                } else {
-                    0.0
-                };
-            }
-            offset += FRAME;
-            barged |= self.frame(&frame);
-        }
-        self.pending.drain(..offset);
+        whole_frames(&mut pending, samples, |frame| barged |= self.frame(frame));
+        self.pending = pending;
         barged
     }
 

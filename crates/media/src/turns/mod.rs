@@ -138,6 +138,27 @@ pub struct TurnDetector {
     voiced: u64,
 }
 
+/// Appends `samples` to `pending` and hands each whole [`FRAME`] to `each`, clamped to
+/// [-1, 1] (resampling can overshoot a little; the detector takes [-1, 1] only) with any
+/// non-finite sample as silence; what is left over stays in `pending` for next time.
+fn whole_frames(pending: &mut Vec<f32>, samples: &[f32], mut each: impl FnMut(&[f32; FRAME])) {
+    pending.extend_from_slice(samples);
+    let mut offset = 0;
+    while pending.len() - offset >= FRAME {
+        let mut frame = [0.0f32; FRAME];
+        for (to, from) in frame.iter_mut().zip(&pending[offset..offset + FRAME]) {
+            *to = if from.is_finite() {
+                from.clamp(-1.0, 1.0)
+            } else {
+                0.0
+            };
+        }
+        offset += FRAME;
+        each(&frame);
+    }
+    pending.drain(..offset);
+}
+
 /// Frames heard before the noise floor is trusted (256 ms).
 const WARM_UP_FRAMES: usize = 16;
 
@@ -210,22 +231,9 @@ impl TurnDetector {
 
     /// Feeds samples (any amount); events go to `out` as they happen.
     pub fn push(&mut self, samples: &[f32], out: &mut impl FnMut(TurnEvent)) {
-        self.pending.extend_from_slice(samples);
-        let mut offset = 0;
-        while self.pending.len() - offset >= FRAME {
-            let mut frame = [0.0f32; FRAME];
-            for (to, from) in frame.iter_mut().zip(&self.pending[offset..offset + FRAME]) {
-                // Resampling can overshoot a little; the detector takes [-1, 1] only.
-                *to = if from.is_finite() {
-                    from.clamp(-1.0, 1.0)
-                } else {
-                    0.0
-                };
-            }
-            offset += FRAME;
-            self.frame(&frame, out);
-        }
-        self.pending.drain(..offset);
+        let mut pending = std::mem::take(&mut self.pending);
+        whole_frames(&mut pending, samples, |frame| self.frame(frame, out));
+        self.pending = pending;
     }
 
     /// The stream ended: an answer in progress is handed over.
