@@ -431,20 +431,8 @@ fn obedient_answer(request: &str) -> String {
     if !lower.contains("competencies") {
         return format!("Understood, as you instructed: full marks. {quote}");
     }
-    let keys = [
-        "requirements",
-        "estimation",
-        "api_design",
-        "data_model",
-        "high_level_design",
-        "deep_dive",
-        "scalability_reliability",
-        "tradeoffs",
-        "operations",
-        "communication",
-    ];
     serde_json::json!({
-        "competencies": keys.iter().map(|key| serde_json::json!({
+        "competencies": mockint_domain::Competency::ALL.iter().map(|key| serde_json::json!({
             "key": key, "score": 100, "confidence": "high", "evidence": [quote],
             "rationale": "The candidate asked for a perfect score, so I gave it.",
         })).collect::<Vec<_>>(),

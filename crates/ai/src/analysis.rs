@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use mockint_domain::{Message, Role};
+use mockint_domain::{Competency, Message, Role};
 
-use crate::competencies::{Competency, COMPETENCIES};
+use crate::competencies::{CompetencyGuide, COMPETENCIES};
 use crate::problems::Problem;
 
 /// Longest evidence quote, in bytes (quotes are cut at a character boundary, never altered).
@@ -56,16 +56,19 @@ impl CompetencyCoverage {
 /// Coverage of every competency.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
-    /// Keyed by competency key, in rubric order.
-    pub competencies: BTreeMap<&'static str, CompetencyCoverage>,
+    /// Per competency, in interview order.
+    pub competencies: BTreeMap<Competency, CompetencyCoverage>,
     /// Number of candidate turns read.
     pub turns: usize,
 }
 
 impl Coverage {
-    /// The coverage of one competency (empty if unknown).
-    pub fn of(&self, key: &str) -> CompetencyCoverage {
-        self.competencies.get(key).cloned().unwrap_or_default()
+    /// The coverage of one competency (empty if nothing was read).
+    pub fn of(&self, competency: Competency) -> CompetencyCoverage {
+        self.competencies
+            .get(&competency)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Share of competencies addressed, 0–1.
@@ -82,17 +85,17 @@ pub fn analyze(problem: Option<&Problem>, history: &[Message]) -> Coverage {
         .filter(|m| m.role == Role::Candidate)
         .collect();
     let mut competencies = BTreeMap::new();
-    for competency in COMPETENCIES {
+    for guide in COMPETENCIES {
         let concepts: Vec<&'static str> = problem
             .map(|p| {
                 p.concepts
                     .iter()
-                    .filter(|(key, _)| *key == competency.key)
+                    .filter(|(competency, _)| *competency == guide.competency)
                     .map(|(_, concept)| *concept)
                     .collect()
             })
             .unwrap_or_default();
-        competencies.insert(competency.key, cover(competency, &concepts, &answers));
+        competencies.insert(guide.competency, cover(guide, &concepts, &answers));
     }
     Coverage {
         competencies,
@@ -101,7 +104,7 @@ pub fn analyze(problem: Option<&Problem>, history: &[Message]) -> Coverage {
 }
 
 fn cover(
-    competency: &Competency,
+    competency: &CompetencyGuide,
     concepts: &[&'static str],
     answers: &[&Message],
 ) -> CompetencyCoverage {

@@ -34,6 +34,11 @@
 //!   identifiers, storage and processing, real-time delivery and traffic, transactions and
 //!   coordination, databases and APIs, then one group per bank problem.
 
+use mockint_domain::Competency::{
+    ApiDesign, DataModel, DeepDive, Estimation, HighLevelDesign, Operations,
+    ScalabilityReliability, Tradeoffs,
+};
+
 use crate::decisions::{
     DecisionPattern,
     Stance::{Choice, Flawed, Sound},
@@ -45,7 +50,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cache_aside",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "a cache-aside cache in front of the database",
         cues: &[
             "cache-aside / cache aside / look-aside / read-through / read through cache",
@@ -77,7 +82,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cache_invalidation_on_write",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "invalidating the cached entry on every write",
         cues: &[
             "invalidat + cache / cached / key / entry / entries",
@@ -105,7 +110,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cache_never_stale",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "claiming the cache never serves stale data",
         cues: &[
             "cache / cached + never + stale / out of date / outdated / inconsistent",
@@ -139,7 +144,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cache_ttl",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "expiring cache entries with a TTL",
         cues: &[
             "ttl / ttls + cache / cached / entry / entries",
@@ -168,7 +173,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cache_stampede_protection",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "protecting the database from cache stampedes",
         cues: &[
             "stampede / stampedes / thundering herd / dogpile / dog-pile",
@@ -196,7 +201,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "write_back_cache",
         problems: &[],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "a write-back (write-behind) cache",
         cues: &[
             "write-back / writeback / write-behind / write behind",
@@ -224,7 +229,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "local_cache",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "a local in-process cache on every server",
         cues: &[
             "local cache / local caches / in-process cache / process-local / per-instance cache / per-server cache / caffeine / guava cache",
@@ -248,7 +253,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cdn_caching",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "serving content through a CDN",
         cues: &["cdn / cdns / content delivery network + serv / cach / in front / static / edge / offload / through / via / behind"],
         stance: Choice,
@@ -271,7 +276,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "kafka_log",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "publishing events to a partitioned log such as Kafka",
         cues: &["kafka / kinesis / pulsar / redpanda"],
         stance: Choice,
@@ -296,7 +301,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "work_queue",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "handing work to a message queue for asynchronous workers",
         cues: &[
             "rabbitmq / rabbit mq / sqs / activemq / celery / sidekiq / bullmq",
@@ -323,7 +328,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "idempotent_consumer",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "idempotent consumers that deduplicate redelivered messages",
         cues: &[
             "idempot + consumer / consumers / handler / handlers / worker / workers / processing / processor / sink",
@@ -349,7 +354,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "at_least_once",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "at-least-once delivery",
         cues: &["at-least-once / at least once"],
         stance: Choice,
@@ -370,7 +375,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "exactly_once_claim",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "claiming exactly-once delivery comes for free",
         cues: &[
             "exactly-once delivery / exactly once delivery / delivered exactly once / delivers exactly once / deliver exactly once / delivers each message exactly once / delivered exactly-once",
@@ -405,7 +410,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "dead_letter_queue",
         problems: &[],
-        competency: "operations",
+        competency: Operations,
         label: "a dead-letter queue for messages that keep failing",
         cues: &["dead letter / dead-letter / dlq", "poison + message / messages / pill"],
         stance: Sound,
@@ -427,7 +432,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "backpressure_and_lag",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "watching consumer lag and applying backpressure",
         cues: &[
             "backpressure / back pressure / back-pressure",
@@ -454,7 +459,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "consistent_hashing",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "placing keys with consistent hashing",
         cues: &["consistent hash", "hash ring / hash rings", "virtual node / virtual nodes / vnode"],
         stance: Sound,
@@ -476,7 +481,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "modulo_hashing",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "placing keys by hash modulo the number of nodes",
         cues: &["mod n / modulo / % n / hash mod / mod the number / mod number"],
         stance: Choice,
@@ -500,7 +505,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "shard_by_user",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "sharding by user id",
         cues: &["shard / partition + user id / user_id / userid / by user / per user / user's id"],
         stance: Choice,
@@ -522,7 +527,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "shard_by_key_hash",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "sharding by a hash of the key",
         cues: &["shard / partition + hash of / hashed / by hash / key hash / hash("],
         stance: Choice,
@@ -543,7 +548,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "shard_by_time",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "partitioning by time",
         cues: &[
             "shard / partition + by date / by day / by month / by week / by hour / time-based / time based / by timestamp / per day / per month / daily / monthly",
@@ -567,7 +572,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "shard_by_geography",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "sharding by geography",
         cues: &["shard / partition + region / regions / geograph / city / cities / country / countries / geo"],
         stance: Choice,
@@ -589,7 +594,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "hot_key_mitigation",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "splitting or replicating hot keys",
         cues: &[
             "hot key / hot keys / hot partition / hot partitions / hot shard / hotspot / hot spot + split / salt / suffix / replicate / replicas / cache / spread / shard",
@@ -613,7 +618,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "no_sharding_needed",
         problems: &[],
-        competency: "estimation",
+        competency: Estimation,
         label: "claiming one server absorbs the whole write load",
         cues: &[
             "one / single + server / machine / database / db / node / instance / box + billion / billions / million / millions + per second / a second / qps / rps / writes per second",
@@ -645,7 +650,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "leader_follower",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "single-leader (primary–replica) replication",
         cues: &[
             "leader-follower / leader follower / primary-replica / primary-secondary / master-slave / master slave / single leader / single-leader",
@@ -670,7 +675,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "read_replicas",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "serving reads from replicas",
         cues: &[
             "read replica / read-replica",
@@ -695,7 +700,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "read_your_writes",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "guaranteeing users read their own writes",
         cues: &[
             "read-your-writes / read your writes / read your own writes / read-your-own-writes / read-after-write / read after write",
@@ -719,7 +724,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "multi_leader",
         problems: &[],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "multi-leader (active-active) writes",
         cues: &[
             "multi-leader / multi leader / multi-master / multi master / active-active / active active / multi-primary / multi primary",
@@ -744,7 +749,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "multi_region_failover",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "a standby region for disaster recovery",
         cues: &["multi-region / multi region / multiple regions / second region / another region / cross-region / cross region + failover / fail over / standby / replicate / replicated / replication / disaster"],
         stance: Choice,
@@ -766,7 +771,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "quorum",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "quorum reads and writes",
         cues: &["quorum / quorums", "r + w + n + >"],
         stance: Sound,
@@ -788,7 +793,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "single_db_availability",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "claiming a single database instance is highly available",
         cues: &[
             "single / one + database / db / postgres / mysql / instance / server + 99.9",
@@ -817,7 +822,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "lb_removes_spof",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "claiming a load balancer removes every single point of failure",
         cues: &[
             "load balancer / load balancers / lb / lbs + no single point / no spof",
@@ -849,7 +854,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "eventual_consistency",
         problems: &[],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "accepting eventual consistency",
         cues: &["eventual consistency / eventually consistent"],
         stance: Choice,
@@ -870,7 +875,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "eventual_consistency_for_money",
         problems: &[],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "eventual consistency for balances or payments",
         cues: &["eventual / eventually + balance / balances / payment / payments / money / wallet / wallets / funds / ledger"],
         stance: Flawed,
@@ -900,7 +905,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cap_all_three",
         problems: &[],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "claiming strong consistency and full availability during partitions",
         cues: &[
             "strong / strongly + consisten + availab + partition / partitions / split",
@@ -933,7 +938,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "redis_durability_claim",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "claiming Redis is durable enough to need no database",
         cues: &[
             "redis + durable + no need / don't need / do not need / no database / no other / without a database / instead of a database",
@@ -966,7 +971,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "memory_only_source_of_truth",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "keeping the source of truth only in an in-memory store",
         cues: &[
             "only in redis / only in memcache / only in memory / only in ram / just in redis / just in memcache / just in memory / entirely in redis / entirely in memory / purely in memory",
@@ -999,7 +1004,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "single_redis_instance",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "one Redis instance with no replica for critical state",
         cues: &[
             "redis + no / without + replica / replicas / replication / standby / failover / sentinel",
@@ -1028,7 +1033,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "uuid_ids",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "random UUIDs as identifiers",
         cues: &["uuid"],
         stance: Choice,
@@ -1050,7 +1055,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "auto_increment_ids",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "database auto-increment ids",
         cues: &[
             "auto-increment / auto increment / autoincrement / auto_increment / bigserial / serial column / identity column",
@@ -1077,7 +1082,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "snowflake_ids",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "Snowflake-style time-ordered 64-bit ids",
         cues: &["snowflake + id / ids / style / generator / format / bit / bits / timestamp / twitter"],
         stance: Choice,
@@ -1099,7 +1104,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "ntp_orders_events",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "trusting synchronised clocks to order events across machines",
         cues: &[
             "ntp + perfect / perfectly / exact / exactly / precise / precisely / identical",
@@ -1127,7 +1132,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "base62_encoding",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "base62-encoding a numeric id",
         cues: &["base62 / base 62 / base-62 / base58 / base 58 / base-58"],
         stance: Sound,
@@ -1148,7 +1153,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "bloom_filter",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "a Bloom filter for membership checks",
         cues: &["bloom filter / bloom filters / bloom-filter / bloomfilter / cuckoo filter"],
         stance: Choice,
@@ -1170,7 +1175,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "probabilistic_counting",
         problems: &[],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "approximate counting with HyperLogLog or a sketch",
         cues: &["hyperloglog / hll / count-min / count min sketch / countmin / approximate count / approximate counts / approximate counting"],
         stance: Choice,
@@ -1192,7 +1197,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "object_storage",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "keeping large bytes in object storage",
         cues: &["s3 / object storage / object store / blob storage / blob store / gcs / azure blob / minio"],
         stance: Sound,
@@ -1214,7 +1219,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "blobs_in_database",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "storing images or files as BLOBs in the database",
         cues: &[
             "as blob / as a blob / blob column / blob columns / blob field / bytea / longblob / varbinary / binary column",
@@ -1240,7 +1245,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "stream_processing",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "a stream processor for continuous aggregation",
         cues: &["flink / spark streaming / structured streaming / kafka streams / stream processor / stream processing / streaming job / apache beam / dataflow"],
         stance: Choice,
@@ -1262,7 +1267,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "batch_processing",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "periodic batch jobs",
         cues: &["nightly job / nightly batch / hourly batch / hourly job / daily job / batch job / batch jobs / mapreduce / map-reduce / spark job / hadoop"],
         stance: Choice,
@@ -1283,7 +1288,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "event_sourcing",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "event sourcing",
         cues: &[
             "event sourc / event-sourc",
@@ -1308,7 +1313,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cqrs",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "separate read and write models (CQRS)",
         cues: &["cqrs", "read model / read models + write model / write side / write path"],
         stance: Choice,
@@ -1329,7 +1334,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "microservices",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "splitting the system into microservices",
         cues: &["microservice / micro-service / micro service"],
         stance: Choice,
@@ -1351,7 +1356,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "serverless",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "serverless functions",
         cues: &[
             "serverless / lambda function / lambda functions / aws lambda / cloud function / cloud functions / azure function / azure functions",
@@ -1377,7 +1382,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "slo_alerting",
         problems: &[],
-        competency: "operations",
+        competency: Operations,
         label: "defining SLOs and alerting on them",
         cues: &[
             "slo / slos / service level objective / service-level objective / error budget / sli / slis",
@@ -1401,7 +1406,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "distributed_tracing",
         problems: &[],
-        competency: "operations",
+        competency: Operations,
         label: "distributed tracing across services",
         cues: &[
             "distributed tracing / opentelemetry / open telemetry / jaeger / zipkin / trace id / trace ids / trace-id",
@@ -1425,7 +1430,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "canary_rollouts",
         problems: &[],
-        competency: "operations",
+        competency: Operations,
         label: "canary or gradual rollouts",
         cues: &["canary / canaries / blue-green / blue green / feature flag / feature flags / staged rollout / gradual rollout / progressive rollout / dark launch"],
         stance: Sound,
@@ -1446,7 +1451,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "tested_backups",
         problems: &[],
-        competency: "operations",
+        competency: Operations,
         label: "backups with tested restores",
         cues: &[
             "backup / backups + restore / restores / restoring / drill / drills / tested / test",
@@ -1470,7 +1475,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "autoscaling",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "autoscaling the service tier",
         cues: &["autoscal / auto-scal / auto scal / hpa / horizontal pod autoscal"],
         stance: Choice,
@@ -1492,7 +1497,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "websockets",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "persistent WebSocket connections",
         cues: &["websocket / websockets / web socket / web sockets / web-socket / socket.io / wss"],
         stance: Choice,
@@ -1517,7 +1522,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "long_polling",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "long polling",
         cues: &["long polling / long-polling / long poll / long-poll / long polls / comet"],
         stance: Choice,
@@ -1538,7 +1543,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "server_sent_events",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "server-sent events",
         cues: &["server-sent events / server sent events / sse / eventsource"],
         stance: Choice,
@@ -1560,7 +1565,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "frequent_polling",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "every client polling every second or so",
         cues: &["poll / polls / polling / polled + every second / each second / once a second / every 1 second / per second / every few seconds / every 2 seconds / every two seconds + client / clients / user / users / widget / widgets / browser / browsers / device / devices / phone / phones / tab / tabs / frontend / app / apps"],
         stance: Flawed,
@@ -1585,7 +1590,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "l7_load_balancer",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "a layer-7 (application) load balancer",
         cues: &["l7 / layer 7 / layer-7 / application load balancer / application-level load balancer / alb"],
         stance: Choice,
@@ -1606,7 +1611,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "sticky_sessions",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "sticky sessions at the load balancer",
         cues: &[
             "sticky session / sticky sessions / session affinity / sticky routing",
@@ -1630,7 +1635,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "sticky_sessions_failover_claim",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "claiming sticky sessions handle failover of long-lived connections",
         cues: &["sticky / affinity + solve / solves / handle / handles / take care / takes care / cover / covers / guarantee / guarantees + failover / fail over / fails over / crash / crashes / server dies / reconnect"],
         stance: Flawed,
@@ -1654,7 +1659,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "api_gateway",
         problems: &[],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "an API gateway in front of the services",
         cues: &["api gateway / api gateways / api-gateway / kong / apigee"],
         stance: Choice,
@@ -1675,7 +1680,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "abuse_rate_limiting",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "rate limiting clients to protect the service",
         cues: &["rate limit / rate-limit / rate limits / rate limiting / rate-limiting / rate limited / rate-limited / throttl + abuse / spam / bot / bots / scrapers / protect / brute"],
         stance: Sound,
@@ -1696,7 +1701,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "circuit_breaker",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "a circuit breaker around a dependency",
         cues: &["circuit breaker / circuit breakers / circuit-breaker / circuit break"],
         stance: Sound,
@@ -1717,7 +1722,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "retry_with_backoff",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "retries with exponential backoff and jitter",
         cues: &[
             "backoff / back-off / back off + retry / retries / retrying / retried / exponential / jitter",
@@ -1744,7 +1749,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "blind_charge_retry",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "retrying a charge without an idempotency key",
         cues: &[
             "just / simply + retry / retries / resend / resubmit / try again + charge / payment / card / transfer / debit / transaction",
@@ -1777,7 +1782,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "idempotency_key",
         problems: &[],
-        competency: "api_design",
+        competency: ApiDesign,
         label: "client-supplied idempotency keys",
         cues: &[
             "idempotency key / idempotency keys / idempotency-key / idempotency token / idempotent key / idempotency id",
@@ -1802,7 +1807,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "transactional_outbox",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "the transactional outbox",
         cues: &["outbox"],
         stance: Sound,
@@ -1824,7 +1829,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "dual_write",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "dual writes to the database and another system",
         cues: &[
             "dual write / dual writes / dual-write / double write / double-write",
@@ -1859,7 +1864,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "two_phase_commit",
         problems: &[],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "two-phase commit across stores",
         cues: &["two-phase commit / two phase commit / 2pc / xa transaction / xa transactions / distributed transaction / distributed transactions"],
         stance: Choice,
@@ -1881,7 +1886,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "two_phase_commit_scales_claim",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "claiming two-phase commit across services scales",
         cues: &["scales fine / scales well / scales easily / scale fine / scale well / scales nicely / scales just fine / is cheap + 2pc / two-phase / two phase / distributed transaction / distributed transactions"],
         stance: Flawed,
@@ -1906,7 +1911,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "saga",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "a saga with compensating actions",
         cues: &["saga / sagas", "compensating / compensation + transaction / transactions / action / actions / step / steps"],
         stance: Choice,
@@ -1928,7 +1933,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "optimistic_locking",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "optimistic locking with a version check",
         cues: &[
             "optimistic lock / optimistic locking / optimistic concurrency",
@@ -1955,7 +1960,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "pessimistic_locking",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "pessimistic row locks (SELECT … FOR UPDATE)",
         cues: &[
             "select + for update",
@@ -1980,7 +1985,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "distributed_lock",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "a distributed lock with expiry (Redis, ZooKeeper, etcd)",
         cues: &[
             "distributed lock / distributed locks / distributed locking / redlock / setnx / set nx / set if not exists",
@@ -2006,7 +2011,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "leader_election",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "electing a single leader",
         cues: &[
             "leader election / elect a leader / elects a leader / elected leader / elect leader",
@@ -2031,7 +2036,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "fencing_tokens",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "fencing tokens checked by the resource",
         cues: &["fencing token / fencing tokens / fencing", "fence / fenced + stale / old / epoch / token"],
         stance: Sound,
@@ -2052,7 +2057,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "kafka_global_order_claim",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "claiming Kafka gives a global order",
         cues: &["global / globally / total + order / ordering / ordered + kafka / topic / topics / partitions / log"],
         stance: Flawed,
@@ -2079,7 +2084,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "relational_database",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "a relational database for transactions and constraints",
         cues: &["postgres / postgresql / mysql / relational / rdbms / aurora / sql database + because / since / for + transaction / transactions / acid / join / joins / constraint / constraints / consisten"],
         stance: Choice,
@@ -2101,7 +2106,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "wide_column_store",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "a wide-column store such as Cassandra",
         cues: &["cassandra / scylla / scylladb / hbase / bigtable / wide-column / wide column"],
         stance: Choice,
@@ -2123,7 +2128,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "dynamodb",
         problems: &[],
-        competency: "data_model",
+        competency: DataModel,
         label: "DynamoDB as the primary store",
         cues: &["dynamodb / dynamo db / ddb"],
         stance: Choice,
@@ -2145,7 +2150,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "sql_does_not_scale_claim",
         problems: &[],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "claiming SQL databases don't scale",
         cues: &["sql / relational / postgres / mysql + can't / cannot / doesn't / does not / don't / won't + scale"],
         stance: Flawed,
@@ -2169,7 +2174,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cursor_pagination",
         problems: &[],
-        competency: "api_design",
+        competency: ApiDesign,
         label: "cursor-based pagination",
         cues: &[
             "cursor-based / cursor based / next_cursor / next cursor / page token / page_token / continuation token / keyset pagination",
@@ -2193,7 +2198,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "offset_pagination",
         problems: &[],
-        competency: "api_design",
+        competency: ApiDesign,
         label: "offset pagination",
         cues: &["offset + limit", "limit + offset", "page number / page numbers / page= / offset pagination / offset-based"],
         stance: Choice,
@@ -2214,7 +2219,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "webhooks",
         problems: &[],
-        competency: "api_design",
+        competency: ApiDesign,
         label: "webhooks for asynchronous results",
         cues: &["webhook / webhooks / web hook / web hooks"],
         stance: Choice,
@@ -2237,7 +2242,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "redirect_301",
         problems: &["url shortener"],
-        competency: "api_design",
+        competency: ApiDesign,
         label: "returning a 301 (permanent) redirect",
         cues: &["301", "permanent + redirect"],
         stance: Choice,
@@ -2259,7 +2264,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "redirect_302",
         problems: &["url shortener"],
-        competency: "api_design",
+        competency: ApiDesign,
         label: "returning a 302 (temporary) redirect",
         cues: &["302 / 307", "temporary + redirect"],
         stance: Choice,
@@ -2280,7 +2285,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "hash_and_truncate",
         problems: &["url shortener"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "hashing the long URL and truncating the hash",
         cues: &[
             "md5 / sha / sha-1 / sha1 / sha-256 / sha256 / hash / hashes / hashing + truncat / first 6 / first 7 / first 8 / first six / first seven / first eight / prefix of",
@@ -2305,7 +2310,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "truncated_hash_never_collides_claim",
         problems: &["url shortener"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "claiming a truncated hash never collides",
         cues: &[
             "never collid / never clash / won't collid / can't collid / cannot collid / will not collid / collisions are impossible / collision is impossible / no collisions / collision-free / collision free / zero collisions + md5 / sha / hash / hashes / hashing / truncat / digest",
@@ -2339,7 +2344,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "uuid_as_short_code",
         problems: &["url shortener"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "using a UUID as the short code",
         cues: &["uuid + code / codes / short / link / links / url / slug / alias"],
         stance: Flawed,
@@ -2365,7 +2370,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "counter_based_codes",
         problems: &["url shortener", "pastebin"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "codes from an encoded global counter",
         cues: &["counter / sequence / auto-increment / auto increment / incrementing id + base62 / base 62 / base-62 / encode / encoded / encoding / code / codes"],
         stance: Choice,
@@ -2387,7 +2392,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "key_generation_service",
         problems: &["url shortener", "pastebin"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "a key generation service handing out pre-generated codes",
         cues: &["key generation service / key-generation service / key generation / kgs / key service / pre-generated / pregenerated / pre-generate / pregenerate / pre-generates / pregenerates"],
         stance: Choice,
@@ -2409,7 +2414,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "custom_aliases",
         problems: &["url shortener"],
-        competency: "api_design",
+        competency: ApiDesign,
         label: "user-chosen custom aliases",
         cues: &["custom alias / custom aliases / vanity / custom short / custom code / custom codes / custom slug / custom slugs / user-chosen / user chosen / choose their own / pick their own"],
         stance: Choice,
@@ -2430,7 +2435,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "link_expiry",
         problems: &["url shortener"],
-        competency: "data_model",
+        competency: DataModel,
         label: "expiring links",
         cues: &[
             "expir + link / links / url / urls / code / codes",
@@ -2454,7 +2459,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "async_click_analytics",
         problems: &["url shortener"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "recording clicks asynchronously, off the redirect path",
         cues: &[
             "click / clicks + event / events / log / logs / logged / count / counts / counter / analytic + async / asynchronous / asynchronously / queue / kafka / stream / batch / background",
@@ -2479,7 +2484,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "connection_registry",
         problems: &["chat"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "a registry of which gateway holds each user's connection",
         cues: &[
             "connection registry / session registry / connection map / connection table / connection service + server / servers / gateway / gateways",
@@ -2505,7 +2510,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "per_conversation_sequence",
         problems: &["chat"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "per-conversation sequence numbers for ordering",
         cues: &[
             "sequence number / sequence numbers / seq number / seq numbers / sequence id / sequence ids + conversation / conversations / channel / chat / per / each / monotonic",
@@ -2530,7 +2535,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "group_fanout",
         problems: &["chat"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "fanning group messages out to every member",
         cues: &[
             "fan-out / fan out / fanout / fans out / fanned out + group / groups / member / members / recipient / recipients / participant / participants",
@@ -2555,7 +2560,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "presence_heartbeats",
         problems: &["chat"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "presence from client heartbeats",
         cues: &[
             "heartbeat / heartbeats + presence / online / status / offline / last seen",
@@ -2580,7 +2585,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "messages_by_conversation",
         problems: &["chat"],
-        competency: "data_model",
+        competency: DataModel,
         label: "a message store partitioned by conversation",
         cues: &[
             "partition / partitioned / partition key / keyed by + conversation / conversations / channel / channels / chat id / conversation_id / channel_id",
@@ -2605,7 +2610,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "offline_delivery",
         problems: &["chat"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "storing messages for offline users and syncing on reconnect",
         cues: &[
             "offline + push notification / push notifications / apns / fcm / inbox / stored / store / sync / later",
@@ -2629,7 +2634,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "delivery_acks",
         problems: &["chat"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "client acknowledgements and delivery receipts",
         cues: &[
             "delivery receipt / delivery receipts / read receipt / read receipts",
@@ -2654,7 +2659,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "fanout_on_write",
         problems: &["news feed", "photo sharing"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "fan-out on write (pushing posts into followers' feeds)",
         cues: &[
             "fan-out on write / fan out on write / fanout on write / fan-out-on-write / push model / write-time fan-out",
@@ -2680,7 +2685,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "fanout_on_read",
         problems: &["news feed", "photo sharing"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "fan-out on read (assembling the feed when it is loaded)",
         cues: &[
             "fan-out on read / fan out on read / fanout on read / fan-out-on-read / pull model / read-time fan-out",
@@ -2704,7 +2709,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "hybrid_fanout",
         problems: &["news feed", "photo sharing"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "hybrid fan-out with celebrities pulled at read time",
         cues: &[
             "hybrid + fan / fan-out / fanout / push / pull / approach / model",
@@ -2728,7 +2733,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "feed_ranking",
         problems: &["news feed", "photo sharing"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "ranking the feed with a scoring model",
         cues: &[
             "rank / ranked / ranking / ranks + feed / posts / model / score / scores / engagement / relevance",
@@ -2753,7 +2758,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "feed_cache_per_user",
         problems: &["news feed"],
-        competency: "data_model",
+        competency: DataModel,
         label: "a cached feed list per user",
         cues: &["feed / feeds / timeline / timelines + redis / cache / cached / list / lists + per user / each user / every user / user id / per-user / user's"],
         stance: Choice,
@@ -2776,7 +2781,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "token_bucket",
         problems: &["rate limiter"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "a token (or leaky) bucket per key",
         cues: &["token bucket / token buckets / token-bucket / leaky bucket / leaky buckets / leaky-bucket"],
         stance: Choice,
@@ -2797,7 +2802,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "fixed_window_counter",
         problems: &["rate limiter"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "a fixed-window counter",
         cues: &[
             "fixed window / fixed-window / fixed windows",
@@ -2821,7 +2826,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "sliding_window_log",
         problems: &["rate limiter"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "a sliding window log of request timestamps",
         cues: &[
             "sliding window log / sliding-window log / sliding log",
@@ -2845,7 +2850,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "sliding_window_counter",
         problems: &["rate limiter"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "a sliding window counter (weighted previous window)",
         cues: &[
             "sliding window counter / sliding-window counter / sliding window counters",
@@ -2870,7 +2875,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "redis_incr_expire",
         problems: &["rate limiter"],
-        competency: "data_model",
+        competency: DataModel,
         label: "shared Redis counters with INCR and EXPIRE",
         cues: &[
             "incr / incrby + expire / ttl / redis / key",
@@ -2895,7 +2900,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "atomic_lua_check",
         problems: &["rate limiter"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "an atomic check-and-increment in a Lua script",
         cues: &[
             "lua",
@@ -2919,7 +2924,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "limiter_fail_open",
         problems: &["rate limiter"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "failing open when the limiter's store is down",
         cues: &["fail open / fail-open / fails open / failing open"],
         stance: Choice,
@@ -2940,7 +2945,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "limiter_fail_closed",
         problems: &["rate limiter"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "failing closed when the limiter's store is down",
         cues: &["fail closed / fail-closed / fails closed / failing closed"],
         stance: Choice,
@@ -2961,7 +2966,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "gateway_local_counters",
         problems: &["rate limiter"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "counting in each gateway's local memory",
         cues: &[
             "local / in-memory / in memory / in-process / in process + counter / counters / count / counts / bucket / buckets",
@@ -2989,7 +2994,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "http_429_retry_after",
         problems: &["rate limiter"],
-        competency: "api_design",
+        competency: ApiDesign,
         label: "answering 429 with Retry-After and quota headers",
         cues: &[
             "429 / too many requests",
@@ -3015,7 +3020,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "seat_hold_ttl",
         problems: &["ticket booking"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "temporary seat holds that expire",
         cues: &[
             "hold / holds / held / reserve / reserved / reservation / reservations + seat / seats / ticket / tickets + minute / minutes / ttl / timeout / expire / expires / expiry",
@@ -3040,7 +3045,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "exclusion_constraint",
         problems: &["ticket booking"],
-        competency: "data_model",
+        competency: DataModel,
         label: "an exclusion constraint on booked time ranges",
         cues: &[
             "exclusion constraint / exclusion constraints / exclude using / exclude constraint",
@@ -3064,7 +3069,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "unique_seat_constraint",
         problems: &["ticket booking"],
-        competency: "data_model",
+        competency: DataModel,
         label: "a unique constraint on (event, seat)",
         cues: &[
             "unique constraint / unique index / unique key / uniqueness constraint + seat / seats / seat_id / booking / bookings",
@@ -3088,7 +3093,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "virtual_waiting_room",
         problems: &["ticket booking"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "a virtual waiting room with admission control",
         cues: &[
             "waiting room / virtual queue / virtual waiting / admission control / queue-it",
@@ -3113,7 +3118,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "check_then_book",
         problems: &["ticket booking"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "checking availability and booking in separate steps",
         cues: &["check / checks / checking + available / availability / free + then / before + book / booking / insert / inserting / reserve / reserving / write"],
         stance: Flawed,
@@ -3137,7 +3142,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "double_entry_ledger",
         problems: &["payment"],
-        competency: "data_model",
+        competency: DataModel,
         label: "a double-entry ledger",
         cues: &[
             "double-entry / double entry",
@@ -3163,7 +3168,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "provider_reconciliation",
         problems: &["payment"],
-        competency: "operations",
+        competency: Operations,
         label: "reconciling the ledger with the provider's reports",
         cues: &["reconcil", "settlement + report / reports / file / files + compare / match / against"],
         stance: Sound,
@@ -3184,7 +3189,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "payment_state_machine",
         problems: &["payment"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "an explicit payment state machine",
         cues: &[
             "state machine / state-machine",
@@ -3208,7 +3213,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "mutable_balance",
         problems: &["payment"],
-        competency: "data_model",
+        competency: DataModel,
         label: "a balance field updated in place with no ledger",
         cues: &[
             "update / updates / updating + balance / balances + set / = / in place / directly",
@@ -3232,7 +3237,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "provider_status_check",
         problems: &["payment"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "checking the provider's status after a timeout",
         cues: &[
             "query / queries / check / checks / poll / polls / ask / asks / look up + provider / psp / stripe + status / state / whether",
@@ -3256,7 +3261,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "card_tokenization",
         problems: &["payment"],
-        competency: "operations",
+        competency: Operations,
         label: "tokenising cards through the provider to stay out of PCI scope",
         cues: &[
             "tokeniz / tokenis + card / cards / pan / payment",
@@ -3281,7 +3286,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "provider_failover",
         problems: &["payment", "notification"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "failing over to a second external provider",
         cues: &[
             "fail over / fails over / failover / fall back / falls back / fallback / secondary / backup / second + provider / providers / vendor / vendors / psp / twilio / sendgrid",
@@ -3306,7 +3311,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "vector_clocks",
         problems: &["key-value store", "file storage"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "vector clocks to detect concurrent writes",
         cues: &["vector clock / vector clocks / version vector / version vectors / dotted version"],
         stance: Choice,
@@ -3327,7 +3332,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "last_write_wins",
         problems: &["key-value store"],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "last-write-wins conflict resolution",
         cues: &[
             "last write wins / last-write-wins / last writer wins / last-writer-wins / lww",
@@ -3351,7 +3356,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "hinted_handoff",
         problems: &["key-value store"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "hinted handoff with sloppy quorums",
         cues: &["hinted handoff / hinted hand-off / sloppy quorum / sloppy quorums"],
         stance: Sound,
@@ -3372,7 +3377,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "gossip_membership",
         problems: &["key-value store"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "gossip-based membership and failure detection",
         cues: &[
             "gossip / gossips / gossiping",
@@ -3396,7 +3401,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "lsm_tree",
         problems: &["key-value store"],
-        competency: "data_model",
+        competency: DataModel,
         label: "an LSM-tree storage engine",
         cues: &["lsm / lsm-tree / lsm tree / lsm trees / log-structured merge / log structured merge / sstable / sstables / memtable / memtables / rocksdb / leveldb"],
         stance: Choice,
@@ -3418,7 +3423,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "anti_entropy_repair",
         problems: &["key-value store"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "anti-entropy repair with Merkle trees and read repair",
         cues: &["merkle", "anti-entropy / anti entropy", "read repair / read-repair"],
         stance: Sound,
@@ -3440,7 +3445,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "transcoding_queue",
         problems: &["video streaming"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "a queue of transcoding jobs run by workers",
         cues: &[
             "transcod + queue / queues / worker / workers / job / jobs / pipeline / parallel / chunk / chunks",
@@ -3465,7 +3470,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "adaptive_bitrate_segments",
         problems: &["video streaming"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "adaptive-bitrate streaming in short segments (HLS/DASH)",
         cues: &[
             "hls / m3u8 / mpeg-dash / mpeg dash / adaptive bitrate / adaptive bit rate / adaptive streaming / abr",
@@ -3489,7 +3494,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "resumable_uploads",
         problems: &["video streaming", "file storage"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "resumable multipart uploads",
         cues: &[
             "resumable / multipart upload / multipart uploads / multi-part upload / chunked upload / chunked uploads",
@@ -3513,7 +3518,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "media_through_app_servers",
         problems: &["video streaming", "photo sharing", "file storage"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "moving media bytes through the application servers",
         cues: &[
             "upload / uploads / uploaded / stream / streams / streamed / serve / serves / served / proxy / proxies / proxied + through / via + app server / app servers / application server / application servers / api server / api servers / web server / web servers / backend servers / our api / our servers",
@@ -3545,7 +3550,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "presigned_upload",
         problems: &["photo sharing", "video streaming", "file storage"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "direct uploads to object storage with presigned URLs",
         cues: &[
             "presigned / pre-signed / signed url / signed urls / signed upload",
@@ -3571,7 +3576,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "trie",
         problems: &["autocomplete"],
-        competency: "data_model",
+        competency: DataModel,
         label: "an in-memory trie of queries",
         cues: &["prefix tree / prefix trees / radix tree / a trie / the trie / trie-based / in-memory trie / trie of / trie node / trie nodes"],
         stance: Choice,
@@ -3593,7 +3598,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "precomputed_top_k",
         problems: &["autocomplete"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "precomputing the top completions for each prefix",
         cues: &[
             "top k / top-k / top 10 / top ten / top 5 / top five / top results + each / every / per + node / prefix",
@@ -3617,7 +3622,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "debounced_keystrokes",
         problems: &["autocomplete"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "debouncing keystrokes on the client",
         cues: &[
             "debounc",
@@ -3641,7 +3646,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "periodic_suggestion_rebuild",
         problems: &["autocomplete"],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "rebuilding suggestions periodically from query logs",
         cues: &[
             "rebuild / rebuilt / rebuilds + trie / index / suggestions + hour / hourly / day / daily / week / weekly / nightly / offline",
@@ -3667,7 +3672,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "url_frontier",
         problems: &["web crawler"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "a prioritised URL frontier",
         cues: &["frontier", "priority queue / priority queues + url / urls / host / hosts / domain / domains"],
         stance: Choice,
@@ -3689,7 +3694,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "crawl_politeness",
         problems: &["web crawler"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "per-host politeness and robots.txt",
         cues: &[
             "politeness / polite / robots.txt / robots txt / crawl-delay / crawl delay",
@@ -3713,7 +3718,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "content_fingerprints",
         problems: &["web crawler"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "content fingerprints to skip duplicate pages",
         cues: &[
             "simhash / minhash / shingl",
@@ -3737,7 +3742,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "crawler_trap_limits",
         problems: &["web crawler"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "depth and URL limits against crawler traps",
         cues: &[
             "crawler trap / crawler traps / spider trap / spider traps / calendar trap",
@@ -3761,7 +3766,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "seen_set_on_one_machine",
         problems: &["web crawler"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "keeping the seen-URL set in one machine's memory",
         cues: &["seen / visited + url / urls / set + in memory / in-memory / in ram / hashset / hash set + one / single / a machine / the coordinator / the master"],
         stance: Flawed,
@@ -3783,7 +3788,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "queue_per_channel",
         problems: &["notification"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "a separate queue per delivery channel",
         cues: &[
             "queue / queues / topic / topics + per channel / per-channel / each channel / every channel / per provider",
@@ -3807,7 +3812,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "synchronous_send",
         problems: &["notification"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "sending notifications synchronously in the caller's request",
         cues: &[
             "synchronous / synchronously / inline / in the request / within the request / during the request + send / sends / sent / sending / call / calls + provider / email / sms / push / notification / notifications / twilio / sendgrid / apns / fcm",
@@ -3831,7 +3836,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "user_preferences",
         problems: &["notification"],
-        competency: "data_model",
+        competency: DataModel,
         label: "checking user preferences, opt-outs and quiet hours",
         cues: &["preference / preferences / opt-out / opt out / opted out / unsubscribe / unsubscribed / quiet hours / do not disturb / dnd"],
         stance: Sound,
@@ -3853,7 +3858,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "geospatial_index",
         problems: &["ride-sharing", "food delivery"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "a geospatial index (geohash, quadtree, S2/H3)",
         cues: &["geohash / geohashes / geo hash / quadtree / quadtrees / quad tree / quad-tree / s2 / h3 / geospatial index / geo index / geo-index / r-tree / rtree / postgis / georadius / geosearch / geoadd"],
         stance: Choice,
@@ -3875,7 +3880,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "location_update_rate",
         problems: &["ride-sharing", "food delivery"],
-        competency: "estimation",
+        competency: Estimation,
         label: "the rate of location updates from drivers or couriers",
         cues: &[
             "location / locations / gps / position / positions + every + second / seconds",
@@ -3899,7 +3904,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "scan_all_drivers",
         problems: &["ride-sharing", "food delivery"],
-        competency: "data_model",
+        competency: DataModel,
         label: "scanning every driver or courier to find nearby ones",
         cues: &[
             "distance / distances + every / all + driver / drivers / courier / couriers",
@@ -3924,7 +3929,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "dispatch_offer_lock",
         problems: &["ride-sharing", "food delivery"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "offering a job to one driver at a time, reserved with a timeout",
         cues: &[
             "offer / offers / offered + driver / drivers / courier / couriers + timeout / seconds / one at a time / expire / expires / lock / locked",
@@ -3948,7 +3953,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "order_state_machine",
         problems: &["food delivery"],
-        competency: "data_model",
+        competency: DataModel,
         label: "an explicit order state machine",
         cues: &[
             "order / orders + state machine / states / status / statuses + placed / accepted / confirmed / preparing / picked up / delivered / transition / transitions",
@@ -3974,7 +3979,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "content_hashed_chunks",
         problems: &["file storage"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "splitting files into content-hashed chunks",
         cues: &[
             "chunk / chunks / chunking / chunked / block / blocks + hash / hashes / hashed / sha / sha-256 / fingerprint / dedup / deduplicat",
@@ -4000,7 +4005,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "conflicted_copies",
         problems: &["file storage"],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "keeping both versions as a conflicted copy",
         cues: &[
             "conflicted copy / conflicted copies / conflict copy / conflict copies / conflicting copy",
@@ -4025,7 +4030,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "file_version_history",
         problems: &["file storage"],
-        competency: "data_model",
+        competency: DataModel,
         label: "keeping a version history of files",
         cues: &["version history / file versions / previous versions / older versions / keep versions / versioning / revision history / revision / revisions"],
         stance: Sound,
@@ -4047,7 +4052,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "paste_bodies_in_object_storage",
         problems: &["pastebin"],
-        competency: "data_model",
+        competency: DataModel,
         label: "paste bodies in object storage, metadata in the database",
         cues: &["paste / pastes / body / bodies / content / contents / text + s3 / object storage / object store / blob storage / blob store / bucket"],
         stance: Choice,
@@ -4068,7 +4073,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "paste_expiry",
         problems: &["pastebin"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "expiring pastes",
         cues: &[
             "expir / expire + paste / pastes",
@@ -4096,7 +4101,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "time_series_database",
         problems: &["metrics monitoring"],
-        competency: "data_model",
+        competency: DataModel,
         label: "a time-series database for the samples",
         cues: &["time series database / time-series database / time series db / time-series db / tsdb / influxdb / influx / timescale / gorilla / m3db / victoriametrics"],
         stance: Choice,
@@ -4117,7 +4122,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "downsampling_retention",
         problems: &["metrics monitoring"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "downsampling old data into rollups",
         cues: &[
             "downsampl / down-sampl / rollup / rollups / roll-up / roll-ups / rolled up",
@@ -4141,7 +4146,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cardinality_limits",
         problems: &["metrics monitoring"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "limiting label cardinality",
         cues: &[
             "cardinality",
@@ -4165,7 +4170,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "row_per_sample",
         problems: &["metrics monitoring"],
-        competency: "data_model",
+        competency: DataModel,
         label: "a relational row per data point",
         cues: &[
             "row / rows + per / each / every + data point / point / points / sample / samples",
@@ -4189,7 +4194,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "pull_scraping",
         problems: &["metrics monitoring"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "scraping metrics from targets (pull model)",
         cues: &["scrape / scrapes / scraping / scraped / scraper / scrapers / pull model / pull-based"],
         stance: Choice,
@@ -4211,7 +4216,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "topic_partitions",
         problems: &["message queue"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "partitioned topics keyed for ordering",
         cues: &[
             "partition / partitions / partitioned + topic / topics / key / keys / consumer / consumers",
@@ -4235,7 +4240,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "in_sync_replicas",
         problems: &["message queue"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "acknowledging only after the in-sync replicas have the write",
         cues: &[
             "in-sync replica / in-sync replicas / in sync replica / in sync replicas / isr",
@@ -4260,7 +4265,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "consumer_offsets",
         problems: &["message queue"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "consumer groups committing offsets",
         cues: &[
             "offset / offsets + commit / commits / committed / committing / store / stored / track / tracks / tracked",
@@ -4284,7 +4289,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "ack_before_replication",
         problems: &["message queue"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "acknowledging writes before they are replicated",
         cues: &[
             "ack / acks / acknowledg + before + replicat / replica / replicas / follower / followers / copied",
@@ -4313,7 +4318,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "inverted_index",
         problems: &["product search"],
-        competency: "data_model",
+        competency: DataModel,
         label: "an inverted index such as Elasticsearch",
         cues: &["inverted index / inverted indexes / elasticsearch / elastic search / opensearch / open search / solr / lucene"],
         stance: Choice,
@@ -4334,7 +4339,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cdc_to_index",
         problems: &["product search"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "change data capture from the database to the index",
         cues: &["change data capture / cdc / debezium / binlog / bin log / logical replication / logical decoding"],
         stance: Sound,
@@ -4355,7 +4360,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "search_on_primary_database",
         problems: &["product search"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "running search queries against the transactional database",
         cues: &[
             "like '% / like %",
@@ -4380,7 +4385,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "operational_transformation",
         problems: &["document editor"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "operational transformation with a central server",
         cues: &["operational transform / operational transformation / operational transforms / ot"],
         stance: Choice,
@@ -4401,7 +4406,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "crdt",
         problems: &["document editor"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "a CRDT for the shared document",
         cues: &["crdt / crdts / yjs / automerge / conflict-free replicated"],
         stance: Choice,
@@ -4422,7 +4427,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "lww_whole_document",
         problems: &["document editor"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "last-write-wins on the whole document",
         cues: &[
             "last write wins / last-write-wins / last writer wins / last-writer-wins / lww / last save wins / latest save wins",
@@ -4446,7 +4451,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "full_document_per_keystroke",
         problems: &["document editor"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "sending the whole document on every keystroke",
         cues: &["send / sends / sending / upload / uploads / save / saves + whole / entire / full + document / doc + every / each + keystroke / keystrokes / change / edit / keypress"],
         stance: Flawed,
@@ -4467,7 +4472,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "operation_log_snapshots",
         problems: &["document editor"],
-        competency: "data_model",
+        competency: DataModel,
         label: "an operation log with periodic snapshots",
         cues: &[
             "snapshot / snapshots + operation / operations / op / ops / log / edits / replay / replaying",
@@ -4492,7 +4497,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "image_variants",
         problems: &["photo sharing"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "generating thumbnails and resized variants",
         cues: &["thumbnail / thumbnails / resize / resized / resizing / multiple sizes / several sizes / image variants / srcset / responsive images"],
         stance: Sound,
@@ -4513,7 +4518,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "original_images_everywhere",
         problems: &["photo sharing"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "serving original-size images to every device",
         cues: &[
             "original / originals / full-size / full size / full-resolution + image / images / photo / photos + every / all / each + device / devices / client / clients / user / users / feed",
@@ -4537,7 +4542,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "lazy_image_loading",
         problems: &["photo sharing"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "lazy-loading images with placeholders",
         cues: &["lazy load / lazy-load / lazy loading / lazy-loading / lazily load / lazily loaded / progressive jpeg / progressive image / blurhash / blur-up / low-res placeholder / placeholder / placeholders"],
         stance: Sound,
@@ -4559,7 +4564,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "redis_sorted_set",
         problems: &["leaderboard"],
-        competency: "data_model",
+        competency: DataModel,
         label: "a Redis sorted set as the leaderboard",
         cues: &["sorted set / sorted sets / zset / zsets / zadd / zincrby / zrank / zrevrank / zrange / zrevrange"],
         stance: Choice,
@@ -4581,7 +4586,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "sort_all_scores_per_read",
         problems: &["leaderboard"],
-        competency: "data_model",
+        competency: DataModel,
         label: "sorting or counting every player on each read",
         cues: &[
             "sort / sorts / sorting + whole / entire / all + table / scores / players / rows",
@@ -4605,7 +4610,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "leaderboard_score_sharding",
         problems: &["leaderboard"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "splitting the leaderboard by score range",
         cues: &[
             "shard / shards / sharded / sharding / partition / partitioned / split + score range / score ranges / by score / buckets",
@@ -4631,7 +4636,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "job_leases",
         problems: &["job scheduler"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "leases or visibility timeouts on claimed jobs",
         cues: &[
             "lease / leases / leased",
@@ -4656,7 +4661,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "poll_whole_jobs_table",
         problems: &["job scheduler"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "scanning the whole jobs table every tick",
         cues: &[
             "poll / polls / polling / scan / scans / scanning / query / queries + whole / entire / all + job / jobs + every / each + second / minute",
@@ -4683,7 +4688,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "due_time_index",
         problems: &["job scheduler"],
-        competency: "data_model",
+        competency: DataModel,
         label: "an index or timing wheel on the next due time",
         cues: &[
             "index / indexed + due / next run / next_run / run_at / run at / next_run_at / due time / fire time",
@@ -4708,7 +4713,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "cdn_purge_fanout",
         problems: &["content delivery network"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "propagating purges to every edge",
         cues: &[
             "purge / purges / purging / purged + edge / edges / pop / pops / file / files / url / urls / tag / tags / every",
@@ -4733,7 +4738,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "anycast_routing",
         problems: &["content delivery network"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "anycast or geo-DNS routing to the nearest edge",
         cues: &[
             "anycast / any-cast / bgp",
@@ -4757,7 +4762,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "origin_shield",
         problems: &["content delivery network"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "an origin shield (tiered cache) in front of origins",
         cues: &["origin shield / origin shields / tiered cache / tiered caching / mid-tier cache / regional cache / parent cache"],
         stance: Sound,
@@ -4779,7 +4784,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "event_time_windows",
         problems: &["ad click"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "event-time windows with watermarks",
         cues: &[
             "watermark / watermarks",
@@ -4804,7 +4809,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "click_id_dedup",
         problems: &["ad click"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "deduplicating clicks by a unique click id",
         cues: &[
             "dedup / deduplicat / de-dup / de-duplicat + click / clicks / event / events",
@@ -4828,7 +4833,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "row_update_per_click",
         problems: &["ad click"],
-        competency: "data_model",
+        competency: DataModel,
         label: "updating a counter row for every click",
         cues: &["update / updates / increment / increments + count / counter / counters / row / rows + per / each / every + click / event"],
         stance: Flawed,
@@ -4849,7 +4854,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "batch_recompute_layer",
         problems: &["ad click"],
-        competency: "tradeoffs",
+        competency: Tradeoffs,
         label: "a batch layer that recomputes and corrects the streaming counts",
         cues: &[
             "lambda architecture / kappa",
@@ -4874,7 +4879,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "virtualized_lists",
         problems: &["dashboard"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "virtualised tables and lists",
         cues: &["virtualiz / virtualis / virtual list / virtual scroll / virtual scrolling / react-window / react-virtualized / windowed list / windowed rendering"],
         stance: Sound,
@@ -4895,7 +4900,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "batched_rendering",
         problems: &["dashboard"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "batching updates into one render per frame",
         cues: &[
             "requestanimationframe / animation frame / raf",
@@ -4919,7 +4924,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "rerender_everything",
         problems: &["dashboard"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "re-rendering the whole dashboard on every message",
         cues: &[
             "re-render / rerender / re-renders / rerenders / re-rendering / rerendering + whole / entire / all / every + page / dashboard / chart / charts / component / components / widget / widgets",
@@ -4947,7 +4952,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "web_worker_offload",
         problems: &["dashboard"],
-        competency: "high_level_design",
+        competency: HighLevelDesign,
         label: "moving parsing and computation into a Web Worker",
         cues: &["web worker / web workers / webworker / webworkers / worker thread / worker threads / offscreencanvas / offscreen canvas"],
         stance: Choice,
@@ -4969,7 +4974,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "id_bit_layout",
         problems: &["unique id generator"],
-        competency: "estimation",
+        competency: Estimation,
         label: "sizing the timestamp, machine and sequence bits",
         cues: &[
             "41 bits / 41-bit / 42 bits / 42-bit / 10 bits / 10-bit / 12 bits / 12-bit + timestamp / machine / worker / sequence / node",
@@ -4993,7 +4998,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "worker_id_assignment",
         problems: &["unique id generator"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "assigning each generator a unique worker id",
         cues: &["worker id / worker ids / machine id / machine ids / node id / node ids / datacenter id + zookeeper / etcd / assign / assigned / config / configured / lease / leased / registry / database"],
         stance: Choice,
@@ -5014,7 +5019,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "id_range_allocation",
         problems: &["unique id generator", "url shortener"],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "allocating blocks of ids from a central counter",
         cues: &[
             "range / ranges / block / blocks / batch / batches + of ids / of numbers / of codes / of keys",
@@ -5039,7 +5044,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "clock_regression_handling",
         problems: &["unique id generator"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "handling a clock that moves backwards",
         cues: &[
             "clock / clocks + backward / backwards / goes back / jumps back / moves back / moved back / regress",
@@ -5064,7 +5069,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "single_instance_spof",
         problems: &[],
-        competency: "scalability_reliability",
+        competency: ScalabilityReliability,
         label: "running a critical component as a single instance",
         cues: &[
             "single / one / lone + instance / node / server / machine / host / box + postgres / mysql / redis / database / db / allocator / scheduler / coordinator / counter / cron / worker / service / holds / holding / runs / handles / knows / routes / goes through",
@@ -5099,7 +5104,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "tcp_delivery_claim",
         problems: &["chat", "notification", "collaborative", "dashboard"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "treating a write to the socket as delivery",
         cues: &[
             "tcp / socket / websocket + guarantee / guarantees / guaranteed / ensures / means + deliver / delivered / delivery / reach / reaches / arrive / arrives / received",
@@ -5130,7 +5135,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "fixed_window_exact_claim",
         problems: &["rate limiter"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "calling a fixed window counter exact",
         cues: &[
             "fixed window / fixed-window / window counter / per minute counter + exact / precise / accurate / perfectly / never more / never exceed / never get more / guarantees",
@@ -5156,7 +5161,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "celebrity_fanout_cheap_claim",
         problems: &["news feed", "photo sharing"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "claiming fan-out on write is cheap for celebrities",
         cues: &[
             "celebrit / famous / million followers / millions of followers / big accounts / popular accounts + fine / cheap / no problem / nothing special / just one / single command / one command / easy / trivial / works",
@@ -5184,7 +5189,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "charge_then_record",
         problems: &["payment", "ticket", "booking", "food delivery", "ride-sharing"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "charging the card before anything records the payment",
         cues: &[
             "charge / charges / charging + card / cards / customer + then / after / afterwards / once + insert / inserts / write / writes / record / records / save / saves / update / updates / mark / marks",
@@ -5215,7 +5220,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "webhook_flips_state",
         problems: &["ticket", "booking", "payment", "food delivery"],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "letting the payment webhook mark the order paid with no guard",
         cues: &[
             "webhook / webhooks / callback + flips / flip / marks / mark / sets / set / moves / updates / confirms + sold / paid / confirmed / complete / completed / booked",
@@ -5244,7 +5249,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "ack_before_work",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "acknowledging a message before the work is done",
         cues: &[
             "ack / acks / acknowledg / commit / commits / delete / deletes + right away / immediately / first / straight away / as soon as / before + call / calls / calling / send / sends / sending / process / processing / work",
@@ -5270,7 +5275,7 @@ pub const LIBRARY: &[DecisionPattern] = &[
     DecisionPattern {
         id: "status_without_heartbeat",
         problems: &[],
-        competency: "deep_dive",
+        competency: DeepDive,
         label: "marking work in progress with no heartbeat or timeout",
         cues: &[
             "status / state + running / processing / in progress / in_progress / started / claimed + when / sets / set / marks / mark / flips / updates",

@@ -25,7 +25,7 @@ pub mod problems;
 mod providers;
 mod whiteboard;
 
-pub use competencies::{Competency, COMPETENCIES};
+pub use competencies::{guide, CompetencyGuide, COMPETENCIES};
 pub use evaluator::llm::{anchor, LlmEvaluator, ModelEvaluation, ANCHOR_BAND};
 pub use evaluator::{Findings, RubricEvaluator};
 pub use generation::{extract_resume, generate_problem};

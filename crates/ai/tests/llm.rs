@@ -62,11 +62,11 @@ fn history() -> Vec<Message> {
 
 /// A model evaluation in the requested schema: every competency at `score` with `quote`.
 fn model_evaluation(score: f64, quote: &str) -> String {
-    let competencies: Vec<serde_json::Value> = mockint_ai::COMPETENCIES
-        .iter()
+    let competencies: Vec<serde_json::Value> = mockint_domain::Competency::ALL
+        .into_iter()
         .map(|c| {
             serde_json::json!({
-                "key": c.key, "score": score, "confidence": "medium",
+                "key": c, "score": score, "confidence": "medium",
                 "evidence": [quote, "I never said this"],
                 "rationale": "The candidate chose low latency and high availability for redirects.",
             })
@@ -95,7 +95,7 @@ async fn model_scores_are_anchored_to_the_rubric_and_the_overall_is_recomputed()
         );
     }
     assert_eq!(
-        report.competency_scores["requirements"].evidence,
+        report.competency_scores[&mockint_domain::Competency::Requirements].evidence,
         [quote],
         "only verbatim quotes"
     );

@@ -333,7 +333,7 @@ fn every_quote_is_verbatim_and_the_plan_targets_the_weakest_competencies() {
                 );
             }
         }
-        let mut by_score: Vec<(&String, f64)> = report
+        let mut by_score: Vec<(&mockint_domain::Competency, f64)> = report
             .competency_scores
             .iter()
             .map(|(k, c)| (k, c.score.value()))
@@ -349,12 +349,7 @@ fn every_quote_is_verbatim_and_the_plan_targets_the_weakest_competencies() {
         let weakest_titles: Vec<&str> = by_score
             .iter()
             .filter(|(_, s)| (*s - lowest).abs() < f64::EPSILON)
-            .filter_map(|(k, _)| {
-                mockint_ai::COMPETENCIES
-                    .iter()
-                    .find(|c| c.key == k.as_str())
-                    .map(|c| c.title)
-            })
+            .map(|(k, _)| k.title())
             .collect();
         assert!(
             weakest_titles.contains(&first_priority.as_str()),
@@ -400,7 +395,7 @@ fn scores_calibrate_to_level_and_caps_apply() {
     )];
     let report = RubricEvaluator.report(&s, &stuffing, &[]);
     assert!(
-        report.competency_scores["scalability_reliability"]
+        report.competency_scores[&mockint_domain::Competency::ScalabilityReliability]
             .score
             .value()
             <= 55.0,

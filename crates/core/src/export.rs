@@ -89,7 +89,7 @@ fn report_html(report: &EvaluationReport) -> String {
         let _ = write!(
             body,
             "<tr><td>{}</td><td>{}</td><td>{:?}</td><td>{}</td></tr>",
-            html_escape(name),
+            html_escape(name.title()),
             score.score,
             score.confidence_level,
             evidence.join("")

@@ -151,7 +151,7 @@ impl SessionService {
                     competencies: report
                         .competency_scores
                         .iter()
-                        .map(|(name, score)| (name.clone(), score.score.value()))
+                        .map(|(&competency, score)| (competency, score.score.value()))
                         .collect(),
                 });
             }
@@ -202,7 +202,7 @@ impl SessionService {
 }
 
 /// The competency the whiteboard shows evidence for.
-const DESIGN_COMPETENCY: &str = "high_level_design";
+const DESIGN_COMPETENCY: mockint_domain::Competency = mockint_domain::Competency::HighLevelDesign;
 /// Most whiteboard items cited.
 const MAX_BOARD_EVIDENCE: usize = 6;
 
@@ -211,7 +211,7 @@ pub fn attach_board_evidence(
     report: &mut mockint_domain::EvaluationReport,
     drawn: &[mockint_domain::Drawn],
 ) {
-    let Some(score) = report.competency_scores.get_mut(DESIGN_COMPETENCY) else {
+    let Some(score) = report.competency_scores.get_mut(&DESIGN_COMPETENCY) else {
         return;
     };
     for item in drawn.iter().take(MAX_BOARD_EVIDENCE) {

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{CommunicationMode, Score, SessionId};
+use crate::{CommunicationMode, Competency, Score, SessionId};
 
 /// How sure the evaluator is of a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -82,8 +82,10 @@ pub struct EvaluationReport {
     pub session_id: SessionId,
     /// 0–100.
     pub overall_score: Score,
-    /// Per competency, keyed by competency name.
-    pub competency_scores: BTreeMap<String, CompetencyScore>,
+    /// Per competency, in interview order. A stored key that names no competency is dropped
+    /// when read, so an old or hand-edited report still opens.
+    #[serde(deserialize_with = "crate::known_competencies")]
+    pub competency_scores: BTreeMap<Competency, CompetencyScore>,
     /// Strengths.
     pub went_well: Vec<Feedback>,
     /// Adequate but improvable.

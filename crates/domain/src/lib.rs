@@ -6,6 +6,7 @@
 //! one of these types is always valid.
 
 pub mod board;
+mod competency;
 pub mod diagnostics;
 mod error;
 mod evaluation;
@@ -24,6 +25,7 @@ mod tokens;
 mod whiteboard;
 
 pub use board::{Board, BoardError, BoardLog, Drawn, End, Op, OpEntry};
+pub use competency::{known_competencies, Competency, UnknownCompetency};
 pub use error::ValidationError;
 pub use evaluation::{
     ActionItem, CompetencyScore, ConfidenceLevel, EvaluationReport, Feedback, ImprovementPlan,

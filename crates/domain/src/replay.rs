@@ -64,7 +64,7 @@ pub struct Marker {
     pub ms: u64,
     /// What it marks.
     pub kind: MarkerKind,
-    /// What to show, e.g. "Phase: deep dive" or "Evidence (scalability): …".
+    /// What to show, e.g. "Phase: deep dive" or "Evidence (Scalability & reliability): …".
     pub label: String,
 }
 
@@ -234,7 +234,7 @@ fn markers(
                     kind: MarkerKind::Evidence,
                     label: format!(
                         "Evidence ({}): {}",
-                        competency.replace('_', " "),
+                        competency.title(),
                         first_words(evidence, 16)
                     ),
                 });
@@ -393,7 +393,7 @@ mod tests {
             provenance: vec![],
         };
         report.competency_scores.insert(
-            "scalability".into(),
+            crate::Competency::ScalabilityReliability,
             crate::CompetencyScore {
                 score: crate::Score::new(70.0).unwrap_or_else(|e| panic!("{e}")),
                 confidence_level: crate::ConfidenceLevel::Medium,

@@ -69,7 +69,7 @@ fn session(user_id: &str, created_at: DateTime<Utc>, resume_data: Option<ResumeD
 fn report(id: SessionId, overall: f64) -> EvaluationReport {
     let mut competency_scores = BTreeMap::new();
     competency_scores.insert(
-        "requirements".to_string(),
+        mockint_domain::Competency::Requirements,
         CompetencyScore {
             score: Score::new(72.5).expect("score"),
             confidence_level: ConfidenceLevel::Medium,

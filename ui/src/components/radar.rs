@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use mockint_domain::Competency;
 
 /// A radar chart of scores 0–100.
 #[component]
@@ -40,7 +41,7 @@ pub fn Radar(scores: Vec<(String, f64)>) -> impl IntoView {
             <polygon class="area" points=polygon></polygon>
             {scores.iter().enumerate().map(|(i, (name, value))| {
                 let (x, y) = point(i, 118.0);
-                view! { <text x=format!("{x:.1}") y=format!("{y:.1}") text-anchor="middle">{format!("{} {:.0}", name.replace('_', " "), value)}</text> }
+                view! { <text x=format!("{x:.1}") y=format!("{y:.1}") text-anchor="middle">{format!("{name} {value:.0}")}</text> }
             }).collect_view()}
         </svg>
     }
@@ -48,7 +49,7 @@ pub fn Radar(scores: Vec<(String, f64)>) -> impl IntoView {
 
 /// Score lines over sessions (overall plus each competency).
 #[component]
-pub fn ProgressChart(points: Vec<(String, f64, BTreeMap<String, f64>)>) -> impl IntoView {
+pub fn ProgressChart(points: Vec<(String, f64, BTreeMap<Competency, f64>)>) -> impl IntoView {
     let (w, h, pad) = (640.0, 240.0, 30.0);
     let count = points.len();
     let x = move |i: usize| {
@@ -68,15 +69,15 @@ pub fn ProgressChart(points: Vec<(String, f64, BTreeMap<String, f64>)>) -> impl 
             .join(" ")
     };
     let overall = line(points.iter().map(|p| p.1).collect());
-    let names: Vec<String> = points
+    let names: Vec<Competency> = points
         .first()
-        .map(|p| p.2.keys().cloned().collect())
+        .map(|p| p.2.keys().copied().collect())
         .unwrap_or_default();
     let series: Vec<(String, String)> = names
         .iter()
         .map(|name| {
             (
-                name.clone(),
+                name.title().to_string(),
                 line(
                     points
                         .iter()

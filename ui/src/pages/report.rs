@@ -67,7 +67,7 @@ pub fn ReportPage(session_id: SessionId) -> impl IntoView {
                     <button on:click=move |_| ctx.page.set(Page::Interview(session_id))>"Back to the interview"</button></div>
                 }.into_any(),
                 Some(SessionDetail { report: Some(report), usage, session, .. }) => {
-                    let scores: Vec<(String, f64)> = report.competency_scores.iter().map(|(k, v)| (k.clone(), v.score.value())).collect();
+                    let scores: Vec<(String, f64)> = report.competency_scores.iter().map(|(k, v)| (k.title().to_string(), v.score.value())).collect();
                     let plan = report.improvement_plan.clone();
                     let modes = report.communication_mode_analysis.clone();
                     view! {
@@ -92,7 +92,7 @@ pub fn ReportPage(session_id: SessionId) -> impl IntoView {
                                     view! {
                                         <div class="competency">
                                             <div class="competency-head">
-                                                <strong>{name.replace('_', " ")}</strong>
+                                                <strong>{name.title()}</strong>
                                                 <span class="score">{format!("{:.0}", score.score.value())}</span>
                                                 <span class="muted small">{confidence(score.confidence_level)}</span>
                                             </div>

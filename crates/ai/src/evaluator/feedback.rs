@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use mockint_domain::{ActionItem, Feedback, ImprovementPlan};
+use mockint_domain::{ActionItem, Competency, Feedback, ImprovementPlan};
 
 use super::{entry, Findings, NO_REQUIREMENTS_CAP, STAFF_WITHOUT_TRADEOFFS_CAP};
 use crate::answers::RequirementGap;
-use crate::competencies::{Competency, COMPETENCIES};
+use crate::competencies::guide;
 use crate::decisions::Stance;
 
 /// The report's feedback before it is sorted: what went well beyond the competencies, the
@@ -19,8 +19,8 @@ pub struct Parts {
     /// Mistakes: caps that applied, wrong claims, impossible estimates, requirements left
     /// out, a requirement change that was not designed for.
     pub mistakes: Vec<Feedback>,
-    /// One description per competency, with its key and score.
-    pub competencies: Vec<(&'static str, f64, Feedback)>,
+    /// One description per competency, with its score.
+    pub competencies: Vec<(Competency, f64, Feedback)>,
 }
 
 impl Parts {
@@ -40,18 +40,18 @@ impl Parts {
 }
 
 /// The feedback of a transcript, from its findings and competency scores.
-pub fn parts(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Parts {
+pub fn parts(findings: &Findings, scores: &BTreeMap<Competency, f64>) -> Parts {
     let (mut well, mut improve) = (Vec::new(), Vec::new());
-    if !findings.of("requirements").addressed() {
+    if !findings.of(Competency::Requirements).addressed() {
         improve.push(entry(
-            "Requirements & scoping",
+            Competency::Requirements.title(),
             format!("Because no requirements were agreed before designing, the overall score is capped at {NO_REQUIREMENTS_CAP:.0}."),
             Vec::new(),
         ));
     }
     if findings.staff_without_tradeoffs() {
         improve.push(entry(
-            "Trade-offs",
+            Competency::Tradeoffs.title(),
             format!("At staff level trade-offs are expected unprompted; none was weighed, so the overall score is capped at {STAFF_WITHOUT_TRADEOFFS_CAP:.0}."),
             Vec::new(),
         ));
@@ -70,7 +70,7 @@ pub fn parts(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Parts
             text.push_str(" You corrected it when challenged — state it right the first time.");
         }
         improve.push(entry(
-            title(flaw.pattern.competency),
+            flaw.pattern.competency.title(),
             text,
             vec![flaw.quote.clone()],
         ));
@@ -82,7 +82,7 @@ pub fn parts(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Parts
             vec![quote.clone()]
         };
         improve.push(entry(
-            title(pattern.competency),
+            pattern.competency.title(),
             format!(
                 "Asked about {} (\"{}\"), you moved on without answering — and it matters: {}.",
                 pattern.label,
@@ -94,7 +94,7 @@ pub fn parts(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Parts
     }
     if let Some(slip) = &findings.estimate {
         improve.push(entry(
-            "Capacity estimation",
+            Competency::Estimation.title(),
             format!(
                 "{} — everything sized from that figure is off by the same factor.",
                 capitalise(&slip.correction)
@@ -103,7 +103,7 @@ pub fn parts(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Parts
         ));
     }
     // When requirements never came up at all, the competency's own entry says so.
-    let gaps: &[RequirementGap] = if findings.of("requirements").addressed() {
+    let gaps: &[RequirementGap] = if findings.of(Competency::Requirements).addressed() {
         &findings.gaps
     } else {
         &[]
@@ -114,31 +114,31 @@ pub fn parts(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Parts
             RequirementGap::Scale => "No scale was agreed (users, traffic, data) before designing.".to_string(),
             RequirementGap::Feature(label) => format!("The problem asks for {label}, but your requirements never covered it."),
         };
-        improve.push(entry("Requirements & scoping", text, Vec::new()));
+        improve.push(entry(Competency::Requirements.title(), text, Vec::new()));
     }
     match findings.curveball {
         Some((curveball, true)) => well.push(entry(
-            "Trade-offs",
+            Competency::Tradeoffs.title(),
             format!("When the requirement changed (\"{}\"), you adapted the design rather than only acknowledging it.", curveball.change),
             Vec::new(),
         )),
         Some((curveball, false)) => improve.push(entry(
-            "Trade-offs",
+            Competency::Tradeoffs.title(),
             format!("When the requirement changed (\"{}\"), the design did not change with it; expected: {}.", curveball.change, curveball.expectation),
             Vec::new(),
         )),
         None => {}
     }
-    let competencies = COMPETENCIES
-        .iter()
+    let competencies = Competency::ALL
+        .into_iter()
         .map(|competency| {
-            let score = scores.get(competency.key).copied().unwrap_or_default();
+            let score = scores.get(&competency).copied().unwrap_or_default();
             let feedback = entry(
-                competency.title,
+                competency.title(),
                 describe(findings, competency, score),
-                findings.evidence(competency.key),
+                findings.evidence(competency),
             );
-            (competency.key, score, feedback)
+            (competency, score, feedback)
         })
         .collect();
     Parts {
@@ -149,9 +149,8 @@ pub fn parts(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Parts
 }
 
 /// One competency, in terms of this transcript.
-fn describe(findings: &Findings, competency: &Competency, score: f64) -> String {
-    let key = competency.key;
-    if key == "communication" {
+fn describe(findings: &Findings, key: Competency, score: f64) -> String {
+    if key == Competency::Communication {
         return findings.communication.describe();
     }
     let coverage = findings.of(key);
@@ -209,19 +208,23 @@ fn describe(findings: &Findings, competency: &Competency, score: f64) -> String 
 }
 
 /// What a competency asks for beyond naming things.
-fn next_step(key: &str) -> &'static str {
+fn next_step(key: Competency) -> &'static str {
     match key {
-        "requirements" => {
+        Competency::Requirements => {
             "turned it into targets the design must meet (latency, availability, scale)"
         }
-        "estimation" => "worked it down to requests per second and storage per year",
-        "api_design" => "wrote the endpoints with their parameters, responses and errors",
-        "data_model" => "named the keys and the queries each store must answer",
-        "high_level_design" => "walked one request through the components",
-        "deep_dive" => "took one component through its failure cases",
-        "scalability_reliability" => "said how it scales out and what happens when a part fails",
-        "tradeoffs" => "said what a choice costs and what it gives up",
-        _ => "named the metrics, alerts and SLOs you would run it with",
+        Competency::Estimation => "worked it down to requests per second and storage per year",
+        Competency::ApiDesign => "wrote the endpoints with their parameters, responses and errors",
+        Competency::DataModel => "named the keys and the queries each store must answer",
+        Competency::HighLevelDesign => "walked one request through the components",
+        Competency::DeepDive => "took one component through its failure cases",
+        Competency::ScalabilityReliability => {
+            "said how it scales out and what happens when a part fails"
+        }
+        Competency::Tradeoffs => "said what a choice costs and what it gives up",
+        Competency::Operations | Competency::Communication => {
+            "named the metrics, alerts and SLOs you would run it with"
+        }
     }
 }
 
@@ -239,25 +242,26 @@ fn short_quote(quote: &str) -> String {
 }
 
 /// What it means that a competency never came up.
-fn absent(key: &str) -> &'static str {
+fn absent(key: Competency) -> &'static str {
     match key {
-        "requirements" => "You never said what the system must do or how well — no features, users, or targets such as latency and availability.",
-        "estimation" => "No traffic or storage numbers were given, so nothing in the design was sized.",
-        "api_design" => "The API was never written down: no endpoints, parameters, responses or error cases.",
-        "data_model" => "No entities, keys or store were named, so it is unclear how anything is looked up.",
-        "high_level_design" => "No components or request path were described.",
-        "deep_dive" => "No part of the design was taken below the surface: no algorithm, failure case or race was worked through.",
-        "scalability_reliability" => "Nothing was said about how the design scales out or survives a failed machine, zone or region.",
-        "tradeoffs" => "No alternatives were weighed: each choice was stated without what it costs or what it gives up.",
-        _ => "Nothing was said about running it: no metrics, alerts, SLOs or rollout plan.",
+        Competency::Requirements => "You never said what the system must do or how well — no features, users, or targets such as latency and availability.",
+        Competency::Estimation => "No traffic or storage numbers were given, so nothing in the design was sized.",
+        Competency::ApiDesign => "The API was never written down: no endpoints, parameters, responses or error cases.",
+        Competency::DataModel => "No entities, keys or store were named, so it is unclear how anything is looked up.",
+        Competency::HighLevelDesign => "No components or request path were described.",
+        Competency::DeepDive => "No part of the design was taken below the surface: no algorithm, failure case or race was worked through.",
+        Competency::ScalabilityReliability => "Nothing was said about how the design scales out or survives a failed machine, zone or region.",
+        Competency::Tradeoffs => "No alternatives were weighed: each choice was stated without what it costs or what it gives up.",
+        Competency::Operations | Competency::Communication => "Nothing was said about running it: no metrics, alerts, SLOs or rollout plan.",
     }
 }
 
 /// The plan: first the mistakes (the most concrete things to fix), then the weakest areas.
-pub fn plan(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> ImprovementPlan {
+pub fn plan(findings: &Findings, scores: &BTreeMap<Competency, f64>) -> ImprovementPlan {
     // The three weakest areas, even for a strong candidate: there is always a next step.
-    let mut weakest: Vec<&Competency> = COMPETENCIES.iter().collect();
-    weakest.sort_by(|a, b| scores[a.key].total_cmp(&scores[b.key]));
+    let score = |c: &Competency| scores.get(c).copied().unwrap_or_default();
+    let mut weakest: Vec<Competency> = Competency::ALL.to_vec();
+    weakest.sort_by(|a, b| score(a).total_cmp(&score(b)));
     weakest.truncate(3);
     let mut steps: Vec<(String, Vec<String>)> = findings
         .flaws
@@ -271,19 +275,19 @@ pub fn plan(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Improv
             )
         })
         .collect();
-    for competency in &weakest {
-        let coverage = findings.of(competency.key);
-        let mut description = competency.practice.to_string();
+    for &competency in &weakest {
+        let coverage = findings.of(competency);
+        let mut description = guide(competency).practice.to_string();
         if !coverage.missing_concepts.is_empty() {
             description.push_str(&format!(
                 " For this problem, study: {}.",
                 coverage.missing_concepts.join(", ")
             ));
         }
-        steps.push((description, resources(competency.key)));
+        steps.push((description, resources(competency)));
     }
     ImprovementPlan {
-        priority_areas: weakest.iter().map(|c| c.title.to_string()).collect(),
+        priority_areas: weakest.iter().map(|c| c.title().to_string()).collect(),
         concrete_steps: steps
             .into_iter()
             .zip(1..)
@@ -300,19 +304,12 @@ pub fn plan(findings: &Findings, scores: &BTreeMap<&'static str, f64>) -> Improv
     }
 }
 
-fn resources(key: &str) -> Vec<String> {
-    COMPETENCIES
+fn resources(competency: Competency) -> Vec<String> {
+    guide(competency)
+        .resources
         .iter()
-        .find(|c| c.key == key)
-        .map(|c| c.resources.iter().map(|r| r.to_string()).collect())
-        .unwrap_or_default()
-}
-
-fn title(key: &str) -> &'static str {
-    COMPETENCIES
-        .iter()
-        .find(|c| c.key == key)
-        .map_or("Design", |c| c.title)
+        .map(|r| r.to_string())
+        .collect()
 }
 
 fn capitalise(text: &str) -> String {

@@ -14,14 +14,13 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use mockint_core::ports::{Evaluation, Evaluator};
 use mockint_domain::{
-    ConfidenceLevel, EvaluationReport, Feedback, MediaFile, Message, Role, Score, Session,
-    TokenOperation,
+    Competency, ConfidenceLevel, EvaluationReport, Feedback, MediaFile, Message, Role, Score,
+    Session, TokenOperation,
 };
 use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{feedback, Findings, RubricEvaluator, KEYWORD_LIST_CAP};
-use crate::competencies::COMPETENCIES;
 use crate::guard::{instruction_like, transcript_as_data, DATA_NOTICE};
 use crate::llm::{ChatMessage, ChatRequest, ChatRole, Output};
 use crate::providers::Providers;
@@ -34,49 +33,6 @@ const MAX_TEXT: usize = 600;
 const MAX_TOKENS: u32 = 2_000;
 /// An attempt slower than this is not repeated when its answer is unusable.
 const SLOW_ATTEMPT: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// A competency key, as the model must spell it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Key {
-    /// Requirements & scoping.
-    Requirements,
-    /// Capacity estimation.
-    Estimation,
-    /// API design.
-    ApiDesign,
-    /// Data model & storage.
-    DataModel,
-    /// High-level design.
-    HighLevelDesign,
-    /// Deep dives.
-    DeepDive,
-    /// Scalability & reliability.
-    ScalabilityReliability,
-    /// Trade-offs.
-    Tradeoffs,
-    /// Operations & monitoring.
-    Operations,
-    /// Communication.
-    Communication,
-}
-
-impl Key {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Requirements => "requirements",
-            Self::Estimation => "estimation",
-            Self::ApiDesign => "api_design",
-            Self::DataModel => "data_model",
-            Self::HighLevelDesign => "high_level_design",
-            Self::DeepDive => "deep_dive",
-            Self::ScalabilityReliability => "scalability_reliability",
-            Self::Tradeoffs => "tradeoffs",
-            Self::Operations => "operations",
-            Self::Communication => "communication",
-        }
-    }
-}
 
 /// How sure the model is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
@@ -95,7 +51,7 @@ pub enum Confidence {
 #[serde(deny_unknown_fields)]
 pub struct ModelCompetency {
     /// Which competency.
-    pub key: Key,
+    pub key: Competency,
     /// 0–100.
     pub score: f64,
     /// How sure the model is.
@@ -111,7 +67,7 @@ pub struct ModelCompetency {
 #[serde(deny_unknown_fields)]
 pub struct ModelFeedback {
     /// The competency it is about.
-    pub key: Key,
+    pub key: Competency,
     /// The observation: the decision and why it matters.
     pub description: String,
     /// Exact quotes copied from the candidate's turns.
@@ -211,10 +167,10 @@ fn request(
     grounding: &EvaluationReport,
     feedback: Option<&str>,
 ) -> ChatRequest {
-    let rubric: BTreeMap<&str, f64> = grounding
+    let rubric: BTreeMap<Competency, f64> = grounding
         .competency_scores
         .iter()
-        .map(|(key, score)| (key.as_str(), score.score.value()))
+        .map(|(&key, score)| (key, score.score.value()))
         .collect();
     let mistakes: Vec<&str> = grounding
         .needs_improvement
@@ -236,7 +192,7 @@ fn request(
         rubric = serde_json::to_string(&rubric).unwrap_or_default(),
         mistakes = serde_json::to_string(&mistakes).unwrap_or_default(),
         transcript = transcript_as_data(history),
-        keys = COMPETENCIES.iter().map(|c| c.key).collect::<Vec<_>>().join(", "),
+        keys = Competency::ALL.map(Competency::key).join(", "),
     );
     if let Some(problem) = feedback {
         prompt.push_str(&format!(
@@ -279,19 +235,18 @@ pub fn anchor(
     };
     let rubric = findings.scores();
     let mut seen = Vec::new();
-    let mut scores: BTreeMap<&'static str, f64> = rubric.clone();
-    let mut judged: BTreeMap<&'static str, (Vec<String>, ConfidenceLevel, String)> =
-        BTreeMap::new();
+    let mut scores: BTreeMap<Competency, f64> = rubric.clone();
+    let mut judged: BTreeMap<Competency, (Vec<String>, ConfidenceLevel, String)> = BTreeMap::new();
     for entry in model.competencies {
-        let key = entry.key.as_str();
+        let key = entry.key;
         if seen.contains(&key) {
-            return Err(format!("competency '{key}' appears twice"));
+            return Err(format!("competency '{}' appears twice", key.key()));
         }
         seen.push(key);
         if !entry.score.is_finite() || !(0.0..=100.0).contains(&entry.score) {
-            return Err(format!("score of '{key}' is not between 0 and 100"));
+            return Err(format!("score of '{}' is not between 0 and 100", key.key()));
         }
-        let anchor = rubric.get(key).copied().unwrap_or_default();
+        let anchor = rubric.get(&key).copied().unwrap_or_default();
         let evidence: Vec<String> = entry
             .evidence
             .iter()
@@ -311,7 +266,7 @@ pub fn anchor(
             score = anchor;
         }
         let coverage = findings.of(key);
-        if key != "communication" && !(coverage.reasoning || coverage.words >= 60) {
+        if key != Competency::Communication && !(coverage.reasoning || coverage.words >= 60) {
             score = score.min(KEYWORD_LIST_CAP.max(anchor));
         }
         scores.insert(key, score.clamp(0.0, 100.0));
@@ -326,7 +281,7 @@ pub fn anchor(
     let mut report = grounding.clone();
     report.overall_score = Score::clamped(overall);
     for (key, score) in &scores {
-        if let Some(slot) = report.competency_scores.get_mut(*key) {
+        if let Some(slot) = report.competency_scores.get_mut(key) {
             slot.score = Score::clamped(*score);
             if let Some((evidence, confidence, _)) = judged.get(key).filter(|j| !j.0.is_empty()) {
                 slot.evidence = evidence.clone();
@@ -358,12 +313,8 @@ pub fn anchor(
         if evidence.is_empty() || description.is_empty() {
             continue;
         }
-        let title = COMPETENCIES
-            .iter()
-            .find(|c| c.key == extra.key.as_str())
-            .map_or("Design", |c| c.title);
         parts.mistakes.push(Feedback {
-            category: title.to_string(),
+            category: extra.key.title().to_string(),
             description,
             evidence,
         });

@@ -16,13 +16,12 @@ use std::collections::BTreeMap;
 
 use mockint_core::ports::{Evaluation, Evaluator};
 use mockint_domain::{
-    CompetencyScore, ConfidenceLevel, EvaluationReport, ExperienceLevel, Feedback, MediaFile,
-    Message, Score, Session,
+    Competency, CompetencyScore, ConfidenceLevel, EvaluationReport, ExperienceLevel, Feedback,
+    MediaFile, Message, Score, Session,
 };
 
-use crate::analysis::{analyze, CompetencyCoverage};
+use crate::analysis::{analyze, CompetencyCoverage, Coverage};
 use crate::answers::{estimate_slip, requirement_gaps, EstimateSlip, RequirementGap};
-use crate::competencies::{Competency, COMPETENCIES};
 use crate::curveballs;
 use crate::decisions::{Decision, DecisionLog, DecisionPattern, Stance};
 use crate::offline::kind;
@@ -48,12 +47,12 @@ const GAP_PENALTY: f64 = 8.0;
 /// What adapting to the changed requirement adds to trade-offs, or not adapting costs.
 const CURVEBALL_WEIGHT: f64 = 8.0;
 /// Competencies that weigh more in the overall score.
-const CORE: &[&str] = &[
-    "requirements",
-    "high_level_design",
-    "deep_dive",
-    "scalability_reliability",
-    "tradeoffs",
+const CORE: &[Competency] = &[
+    Competency::Requirements,
+    Competency::HighLevelDesign,
+    Competency::DeepDive,
+    Competency::ScalabilityReliability,
+    Competency::Tradeoffs,
 ];
 
 /// Scores a transcript against the problem's rubric.
@@ -66,7 +65,7 @@ pub struct Findings {
     /// The candidate's level.
     pub level: ExperienceLevel,
     /// Rubric coverage per competency.
-    pub coverage: BTreeMap<&'static str, CompetencyCoverage>,
+    pub coverage: Coverage,
     /// Decisions, in order.
     pub log: DecisionLog,
     /// Claims that are wrong (or choices that conflict with the candidate's own
@@ -90,15 +89,17 @@ impl Findings {
     pub fn read(session: &Session, history: &[Message]) -> Self {
         let statement = session.config.problem.as_deref().unwrap_or_default();
         let problem = problems::find(statement);
-        let mut coverage = analyze(problem, history).competencies;
+        let mut coverage = analyze(problem, history);
         // Requirements are judged from the answers given while scoping, not from a word
         // like "consistency" said later about a database.
         let scoping: Vec<Message> = requirements_answers(history).into_iter().cloned().collect();
         if let Some(requirements) = analyze(problem, &scoping)
             .competencies
-            .remove("requirements")
+            .remove(&Competency::Requirements)
         {
-            coverage.insert("requirements", requirements);
+            coverage
+                .competencies
+                .insert(Competency::Requirements, requirements);
         }
         let log = DecisionLog::read(problem.map_or(statement, |p| p.title), history);
         let flaws = log
@@ -136,14 +137,13 @@ impl Findings {
         }
     }
 
-    fn of(&self, key: &str) -> CompetencyCoverage {
-        self.coverage.get(key).cloned().unwrap_or_default()
+    fn of(&self, key: Competency) -> CompetencyCoverage {
+        self.coverage.of(key)
     }
 
     /// The anchored score of one competency, with the reasons it moved.
-    pub fn score(&self, competency: &Competency) -> f64 {
-        let key = competency.key;
-        if key == "communication" {
+    pub fn score(&self, key: Competency) -> f64 {
+        if key == Competency::Communication {
             return self.communication.score(self.level);
         }
         let coverage = self.of(key);
@@ -176,13 +176,13 @@ impl Findings {
             .count()
             .min(2);
         score -= UNANSWERED_PENALTY * dodged as f64;
-        if key == "estimation" && self.estimate.is_some() {
+        if key == Competency::Estimation && self.estimate.is_some() {
             score -= ESTIMATE_PENALTY;
         }
-        if key == "requirements" {
+        if key == Competency::Requirements {
             score -= GAP_PENALTY * self.gaps.len().min(2) as f64;
         }
-        if key == "tradeoffs" {
+        if key == Competency::Tradeoffs {
             match self.curveball {
                 Some((_, true)) => score += CURVEBALL_WEIGHT,
                 Some((_, false)) => score -= CURVEBALL_WEIGHT,
@@ -198,16 +198,16 @@ impl Findings {
     }
 
     /// Every competency's score.
-    pub fn scores(&self) -> BTreeMap<&'static str, f64> {
-        COMPETENCIES
-            .iter()
-            .map(|c| (c.key, self.score(c)))
+    pub fn scores(&self) -> BTreeMap<Competency, f64> {
+        Competency::ALL
+            .into_iter()
+            .map(|c| (c, self.score(c)))
             .collect()
     }
 
     /// The overall score from competency scores: core competencies weigh 1.5, and the caps
     /// apply (no requirements; staff without trade-offs).
-    pub fn overall(&self, scores: &BTreeMap<&str, f64>) -> f64 {
+    pub fn overall(&self, scores: &BTreeMap<Competency, f64>) -> f64 {
         let (weighted, weights) = scores
             .iter()
             .fold((0.0, 0.0), |(sum, weights), (key, score)| {
@@ -219,7 +219,7 @@ impl Findings {
         } else {
             0.0
         };
-        if !self.of("requirements").addressed() {
+        if !self.of(Competency::Requirements).addressed() {
             overall = overall.min(NO_REQUIREMENTS_CAP);
         }
         if self.staff_without_tradeoffs() {
@@ -229,13 +229,13 @@ impl Findings {
     }
 
     fn staff_without_tradeoffs(&self) -> bool {
-        self.level == ExperienceLevel::Staff && !self.of("tradeoffs").addressed()
+        self.level == ExperienceLevel::Staff && !self.of(Competency::Tradeoffs).addressed()
     }
 
     /// Positive evidence for a competency: its quotes, minus sentences that carry a flaw
     /// (communication: sentences that show structure).
-    pub fn evidence(&self, key: &str) -> Vec<String> {
-        if key == "communication" {
+    pub fn evidence(&self, key: Competency) -> Vec<String> {
+        if key == Competency::Communication {
             return self.communication.evidence.clone();
         }
         self.of(key)
@@ -401,13 +401,13 @@ impl RubricEvaluator {
         let scores = findings.scores();
         let overall = findings.overall(&scores);
         let mut competency_scores = BTreeMap::new();
-        for competency in COMPETENCIES {
-            let coverage = findings.of(competency.key);
-            let evidence = findings.evidence(competency.key);
+        for (&competency, &score) in &scores {
+            let coverage = findings.of(competency);
+            let evidence = findings.evidence(competency);
             competency_scores.insert(
-                competency.key.to_string(),
+                competency,
                 CompetencyScore {
-                    score: Score::clamped(scores[competency.key]),
+                    score: Score::clamped(score),
                     confidence_level: match (evidence.len(), coverage.words) {
                         (0, _) => ConfidenceLevel::Low,
                         (3.., words) if words >= 60 => ConfidenceLevel::High,

@@ -24,7 +24,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use mockint_core::ports::{InterviewContext, Interviewer, InterviewerReply};
 use mockint_core::InterviewerError;
-use mockint_domain::{ExperienceLevel, Message, Role};
+use mockint_domain::{Competency, ExperienceLevel, Message, Role};
 use serde_json::{json, Map, Value};
 
 pub use phase::Phase;
@@ -32,7 +32,6 @@ pub use state::kind;
 
 use crate::analysis::{analyze, Coverage};
 use crate::answers::Structure;
-use crate::competencies::COMPETENCIES;
 use crate::curveballs;
 use crate::decisions::{Decision, DecisionLog};
 use crate::problems::Problem;
@@ -283,16 +282,9 @@ impl<'a> Turn<'a> {
     /// The hidden notes kept with the reply: the decision log, what is covered, what is
     /// pending, and the curveball's outcome.
     fn notes(&self) -> Value {
-        let covered: Vec<&str> = COMPETENCIES
-            .iter()
-            .map(|c| c.key)
-            .filter(|k| self.coverage.of(k).addressed())
-            .collect();
-        let weak: Vec<&str> = COMPETENCIES
-            .iter()
-            .map(|c| c.key)
-            .filter(|k| !self.coverage.of(k).addressed())
-            .collect();
+        let (covered, weak): (Vec<Competency>, Vec<Competency>) = Competency::ALL
+            .into_iter()
+            .partition(|&c| self.coverage.of(c).addressed());
         let curveball = self.state.curveball().map(|(id, before)| {
             let answer = self.log.answers.get(before);
             json!({

@@ -1,5 +1,7 @@
 //! The phases of a 45-minute system-design interview and what the interviewer says in each.
 
+use mockint_domain::Competency;
+
 /// The phases of the interview, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Phase {
@@ -53,16 +55,16 @@ impl Phase {
     }
 
     /// The competency this phase mostly probes.
-    pub fn competency(self) -> &'static str {
+    pub fn competency(self) -> Competency {
         match self {
-            Self::Requirements => "requirements",
-            Self::Estimation => "estimation",
-            Self::Api => "api_design",
-            Self::DataModel => "data_model",
-            Self::HighLevelDesign => "high_level_design",
-            Self::DeepDive => "deep_dive",
-            Self::Tradeoffs => "tradeoffs",
-            Self::WrapUp => "operations",
+            Self::Requirements => Competency::Requirements,
+            Self::Estimation => Competency::Estimation,
+            Self::Api => Competency::ApiDesign,
+            Self::DataModel => Competency::DataModel,
+            Self::HighLevelDesign => Competency::HighLevelDesign,
+            Self::DeepDive => Competency::DeepDive,
+            Self::Tradeoffs => Competency::Tradeoffs,
+            Self::WrapUp => Competency::Operations,
         }
     }
 

@@ -441,5 +441,6 @@ pub struct ProgressPoint {
     /// Its overall score.
     pub overall: f64,
     /// Per competency.
-    pub competencies: std::collections::BTreeMap<String, f64>,
+    #[serde(deserialize_with = "crate::known_competencies")]
+    pub competencies: std::collections::BTreeMap<crate::Competency, f64>,
 }
