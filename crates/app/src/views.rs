@@ -275,29 +275,23 @@ impl App {
                     .into(),
             ));
         }
-        let timeline = self.timeline_of(&session, &log).await?;
-        // The answers' recordings are embedded; videos are too large for one file.
-        let mut embedded = Vec::with_capacity(timeline.clips.len());
-        for clip in &timeline.clips {
-            let url = match clip.kind {
-                MediaType::Audio => self
-                    .media_file(id, &clip.path)
-                    .await
-                    .ok()
-                    .map(|(file, _)| file),
-                _ => None,
-            };
-            let url = match url {
-                Some(file) => self.media_store.read(&file).await.ok().map(|wav| {
+        // The answers' recordings are embedded, read once with their lengths; videos are too
+        // large for one file.
+        let mut audio = std::collections::HashMap::new();
+        let timeline = self.timeline_of(&session, &log, Some(&mut audio)).await?;
+        let embedded: Vec<Option<String>> = timeline
+            .clips
+            .iter()
+            .map(|clip| match clip.kind {
+                MediaType::Audio => audio.remove(&clip.path).map(|wav| {
                     format!(
                         "data:audio/wav;base64,{}",
                         base64::engine::general_purpose::STANDARD.encode(wav)
                     )
                 }),
-                None => None,
-            };
-            embedded.push(url);
-        }
+                _ => None,
+            })
+            .collect();
         Ok(FileDocument {
             file_name: format!("replay-{}.html", short(id)),
             bytes: mockint_core::board_export::replay_html(&session, &log, &timeline, &embedded)
@@ -310,13 +304,16 @@ impl App {
     pub async fn replay_timeline(&self, id: SessionId) -> Result<ReplayTimeline, AppError> {
         let session = self.sessions.get(id).await?;
         let log = self.whiteboards.board_log(id).await?;
-        self.timeline_of(&session, &log).await
+        self.timeline_of(&session, &log, None).await
     }
 
+    /// The timeline of a session; with `audio`, the recordings read for their lengths are
+    /// kept there by path, so that an export does not read them again.
     async fn timeline_of(
         &self,
         session: &mockint_domain::Session,
         log: &mockint_domain::BoardLog,
+        mut audio: Option<&mut std::collections::HashMap<String, Vec<u8>>>,
     ) -> Result<ReplayTimeline, AppError> {
         let messages = self.interviews.transcript(session.id).await?;
         let report = self.sessions.report(session.id).await?;
@@ -327,7 +324,12 @@ impl App {
                 // leaves its turn without audio.
                 MediaType::Audio => match self.media_store.read(&file).await {
                     Ok(wav) => match mockint_core::board_export::wav_millis(&wav) {
-                        Some(length) => Some(length),
+                        Some(length) => {
+                            if let Some(kept) = audio.as_deref_mut() {
+                                kept.insert(file.file_path.clone(), wav);
+                            }
+                            Some(length)
+                        }
                         None => {
                             tracing::warn!(path = %file.file_path, "a recording is not a WAV file; left out of the replay");
                             continue;

@@ -3,17 +3,10 @@
 //! and a server's answers are bounded.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
-use mockint_app::{App, StartOptions};
-use mockint_tests::fake_llm::{FakeLlm, Reply};
+mod common;
 
-async fn app(dir: &tempfile::TempDir) -> App {
-    App::start(&StartOptions {
-        data_dir: Some(dir.path().to_path_buf()),
-        ..StartOptions::default()
-    })
-    .await
-    .expect("app")
-}
+use common::app;
+use mockint_tests::fake_llm::{FakeLlm, Reply};
 
 #[tokio::test]
 async fn metadata_and_link_local_addresses_are_refused_before_any_request() {

@@ -4,20 +4,10 @@
 
 mod common;
 
+use common::app;
 use mockint_app::{App, InterviewRequest, StartOptions};
 use mockint_core::{CoreError, MediaError};
 use mockint_domain::{MediaType, Page, SessionStatus};
-
-async fn app(dir: &tempfile::TempDir) -> App {
-    App::start(&StartOptions {
-        data_dir: Some(dir.path().to_path_buf()),
-        database_url: Some(format!("sqlite://{}", dir.path().join("test.db").display())),
-        config_file: None,
-        ..StartOptions::default()
-    })
-    .await
-    .expect("app starts")
-}
 
 fn offline() -> InterviewRequest {
     InterviewRequest {

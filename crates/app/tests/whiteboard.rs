@@ -5,45 +5,18 @@
 //! with what survived and a notice that says what was skipped.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
-use mockint_app::{App, InterviewRequest, StartOptions};
-use mockint_domain::{Component, End, Op, OpEntry, Point, Shape, ShapeKind};
+mod common;
 
-async fn app(dir: &tempfile::TempDir) -> App {
-    App::start(&StartOptions {
-        data_dir: Some(dir.path().to_path_buf()),
-        database_url: Some(format!("sqlite://{}", dir.path().join("test.db").display())),
-        config_file: None,
-        ..StartOptions::default()
-    })
-    .await
-    .expect("app starts")
-}
+use common::app;
+use mockint_app::InterviewRequest;
+use mockint_domain::{Component, End, Op, OpEntry, Shape};
 
 fn boxed(id: u64, x: f64, kind: Component) -> Shape {
-    Shape {
-        id,
-        kind: kind.shape_kind(),
-        x,
-        y: 100.0,
-        width: 150.0,
-        height: 70.0,
-        text: Some(kind.label().into()),
-        stroke_width: 2.0,
-        component: Some(kind),
-        ..Shape::default()
-    }
+    Shape::component(id, kind, x, 100.0, 150.0, 70.0)
 }
 
 fn arrow(id: u64, from: u64, to: u64) -> Shape {
-    Shape {
-        id,
-        kind: ShapeKind::Arrow,
-        points: vec![Point::default(), Point { x: 1.0, y: 1.0 }],
-        stroke_width: 2.0,
-        from: Some(from),
-        to: Some(to),
-        ..Shape::default()
-    }
+    Shape::connector(id, from, to)
 }
 
 fn entry(seq: u64, op: Op) -> OpEntry {
@@ -183,7 +156,7 @@ async fn changes_are_stored_once_refused_whole_and_read_back_after_a_restart() {
         .await
         .expect("drawn again");
     let report = app.sessions.end(session.id).await.expect("end");
-    let evidence = &report.competency_scores["high_level_design"].evidence;
+    let evidence = &report.competency_scores[&mockint_domain::Competency::HighLevelDesign].evidence;
     let cited = "Whiteboard at 0:05 — drew \"Client\"";
     assert!(
         evidence.iter().any(|e| e == cited),

@@ -238,6 +238,36 @@ impl Whiteboard {
 }
 
 impl Shape {
+    /// A component from the palette: its outline, with its name as the label, at (x, y).
+    pub fn component(id: u64, kind: Component, x: f64, y: f64, width: f64, height: f64) -> Self {
+        Self {
+            id,
+            kind: kind.shape_kind(),
+            x,
+            y,
+            width,
+            height,
+            text: Some(kind.label().into()),
+            stroke_width: 2.0,
+            component: Some(kind),
+            ..Self::default()
+        }
+    }
+
+    /// An arrow bound from shape `from` to shape `to` (its two points are placeholders until
+    /// the board routes it between them).
+    pub fn connector(id: u64, from: u64, to: u64) -> Self {
+        Self {
+            id,
+            kind: ShapeKind::Arrow,
+            points: vec![Point::default(), Point { x: 1.0, y: 1.0 }],
+            stroke_width: 2.0,
+            from: Some(from),
+            to: Some(to),
+            ..Self::default()
+        }
+    }
+
     /// Checks one shape: label and colour sizes, point count, finite coordinates.
     pub fn validate(&self) -> Result<(), ValidationError> {
         let shape = self;

@@ -1,32 +1,16 @@
 use super::log::replay_limited;
 use super::*;
-use crate::{Component, Point, ShapeKind};
+use crate::{Component, Point};
 
 fn boxed(id: u64, x: f64, label: &str) -> Shape {
     Shape {
-        id,
-        kind: ShapeKind::Rectangle,
-        x,
-        y: 100.0,
-        width: 100.0,
-        height: 60.0,
         text: Some(label.into()),
-        stroke_width: 2.0,
-        component: Some(Component::Service),
-        ..Shape::default()
+        ..Shape::component(id, Component::Service, x, 100.0, 100.0, 60.0)
     }
 }
 
 fn arrow(id: u64, from: u64, to: u64) -> Shape {
-    Shape {
-        id,
-        kind: ShapeKind::Arrow,
-        points: vec![Point::default(), Point { x: 1.0, y: 1.0 }],
-        stroke_width: 2.0,
-        from: Some(from),
-        to: Some(to),
-        ..Shape::default()
-    }
+    Shape::connector(id, from, to)
 }
 
 fn add(shapes: Vec<Shape>) -> Op {

@@ -58,39 +58,49 @@ fn nearest(
     best
 }
 
+/// One axis: the correction, the line it aligns on, and the guide's extent across the axis,
+/// through the moving box (`own_extent`) and every other box lined up on that line.
+fn snap_axis(
+    moving: [f64; 3],
+    own_extent: (f64, f64),
+    others: &[Bounds],
+    along: impl Fn(&Bounds) -> [f64; 3],
+    across: impl Fn(&Bounds) -> (f64, f64),
+    distance: f64,
+) -> Option<(f64, f64, f64, f64)> {
+    let (correction, at) = nearest(moving, others, &along, distance)?;
+    let (mut from, mut to) = own_extent;
+    for other in others {
+        if along(other).iter().any(|l| (l - at).abs() < 1e-6) {
+            let (low, high) = across(other);
+            from = from.min(low);
+            to = to.max(high);
+        }
+    }
+    Some((correction, at, from, to))
+}
+
 /// Snaps `moving` (the dragged boxes' bounds where the pointer puts them) to the nearest
 /// aligned edge or centre of `others`, separately in x and y.
 pub fn align(moving: Bounds, others: &[Bounds], distance: f64) -> Alignment {
     let mut out = Alignment::default();
-    let x_lines = lines(moving.left, moving.right);
-    if let Some((dx, x)) = nearest(x_lines, others, |b| lines(b.left, b.right), distance) {
+    let columns = |b: &Bounds| lines(b.left, b.right);
+    let rows = |b: &Bounds| lines(b.top, b.bottom);
+    let own = (moving.top, moving.bottom);
+    let vertical = |b: &Bounds| (b.top, b.bottom);
+    if let Some((dx, x, from, to)) =
+        snap_axis(columns(&moving), own, others, columns, vertical, distance)
+    {
         out.dx = dx;
-        // The guide runs through every box lined up on x.
-        let (mut from, mut to) = (moving.top, moving.bottom);
-        for other in others {
-            if lines(other.left, other.right)
-                .iter()
-                .any(|l| (l - x).abs() < 1e-6)
-            {
-                from = from.min(other.top);
-                to = to.max(other.bottom);
-            }
-        }
         out.guides.push(Guide::Vertical { x, from, to });
     }
-    let y_lines = lines(moving.top, moving.bottom);
-    if let Some((dy, y)) = nearest(y_lines, others, |b| lines(b.top, b.bottom), distance) {
+    // The horizontal guide spans the boxes where the x snap has put them.
+    let own = (moving.left + out.dx, moving.right + out.dx);
+    let horizontal = |b: &Bounds| (b.left, b.right);
+    if let Some((dy, y, from, to)) =
+        snap_axis(rows(&moving), own, others, rows, horizontal, distance)
+    {
         out.dy = dy;
-        let (mut from, mut to) = (moving.left + out.dx, moving.right + out.dx);
-        for other in others {
-            if lines(other.top, other.bottom)
-                .iter()
-                .any(|l| (l - y).abs() < 1e-6)
-            {
-                from = from.min(other.left);
-                to = to.max(other.right);
-            }
-        }
         out.guides.push(Guide::Horizontal { y, from, to });
     }
     out
