@@ -1,6 +1,6 @@
 """Time faster-whisper (CTranslate2) transcription of WAV clips, fully offline.
 
-Usage: python transcribe_faster_whisper.py --model-dir DIR --compute-type int8|float32 --threads N WAV...
+Usage: python transcribe_faster_whisper.py --model-dir DIR --compute-type int8|float32 --threads N [--initial-prompt TEXT] WAV...
 
 DIR is a local CTranslate2 Whisper model (model.bin, config.json, vocabulary.txt,
 tokenizer.json). Passing a directory makes faster-whisper skip the HF hub; its
@@ -36,8 +36,8 @@ OPTS = dict(
 )
 
 
-def transcribe(model: WhisperModel, audio) -> str:
-    segments, _info = model.transcribe(audio, **OPTS)
+def transcribe(model: WhisperModel, audio, prompt=None) -> str:
+    segments, _info = model.transcribe(audio, initial_prompt=prompt, **OPTS)
     return "".join(s.text for s in segments).strip()
 
 
@@ -46,6 +46,7 @@ def main() -> None:
     ap.add_argument("--model-dir", required=True, type=Path)
     ap.add_argument("--compute-type", required=True, choices=["int8", "float32"])
     ap.add_argument("--threads", required=True, type=int)
+    ap.add_argument("--initial-prompt", default=None, help="words to prime the decoder with")
     ap.add_argument("wavs", nargs="+", type=Path)
     args = ap.parse_args()
 
@@ -55,12 +56,12 @@ def main() -> None:
     model = WhisperModel(str(args.model_dir), device="cpu",
                          compute_type=args.compute_type, cpu_threads=args.threads)
     audios = [decode_audio(str(p), sampling_rate=16000) for p in args.wavs]
-    transcribe(model, audios[0])  # warm-up, not counted
+    transcribe(model, audios[0], args.initial_prompt)  # warm-up, not counted
 
     clips = []
     for path, audio in zip(args.wavs, audios):
         t0 = time.perf_counter()
-        text = transcribe(model, audio)
+        text = transcribe(model, audio, args.initial_prompt)
         ms = (time.perf_counter() - t0) * 1000
         clips.append({"file": path.name, "text": text, "processing_ms": round(ms, 1)})
 

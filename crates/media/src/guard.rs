@@ -97,9 +97,27 @@ pub fn is_hallucination(text: &str) -> bool {
         || text.trim().starts_with(['[', '('])
 }
 
+/// Fewer words than anyone says in that much speech (under one word per two seconds, for
+/// utterances of two seconds or more): what a primed decode gives when the prompt does not
+/// fit what was said ("the" for a whole introduction), so it is decoded again unprimed.
+pub fn too_few_words(text: &str, samples: usize) -> bool {
+    let seconds = samples as f64 / f64::from(SAMPLE_RATE);
+    seconds >= 2.0 && (text.split_whitespace().count() as f64) < seconds * 0.5
+}
+
 #[cfg(test)]
 mod guard_tests {
     use super::*;
+
+    #[test]
+    fn a_word_for_seconds_of_speech_is_too_few() {
+        let second = SAMPLE_RATE as usize;
+        assert!(too_few_words("the", 4 * second));
+        assert!(too_few_words("", 3 * second));
+        assert!(!too_few_words("Hello, my name is Alex.", 4 * second));
+        // A short "yes" is an answer, not a failed decode.
+        assert!(!too_few_words("Yes.", second));
+    }
 
     #[test]
     fn a_sentence_repeated_fifteen_times_is_degenerate_and_cut_to_one() {

@@ -4,6 +4,7 @@
 
 pub mod audio;
 pub mod ct2;
+pub mod denoise;
 pub mod download;
 pub mod ggml;
 mod guard;
@@ -12,6 +13,7 @@ mod mel;
 pub mod model;
 mod progress;
 pub mod screen;
+pub mod silero;
 pub mod speech;
 pub mod transcribe;
 pub mod turns;

@@ -126,6 +126,7 @@ impl State {
                     end_ms,
                     end_of_turn_ms,
                     same_as_draft,
+                    ..
                 } => {
                     let reused = same_as_draft
                         .and_then(|id| self.drafts.iter().find(|(d, _)| *d == id))

@@ -58,7 +58,7 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
         "an unknown device is named in the error"
     );
     let last_draft = events.iter().rev().find_map(|e| match e {
-        Heard::Draft { id, samples } => Some((*id, samples.clone())),
+        Heard::Draft { id, samples, .. } => Some((*id, samples.clone())),
         Heard::Utterance { .. } | Heard::Waiting { .. } | Heard::BargeIn => None,
     });
     let Some((draft_id, draft_audio)) = last_draft else {
@@ -67,6 +67,7 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     let Some(Heard::Utterance {
         samples,
         same_as_draft,
+        ..
     }) = events.last()
     else {
         panic!("no utterance");

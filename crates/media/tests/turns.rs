@@ -6,9 +6,11 @@
 use std::path::Path;
 use std::process::Command;
 
+use mockint_media::denoise::{reduce_noise, RoomNoise};
 use mockint_media::listen::{listen, HeardTurn};
 use mockint_media::transcribe::{read_wav, Transcriber, SAMPLE_RATE};
 use mockint_media::turns::{BargeDetector, TurnDetector, TurnEvent, TurnSettings};
+use mockint_tests::speech::{clicks, door, mix};
 
 mod common;
 
@@ -29,62 +31,8 @@ fn say(dir: &Path, voice: &str, text: &str) -> Vec<f32> {
     read_wav(&path).expect("speech")
 }
 
-/// `seconds` of sox noise of `colour` (pinknoise, brownnoise, whitenoise).
 fn noise(dir: &Path, colour: &str, seconds: f32) -> Vec<f32> {
-    let path = dir.join(format!("{colour}.wav"));
-    let status = Command::new("sox")
-        .args(["-R", "-n", "-r", "16000", "-c", "1", "-b", "16"])
-        .arg(&path)
-        .args(["synth", &seconds.to_string(), colour, "vol", "0.5"])
-        .status()
-        .expect("sox");
-    assert!(status.success());
-    read_wav(&path).expect("noise")
-}
-
-/// Keyboard clicks: 4 ms bursts every 120–200 ms.
-fn clicks(seconds: f32) -> Vec<f32> {
-    let mut out = vec![0.0; (seconds * SAMPLE_RATE as f32) as usize];
-    let mut at = ms(50);
-    let mut n = 0u32;
-    while at + ms(4) < out.len() {
-        for (i, sample) in out[at..at + ms(4)].iter_mut().enumerate() {
-            let sign = if (i + n as usize).is_multiple_of(2) {
-                1.0
-            } else {
-                -1.0
-            };
-            *sample = sign * 0.6 * (1.0 - i as f32 / ms(4) as f32);
-        }
-        n += 1;
-        at += ms(120 + (n as usize * 37) % 80);
-    }
-    out
-}
-
-/// A door closing: one loud decaying thump.
-fn door() -> Vec<f32> {
-    let mut out = vec![0.0; ms(1500)];
-    for (i, sample) in out[ms(300)..ms(700)].iter_mut().enumerate() {
-        let t = i as f32 / SAMPLE_RATE as f32;
-        *sample = (t * 2.0 * std::f32::consts::PI * 70.0).sin() * 0.9 * (-t * 12.0).exp();
-    }
-    out
-}
-
-fn rms(samples: &[f32]) -> f32 {
-    (samples.iter().map(|s| s * s).sum::<f32>() / samples.len().max(1) as f32).sqrt()
-}
-
-/// `speech` with `background` under it at `snr_db` (the background looped as needed).
-fn mix(speech: &[f32], background: &[f32], snr_db: f32) -> Vec<f32> {
-    let voiced: Vec<f32> = speech.iter().copied().filter(|s| s.abs() > 0.01).collect();
-    let gain = rms(&voiced) / rms(background).max(1e-6) / 10f32.powf(snr_db / 20.0);
-    speech
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s + background[i % background.len()] * gain).clamp(-1.0, 1.0))
-        .collect()
+    mockint_tests::speech::noise(dir, colour, seconds).expect("sox noise")
 }
 
 fn turns_of(samples: &[f32], transcriber: &Transcriber) -> Vec<HeardTurn> {
@@ -125,6 +73,58 @@ fn noise_alone_never_becomes_a_turn() {
         });
         println!("{name}: {turns} turn(s)");
         assert_eq!(turns, 0, "{name} noise became a turn");
+    }
+}
+
+/// The room heard before an answer goes with its draft and with the answer (for the noise
+/// reduction before whisper); digital silence (a muted microphone, a clean file) is no room.
+#[test]
+fn the_room_heard_before_an_answer_goes_with_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let speech = say(
+        dir.path(),
+        "en-us",
+        "The cache keeps the hot keys in memory.",
+    );
+    let mut clean = vec![0.0; ms(1000)];
+    clean.extend(&speech);
+    clean.extend(vec![0.0; ms(1500)]);
+    let fan = noise(dir.path(), "pinknoise", 8.0);
+    let in_room = mix(&clean, &fan, 10.0);
+    let rooms = |audio: &[f32]| {
+        let mut detector = TurnDetector::new(TurnSettings::default());
+        let mut rooms = Vec::new();
+        let mut keep = |event: TurnEvent| match event {
+            TurnEvent::Draft { noise, .. } => rooms.push(("draft", noise)),
+            TurnEvent::Turn { noise, .. } => rooms.push(("turn", noise)),
+            TurnEvent::Waiting { .. } | TurnEvent::BargeIn => {}
+        };
+        detector.push(audio, &mut keep);
+        detector.finish(&mut keep);
+        rooms
+    };
+    let heard = rooms(&in_room);
+    assert!(heard.iter().any(|(kind, _)| *kind == "turn"), "{heard:?}");
+    // What the detector learnt is the room before the answer, not the answer.
+    let before: f32 = RoomNoise::of(&in_room[..ms(900)])
+        .expect("a second of room")
+        .power()
+        .iter()
+        .sum();
+    for (kind, room) in &heard {
+        let learnt: f32 = room
+            .as_ref()
+            .expect("the room goes along")
+            .power()
+            .iter()
+            .sum();
+        assert!(
+            (0.5..2.0).contains(&(learnt / before)),
+            "{kind}: room power {learnt} against {before} measured before the answer"
+        );
+    }
+    for (kind, room) in rooms(&clean) {
+        assert!(room.is_none(), "{kind}: digital silence taken as a room");
     }
 }
 
@@ -203,6 +203,7 @@ fn pauses_that_do_not_end_an_answer_and_pauses_that_do() {
 fn speech_in_noise_is_heard_nearly_as_well_as_clean_speech() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model = common::tiny_en_model(dir.path(), mockint_media::ggml::WeightType::Q8_0);
+    // As the app runs it: primed with the interview vocabulary (the default).
     let transcriber = Transcriber::load(&model).expect("model");
     // Natural speech (Piper voices from PyPI), not tuned for.
     let venv = mockint_tests::speech::venv().expect("the speech tools");
@@ -219,6 +220,10 @@ fn speech_in_noise_is_heard_nearly_as_well_as_clean_speech() {
         ("brown 5 dB", Some(&brown), 5.0),
     ];
     let mut pairs: Vec<Vec<(String, String)>> = vec![Vec::new(); cases.len()];
+    // The 10 dB clips read by whisper whole, as they are and with the noise reduction `listen`
+    // applies (the room heard in the 400 ms before the answer).
+    let mut unreduced = Vec::new();
+    let mut reduced = Vec::new();
     for clip in &clips {
         let mut clean = vec![0.0; ms(400)];
         clean.extend(read_wav(&clips_dir.join(&clip.file)).expect("clip"));
@@ -228,6 +233,14 @@ fn speech_in_noise_is_heard_nearly_as_well_as_clean_speech() {
                 Some(noise) => mix(&clean, noise, *snr),
                 None => clean.clone(),
             };
+            if k == 2 {
+                let raw = transcriber.transcribe(&audio).expect("transcribe").text;
+                unreduced.push((clip.text.clone(), raw));
+                let room = RoomNoise::of(&audio[..ms(400)]);
+                let cleaned = reduce_noise(&audio, room.as_ref());
+                let heard = transcriber.transcribe(&cleaned).expect("transcribe").text;
+                reduced.push((clip.text.clone(), heard));
+            }
             let heard: Vec<String> = turns_of(&audio, &transcriber)
                 .into_iter()
                 .map(|t| t.text)
@@ -242,19 +255,32 @@ fn speech_in_noise_is_heard_nearly_as_well_as_clean_speech() {
     for ((name, _, _), rate) in cases.iter().zip(&rates) {
         println!("WER {name}: {rate:.3}");
     }
-    // The target is 1.5× the clean rate; tiny.en alone reaches about 2.7× at 10 dB (see
-    // docs/benchmarks.md), so this guards against anything worse until noise suppression lands.
-    let (clean, snr10) = (rates[0], rates[2]);
+    let unreduced = mockint_tests::speech::word_error_rate(&unreduced);
+    let reduced = mockint_tests::speech::word_error_rate(&reduced);
+    println!("WER pink 10 dB, whole clips: {reduced:.3} with the noise reduction, {unreduced:.3} without");
     assert!(
-        snr10 <= clean * 3.0 + 0.05,
+        reduced <= unreduced,
+        "the noise reduction lost words at 10 dB: {reduced:.3} against {unreduced:.3} without it"
+    );
+    // The issue's target is 10 dB within 1.5× of clean. tiny.en does not reach it: priming
+    // with the interview vocabulary took clean speech from 4.1 % to 2.0 % and 10 dB from
+    // 12.2 % to 9.2 %, and a noise floor that lets more of a noisy answer through took 10 dB
+    // to 8.2 % and brown noise at 5 dB from 20.4 % to about 11 % (the ratio grew, as clean
+    // improved more); RNNoise before whisper and the base model were tried and did no better.
+    // The room's noise taken out before whisper (crate::denoise) helps a little on clips it
+    // was not tuned for (docs/benchmarks.md, noise reduction). This guards the levels reached.
+    let (clean, snr10) = (rates[0], rates[2]);
+    assert!(clean <= 0.05, "clean WER {clean:.3}: {:#?}", pairs[0]);
+    assert!(
+        snr10 <= 0.12,
         "WER at 10 dB SNR {snr10:.3} against {clean:.3} clean: {:#?}",
         pairs[2]
     );
 }
 
 /// On a busy machine a draft's text can come back long after the normal pause: until it does,
-/// the detector cannot know the answer is finished, so it keeps listening (as for an open
-/// sentence); once the text says "let me think", it waits the thinking pause and says so.
+/// the detector cannot know the answer is finished, so it keeps listening (up to the longest
+/// pause); once the text says "let me think", it waits the thinking pause and says so.
 #[test]
 fn a_draft_transcribed_late_does_not_cut_the_candidate_off() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -290,25 +316,28 @@ fn a_draft_transcribed_late_does_not_cut_the_candidate_off() {
         }
         log
     };
-    // The text arrives 1.5 s into the pause: still listening at 900 ms, then told why.
-    let late = run(Some(1_500), 6_000);
-    assert_eq!(
-        late,
-        vec![
-            "waiting true thinking false".to_string(),
-            "waiting true thinking true".to_string(),
-        ],
-        "{late:?}"
-    );
-    // It never arrives: the answer ends after the longer pause, not the normal one.
-    let never = run(None, 4_000);
+    // The text arrives 1.5 s into the pause, or 4 s into it (later than the pause allowed
+    // after a connective): still listening at 900 ms, then told why, and no turn yet.
+    for at in [1_500, 4_000] {
+        let late = run(Some(at), 6_000);
+        assert_eq!(
+            late,
+            vec![
+                "waiting true thinking false".to_string(),
+                "waiting true thinking true".to_string(),
+            ],
+            "text after {at} ms: {late:?}"
+        );
+    }
+    // It never arrives: the answer ends after the longest pause, not a shorter one.
+    let never = run(None, 11_000);
     let ended = never
         .iter()
         .find_map(|e| e.strip_prefix("turn at "))
         .and_then(|n| n.parse::<u32>().ok())
         .expect("a turn");
     // (espeak ends its clip with a little silence of its own.)
-    assert!((2_400..3_200).contains(&ended), "{never:?}");
+    assert!((9_400..10_200).contains(&ended), "{never:?}");
 }
 
 /// Feeds `audio` to a barge-in detector in 20 ms pieces; where it first said the candidate is

@@ -16,7 +16,7 @@
 
 use std::collections::VecDeque;
 
-use super::{whole_frames, FRAME};
+use super::{whole_frames, FrameScorer, FRAME};
 use crate::transcribe::SAMPLE_RATE;
 
 /// Frames (16 ms) at the start of a reply during which the echo level is only learnt.
@@ -33,7 +33,7 @@ const RECENT_FRAMES: usize = 12;
 const LEVEL_FRAMES: usize = 4;
 /// Quietest level that can be the candidate (RMS): far below normal speech.
 const MIN_RMS: f32 = 0.004;
-/// Score at or above which a frame is speech.
+/// Silero's probability at or above which a frame is speech.
 const SPEECH_SCORE: f32 = 0.5;
 /// Of the last [`WINDOW_FRAMES`] frames, how many must be the candidate: 4 of 6 (96 ms).
 const RUN_FRAMES: u32 = 4;
@@ -46,7 +46,7 @@ const LEAD_SAMPLES: usize = SAMPLE_RATE as usize / 4;
 
 /// Watches what the microphone hears while the app speaks.
 pub struct BargeDetector {
-    vad: Box<earshot::Detector>,
+    vad: FrameScorer,
     pending: Vec<f32>,
     kept: VecDeque<f32>,
     /// Levels (RMS over [`LEVEL_FRAMES`]) of the last [`ECHO_FRAMES`] frames.
@@ -69,7 +69,7 @@ impl BargeDetector {
     /// A detector for a reply about to be spoken.
     pub fn new() -> Self {
         Self {
-            vad: earshot::Detector::default_boxed(),
+            vad: FrameScorer::default(),
             pending: Vec::new(),
             kept: VecDeque::with_capacity(KEPT_SAMPLES),
             levels: VecDeque::with_capacity(ECHO_FRAMES),
@@ -99,7 +99,7 @@ impl BargeDetector {
         while self.kept.len() > KEPT_SAMPLES {
             self.kept.pop_front();
         }
-        let score = self.vad.predict_f32(frame);
+        let score = self.vad.score(frame);
         self.squares
             .push_back(frame.iter().map(|s| s * s).sum::<f32>() / FRAME as f32);
         if self.squares.len() > LEVEL_FRAMES {

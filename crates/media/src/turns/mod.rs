@@ -1,24 +1,29 @@
 //! Turn taking, shared by the microphone and `mockint listen`: 16 kHz audio goes in, in pieces
-//! of any size; a trained voice-activity detector (`earshot`, weights built in) marks speech in
-//! 16 ms frames; a short pause hands over a draft (transcribed early, shown as "what you said
-//! so far"); a longer pause ends the turn — but only when the answer looks finished. The
-//! caller transcribes each draft and tells the detector what it said ([`TurnDetector::hint`]):
-//! a draft that closes a sentence ends the turn after the normal pause, one that stops on a
-//! connective or a filler ("and", "so", "um") gets a longer one, and "let me think" or
-//! "give me a moment" the longest, announced as [`TurnEvent::Waiting`] so the window can
-//! say it is still listening.
+//! of any size; a trained voice-activity detector (Silero VAD, weights built in:
+//! [`crate::silero`]) marks speech in 16 ms frames; a short pause hands over a draft
+//! (transcribed early, shown as "what you said so far"); a longer pause ends the turn — but
+//! only when the answer looks finished. The caller transcribes each draft and tells the
+//! detector what it said ([`TurnDetector::hint`]): a draft that closes a sentence ends the turn
+//! after the normal pause, one that stops on a connective or a filler ("and", "so", "um") gets
+//! a longer one, and "let me think" or "give me a moment" the longest, announced as
+//! [`TurnEvent::Waiting`] so the window can say it is still listening.
 //!
-//! The detector alone takes a steady rumble (a fan, brown noise) for speech, so a frame also
-//! has to stand out from the noise floor (the quietest frame of the last three seconds) by
-//! [`TurnSettings::above_floor`]: steady noise never does, speech at 10 dB SNR does.
+//! Silero tells speech from noise by itself (a fan, pink or brown noise, typing, a door), so
+//! nothing else gates it: the loudness gate the earlier detector needed lost a fifth of the
+//! speech at 10 dB SNR (docs/benchmarks.md, "Voice activity").
+//!
+//! Between answers the detector also learns the room's noise ([`crate::denoise::RoomNoise`]);
+//! each draft and turn carries it, so the caller can take it out before transcribing.
 //!
 //! Only the audio source differs between the app and the command: both push samples here.
 
 use std::collections::VecDeque;
 
+use crate::denoise::{NoiseSpectrum, RoomNoise};
+use crate::silero::{Silero, WINDOW};
 use crate::transcribe::SAMPLE_RATE;
 
-/// The detector's frame: 256 samples at 16 kHz (16 ms), as earshot expects.
+/// The turn detector's frame: 256 samples at 16 kHz (16 ms), half of Silero's window.
 pub const FRAME: usize = 256;
 const FRAME_MS: u32 = 16;
 
@@ -35,10 +40,9 @@ pub struct TurnSettings {
     pub thinking_pause_ms: u32,
     /// Shorter speech is noise (a cough, a click), never a turn.
     pub min_speech_ms: u32,
-    /// Score at or above which a frame is speech.
+    /// Speech probability at or above which a frame is speech (Silero's own default, 0.5;
+    /// inside an answer 0.15 less keeps it going, as in Silero's reference).
     pub speech_threshold: f32,
-    /// How far (RMS ratio) a speech frame must stand above the noise floor.
-    pub above_floor: f32,
     /// Longest answer: a turn is sent when it reaches this, whatever the room sounds like.
     pub max_turn_ms: u32,
     /// Talking over the app while it reads a reply aloud stops it and starts the answer.
@@ -54,7 +58,6 @@ impl Default for TurnSettings {
             thinking_pause_ms: 10_000,
             min_speech_ms: 300,
             speech_threshold: 0.5,
-            above_floor: 2.5,
             max_turn_ms: 180_000,
             barge_in: true,
         }
@@ -80,6 +83,9 @@ pub enum TurnEvent {
         start_ms: u64,
         /// Where its speech has ended so far.
         end_ms: u64,
+        /// The room's noise heard before the answer, to take out before transcribing
+        /// ([`crate::denoise`]); None when no room was heard yet.
+        noise: Option<NoiseSpectrum>,
     },
     /// The answer is over.
     Turn {
@@ -93,6 +99,8 @@ pub enum TurnEvent {
         end_of_turn_ms: u64,
         /// The draft holding the same speech, if nothing was said after it.
         same_as_draft: Option<u64>,
+        /// The room's noise heard before the answer (as for a draft).
+        noise: Option<NoiseSpectrum>,
     },
     /// The candidate started talking while the app was reading a reply aloud (raised by the
     /// live capture's [`BargeDetector`], never by the turn detector itself).
@@ -107,9 +115,35 @@ pub enum TurnEvent {
     },
 }
 
+/// Silero's speech probability for each 16 ms frame. Silero reads 32 ms windows: each
+/// window's probability goes to its second frame, and a window's first frame keeps the
+/// previous window's (at most 16 ms late, well inside a syllable).
+#[derive(Debug, Default)]
+pub(crate) struct FrameScorer {
+    silero: Silero,
+    first_half: Option<[f32; FRAME]>,
+    score: f32,
+}
+
+impl FrameScorer {
+    /// The speech probability after this frame.
+    pub(crate) fn score(&mut self, frame: &[f32; FRAME]) -> f32 {
+        match self.first_half.take() {
+            None => self.first_half = Some(*frame),
+            Some(first) => {
+                let mut window = [0.0f32; WINDOW];
+                window[..FRAME].copy_from_slice(&first);
+                window[FRAME..].copy_from_slice(frame);
+                self.score = self.silero.predict(&window);
+            }
+        }
+        self.score
+    }
+}
+
 /// Turn detection over a stream of 16 kHz samples.
 pub struct TurnDetector {
-    vad: Box<earshot::Detector>,
+    vad: FrameScorer,
     settings: TurnSettings,
     pending: Vec<f32>,
     preroll: VecDeque<f32>,
@@ -125,17 +159,17 @@ pub struct TurnDetector {
     current_draft: Option<u64>,
     pause: Pause,
     /// A draft was handed over and its text has not come back yet: until it does, the pause
-    /// cannot be judged, so the detector waits as for an unfinished sentence (a busy machine
-    /// transcribing slowly must not cut off a candidate who asked for time).
+    /// cannot be judged, so the detector keeps listening, up to the longest pause (a busy
+    /// machine transcribing slowly must not cut off a candidate who asked for time).
     awaiting_text: bool,
     /// The `Waiting` state last reported: `Some(asked_for_time)` while waiting.
     waiting: Option<bool>,
-    /// RMS of the frames heard between answers, for the noise floor.
-    levels: VecDeque<f32>,
-    /// RMS of the last three frames.
-    recent: VecDeque<f32>,
     /// Speech frames in the current answer.
     voiced: u64,
+    /// The detector's score of the newest frame.
+    score: f32,
+    /// The room's noise, learnt between answers.
+    room: RoomNoise,
 }
 
 /// Appends `samples` to `pending` and hands each whole [`FRAME`] to `each`, clamped to
@@ -159,20 +193,33 @@ fn whole_frames(pending: &mut Vec<f32>, samples: &[f32], mut each: impl FnMut(&[
     pending.drain(..offset);
 }
 
-/// Frames heard before the noise floor is trusted (256 ms).
-const WARM_UP_FRAMES: usize = 16;
+/// How the turn detector reads each whole 16 ms [`FRAME`] of `samples`: Silero's speech
+/// probability, and whether the detector took the frame as speech (with the hysteresis
+/// inside an answer, exactly as when it listens). For measuring the detector
+/// against others (`cargo xtask bench`, the voice-activity section).
+pub fn frame_readings(samples: &[f32], settings: TurnSettings) -> Vec<(f32, bool)> {
+    let mut detector = TurnDetector::new(settings);
+    let mut pending = Vec::new();
+    let mut readings = Vec::with_capacity(samples.len() / FRAME);
+    whole_frames(&mut pending, samples, |frame| {
+        detector.frame(frame, &mut |_| {});
+        readings.push((detector.score, detector.last_speech == detector.frames));
+    });
+    readings
+}
+
+/// Below this speech probability a frame between answers is the room's noise (well under
+/// the threshold that ends speech inside an answer, so a word's fading end is not taken).
+const ROOM_SCORE: f32 = 0.2;
 
 /// Silence kept inside an answer's audio, however long the pause was.
 const KEPT_SILENCE_MS: u32 = 600;
-
-/// Frames over which the noise floor is the minimum: three seconds.
-const FLOOR_FRAMES: usize = 3_000 / FRAME_MS as usize;
 
 impl TurnDetector {
     /// A detector with these settings.
     pub fn new(settings: TurnSettings) -> Self {
         Self {
-            vad: earshot::Detector::default_boxed(),
+            vad: FrameScorer::default(),
             settings,
             pending: Vec::with_capacity(FRAME * 4),
             preroll: VecDeque::with_capacity(preroll_len() + FRAME),
@@ -186,39 +233,10 @@ impl TurnDetector {
             pause: Pause::Finished,
             awaiting_text: false,
             waiting: None,
-            levels: VecDeque::with_capacity(FLOOR_FRAMES + 1),
-            recent: VecDeque::with_capacity(4),
             voiced: 0,
+            score: 0.0,
+            room: RoomNoise::new(),
         }
-    }
-
-    /// Whether the frame stands out from the noise floor, and records its level. The level is
-    /// smoothed over three frames (48 ms); the floor is the 20th percentile of the last three
-    /// seconds of frames the detector did not score as speech (and of the first 256 ms, to
-    /// know the room at all), so a long answer never raises it and a steady rumble the
-    /// detector likes cannot either.
-    fn above_floor(&mut self, frame: &[f32; FRAME], score: f32) -> bool {
-        let level = (frame.iter().map(|s| s * s).sum::<f32>() / FRAME as f32).sqrt();
-        self.recent.push_back(level);
-        if self.recent.len() > 3 {
-            self.recent.pop_front();
-        }
-        let recent: f32 = self.recent.iter().sum::<f32>() / self.recent.len() as f32;
-        let warming_up = self.levels.len() < WARM_UP_FRAMES;
-        if warming_up || score < self.settings.speech_threshold {
-            self.levels.push_back(level);
-            if self.levels.len() > FLOOR_FRAMES {
-                self.levels.pop_front();
-            }
-        }
-        if warming_up {
-            // Not enough heard to know the room: the detector decides alone.
-            return true;
-        }
-        let mut sorted: Vec<f32> = self.levels.iter().copied().collect();
-        sorted.sort_by(f32::total_cmp);
-        let floor = sorted[sorted.len() / 5];
-        floor < 1e-4 || recent >= floor * self.settings.above_floor
     }
 
     /// What the text of draft `id` calls for; ignored when speech has gone on since.
@@ -245,16 +263,22 @@ impl TurnDetector {
     }
 
     fn frame(&mut self, frame: &[f32; FRAME], out: &mut impl FnMut(TurnEvent)) {
-        let score = self.vad.predict_f32(frame);
-        let loud_enough = self.above_floor(frame, score);
+        let score = self.vad.score(frame);
+        self.score = score;
         self.frames += 1;
+        // Between answers, what is clearly not speech is the room.
+        if self.speech.is_empty() && score < ROOM_SCORE {
+            self.room.hear(frame);
+        } else {
+            self.room.interrupt();
+        }
         // A little hysteresis: once speaking, a weaker frame still counts.
         let threshold = if self.speech.is_empty() {
             self.settings.speech_threshold
         } else {
-            self.settings.speech_threshold * 0.7
+            self.settings.speech_threshold - 0.15
         };
-        if score >= threshold && loud_enough {
+        if score >= threshold {
             // Only confident frames count as speech said; weaker ones only keep it going.
             if score >= self.settings.speech_threshold {
                 self.voiced += 1;
@@ -303,7 +327,10 @@ impl TurnDetector {
             self.draft(out);
         }
         let limit = match self.pause {
-            _ if self.awaiting_text => settings.connective_pause_ms.max(settings.pause_ms),
+            // The turn is sent with the draft's text anyway, so waiting for it costs a finished
+            // answer nothing; cutting a slow draft off at the connective pause cut off candidates
+            // who had asked for time while the machine was busy.
+            _ if self.awaiting_text => settings.thinking_pause_ms.max(settings.pause_ms),
             Pause::Finished => settings.pause_ms,
             Pause::Connective => settings.connective_pause_ms,
             Pause::Thinking => settings.thinking_pause_ms,
@@ -339,6 +366,7 @@ impl TurnDetector {
             samples: self.speech.clone(),
             start_ms: self.started * u64::from(FRAME_MS),
             end_ms: self.last_speech * u64::from(FRAME_MS),
+            noise: self.room.spectrum(),
         });
     }
 
@@ -358,6 +386,7 @@ impl TurnDetector {
                 end_ms: self.last_speech * u64::from(FRAME_MS),
                 end_of_turn_ms,
                 same_as_draft: self.current_draft.take(),
+                noise: self.room.spectrum(),
             });
         }
         self.current_draft = None;
