@@ -129,6 +129,34 @@ fn the_room_heard_before_an_answer_goes_with_it() {
 }
 
 #[test]
+fn a_recording_that_starts_talking_gets_a_silent_lead_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let speech = say(dir.path(), "en-us", "Writes go to the primary database.");
+    let first_turn = |audio: &[f32]| {
+        let mut detector = TurnDetector::new(TurnSettings::default());
+        let mut turns = Vec::new();
+        let mut keep = |event: TurnEvent| {
+            if let TurnEvent::Turn { samples, .. } = event {
+                turns.push(samples);
+            }
+        };
+        detector.push(audio, &mut keep);
+        detector.finish(&mut keep);
+        turns.into_iter().next().expect("a turn")
+    };
+    // Talking from the first sample: whisper gets 300 ms of silence before the first word.
+    let from_start = first_turn(&speech);
+    assert!(from_start.len() >= speech.len() * 9 / 10);
+    assert!(from_start[..ms(250)].iter().all(|s| *s == 0.0));
+    // After a second of room: the lead-in is the room itself, as heard.
+    let fan = noise(dir.path(), "pinknoise", 1.0);
+    let mut in_room: Vec<f32> = fan.iter().take(ms(1000)).map(|s| s * 0.02).collect();
+    in_room.extend(&speech);
+    let after_room = first_turn(&in_room);
+    assert!(after_room[..ms(250)].iter().any(|s| *s != 0.0));
+}
+
+#[test]
 fn pauses_that_do_not_end_an_answer_and_pauses_that_do() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model = common::tiny_en_model(dir.path(), mockint_media::ggml::WeightType::Q8_0);

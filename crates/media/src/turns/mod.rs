@@ -284,6 +284,11 @@ impl TurnDetector {
                 self.voiced += 1;
             }
             if self.speech.is_empty() {
+                // Speech from the stream's first moment (a recording that starts talking)
+                // has no lead-in: silence stands in for it, since whisper mishears a first
+                // word that starts at the very edge of its window.
+                self.speech
+                    .resize(preroll_len().saturating_sub(self.preroll.len()), 0.0);
                 self.speech.extend(self.preroll.drain(..));
                 self.started = self.frames - 1;
             }
