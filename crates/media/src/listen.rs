@@ -1,12 +1,13 @@
 //! `mockint listen`: a recorded answer through exactly the microphone's pipeline (turn
-//! detection with drafts and end-of-turn, then transcription with its guards), reporting
-//! each turn the app would have sent and the drafts shown on the way.
+//! detection with drafts and end-of-turn, the room's noise taken out, then transcription with
+//! its guards), reporting each turn the app would have sent and the drafts shown on the way.
 
 use std::path::Path;
 use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::denoise::reduce_noise;
 use crate::transcribe::{is_hallucination, Transcriber, SAMPLE_RATE};
 use crate::turns::{TurnDetector, TurnEvent, TurnSettings};
 use crate::TranscribeError;
@@ -107,9 +108,10 @@ impl State {
                     id,
                     samples,
                     end_ms,
+                    noise,
                     ..
                 } => {
-                    let heard = transcriber.transcribe(&samples)?;
+                    let heard = transcriber.transcribe(&reduce_noise(&samples, noise.as_ref()))?;
                     self.detector.hint(id, &heard.text);
                     let at_ms = end_ms + u64::from(self.draft_pause_ms);
                     self.drafts.push((
@@ -126,14 +128,18 @@ impl State {
                     end_ms,
                     end_of_turn_ms,
                     same_as_draft,
-                    ..
+                    noise,
                 } => {
                     let reused = same_as_draft
                         .and_then(|id| self.drafts.iter().find(|(d, _)| *d == id))
                         .map(|(_, draft)| draft.text.clone());
                     let text = match reused {
                         Some(text) => text,
-                        None => transcriber.transcribe(&samples)?.text,
+                        None => {
+                            transcriber
+                                .transcribe(&reduce_noise(&samples, noise.as_ref()))?
+                                .text
+                        }
                     };
                     let shown = std::mem::take(&mut self.drafts);
                     if !is_hallucination(&text) {

@@ -167,10 +167,10 @@ impl Listener {
         let prompt = Arc::clone(&self.prompt);
         mockint_core::telemetry::timed("transcription", "whisper", async move {
             tauri::async_runtime::spawn_blocking(move || {
-                // Not cleaned yet: the noise reduction garbled an 8-bit recording with sox's
-                // random dither in `listen` (docs/benchmarks.md); the room goes along for it.
-                let _ = noise;
-                whisper.transcribe_with_prompt(&samples, &prompt)
+                // Whisper reads the answer with the room's steady noise taken out; the
+                // recording keeps what the microphone heard.
+                let cleaned = mockint_media::denoise::reduce_noise(&samples, noise.as_ref());
+                whisper.transcribe_with_prompt(&cleaned, &prompt)
             })
             .await
             .map_err(crate::ipc::internal)?
