@@ -72,6 +72,14 @@ pub fn first_occurrence(text: &str) -> String {
         .to_string()
 }
 
+/// A segment's text as shown: whisper sometimes opens a segment with the punctuation that
+/// closed the one before (", write scot on …"), which is no part of what was said.
+pub fn tidy_segment(text: &str) -> &str {
+    text.trim()
+        .trim_start_matches([',', ';', ':', '.'])
+        .trim_start()
+}
+
 /// What whisper writes over silence or noise, never what a candidate said.
 pub fn is_hallucination(text: &str) -> bool {
     const PHRASES: &[&str] = &[
@@ -108,6 +116,17 @@ pub fn too_few_words(text: &str, samples: usize) -> bool {
 #[cfg(test)]
 mod guard_tests {
     use super::*;
+
+    #[test]
+    fn a_segment_does_not_open_with_the_last_ones_punctuation() {
+        assert_eq!(
+            tidy_segment(" , write to the primary."),
+            "write to the primary."
+        );
+        assert_eq!(tidy_segment("... and then"), "and then");
+        assert_eq!(tidy_segment("Right, go."), "Right, go.");
+        assert_eq!(tidy_segment(" ,"), "");
+    }
 
     #[test]
     fn a_word_for_seconds_of_speech_is_too_few() {

@@ -319,9 +319,8 @@ impl Transcriber {
         for segment in state.as_iter() {
             let text = segment
                 .to_str_lossy()
-                .map_err(|error| TranscribeError::Whisper(error.to_string()))?
-                .trim()
-                .to_string();
+                .map_err(|error| TranscribeError::Whisper(error.to_string()))?;
+            let text = tidy_segment(&text).to_string();
             if text.is_empty() {
                 continue;
             }
@@ -355,4 +354,6 @@ const TRIM_MARGIN_SECONDS: f64 = 8.0;
 /// Longest priming prompt (whisper keeps at most half its context for it).
 const MAX_PROMPT_CHARS: usize = 600;
 
-pub use crate::guard::{degenerate, first_occurrence, is_hallucination, too_few_words};
+pub use crate::guard::{
+    degenerate, first_occurrence, is_hallucination, tidy_segment, too_few_words,
+};
