@@ -309,13 +309,20 @@ async fn journey(client: &Client, data: &Path, exports: &Path) -> Result<(), Cmd
     shot(client, "report").await?;
 
     // Exports through the (stand-in) save dialog. Each export's confirmation is awaited before
-    // the next click, as a person would see it: a toast pushes the page down, and a click sent
-    // while it appears lands where the button was (CI once lost the second export that way).
+    // the next click, as a person would see it; the toast takes no control's place (a toast
+    // above the page once pushed the next button away as it was clicked).
+    let before = wait_for(client, "#export-md").await?.rectangle().await?;
     wait_for(client, "#export-report-html")
         .await?
         .click()
         .await?;
     wait_text(client, ".toasts", |t| t.contains("Report saved to")).await?;
+    let after = wait_for(client, "#export-md").await?.rectangle().await?;
+    assert_eq!(
+        (before.0, before.1),
+        (after.0, after.1),
+        "a toast moved the export button"
+    );
     wait_for(client, "#export-md").await?.click().await?;
     wait_text(client, ".toasts", |t| t.contains("Transcript saved to")).await?;
     let written = |suffix: &str| {

@@ -215,14 +215,6 @@ pub fn App() -> impl IntoView {
                 }}
             </span>
         </header>
-        <div class="toasts" id="toasts" role="status" aria-live="polite">
-            <For each=move || ctx.toasts.get() key=|t| t.id let:toast>
-                <div class=move || format!("toast toast-{}", match toast.kind { ToastKind::Error => "error", ToastKind::Notice => "notice", ToastKind::Info => "info" })>
-                    <span>{toast.text.clone()}</span>
-                    <button class="toast-close" aria-label="Dismiss" on:click=move |_| ctx.toasts.update(|t| t.retain(|x| x.id != toast.id))>"×"</button>
-                </div>
-            </For>
-        </div>
         <main class="app-main">
             {move || match ctx.page.get() {
                 Page::Setup => view! { <SetupPage/> }.into_any(),
@@ -232,5 +224,13 @@ pub fn App() -> impl IntoView {
                 Page::Diagnostics => view! { <DiagnosticsPage/> }.into_any(),
             }}
         </main>
+        <div class="toasts" id="toasts" role="status" aria-live="polite">
+            <For each=move || ctx.toasts.get() key=|t| t.id let:toast>
+                <div class=move || format!("toast toast-{}", match toast.kind { ToastKind::Error => "error", ToastKind::Notice => "notice", ToastKind::Info => "info" })>
+                    <span>{toast.text.clone()}</span>
+                    <button class="toast-close" aria-label="Dismiss" on:click=move |_| ctx.toasts.update(|t| t.retain(|x| x.id != toast.id))>"×"</button>
+                </div>
+            </For>
+        </div>
     }
 }
