@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use mockint_media::denoise::{reduce_noise, NoiseSpectrum, RoomNoise};
+use mockint_media::denoise::{for_whisper, NoiseSpectrum, RoomNoise};
 use mockint_media::ggml::WeightType;
 use mockint_media::transcribe::{Transcriber, SAMPLE_RATE};
 use serde::Deserialize;
@@ -163,6 +163,31 @@ fn measure(
     ))
 }
 
+/// The clips as whisper gets them from the microphone's pipeline: each starts
+/// [`mockint_media::turns::PREROLL_MS`] before its first word (in a silent room, silence;
+/// the noise is mixed over it later), written to `dir` for faster-whisper too.
+fn as_heard(
+    clips: &[speech::Clip],
+    from: &Path,
+    dir: &Path,
+) -> Result<(Vec<Vec<f32>>, Vec<PathBuf>), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let lead = (SAMPLE_RATE * mockint_media::turns::PREROLL_MS / 1000) as usize;
+    let (mut audio, mut wavs) = (Vec::new(), Vec::new());
+    for clip in clips {
+        let mut samples = vec![0.0; lead];
+        samples.extend(
+            mockint_media::transcribe::read_wav(&from.join(&clip.file))
+                .map_err(|e| e.to_string())?,
+        );
+        let path = dir.join(&clip.file);
+        mockint_media::audio::write_wav(&samples, &path).map_err(|e| e.to_string())?;
+        audio.push(samples);
+        wavs.push(path);
+    }
+    Ok((audio, wavs))
+}
+
 /// `speech` mixed with `background` at `snr_db`, and the room's noise spectrum as the app
 /// learns it between answers: from the second of the same background that follows (the
 /// same level, other samples; the clip's own mix is unchanged by it).
@@ -200,7 +225,7 @@ fn noisy_clips(
 }
 
 /// WER of the app's transcriber over clips with the noise reduction the app applies first
-/// (`rooms[i]` heard before clip `i`; None: the clip's own quiet frames stand in).
+/// (`rooms[i]` heard before clip `i`; None: the clip is read as it is, as in the app).
 fn denoised_wer(
     whisper: &Transcriber,
     texts: &[String],
@@ -210,7 +235,7 @@ fn denoised_wer(
     let cleaned: Vec<Vec<f32>> = audio
         .iter()
         .zip(rooms)
-        .map(|(samples, room)| reduce_noise(samples, room.as_ref()))
+        .map(|(samples, room)| for_whisper(samples, room.as_ref()).into_owned())
         .collect();
     Ok(measure(whisper, texts, &cleaned)?.1)
 }
@@ -227,10 +252,7 @@ fn held_out(
     let dir = work.join("held-out");
     let clips = speech::held_out(venv, scripts, &dir)?;
     let texts: Vec<String> = clips.iter().map(|c| c.text.clone()).collect();
-    let clean: Vec<Vec<f32>> = clips
-        .iter()
-        .map(|c| mockint_media::transcribe::read_wav(&dir.join(&c.file)).map_err(|e| e.to_string()))
-        .collect::<Result<_, _>>()?;
+    let (clean, clean_wavs) = as_heard(&clips, &dir, &work.join("held-out-heard"))?;
     let mut figures = Vec::new();
     let conditions = [
         ("clean", None, 0.0),
@@ -240,11 +262,7 @@ fn held_out(
     ];
     for (name, colour, snr) in conditions {
         let (audio, rooms, wavs) = match colour {
-            None => (
-                clean.clone(),
-                vec![None; clean.len()],
-                clips.iter().map(|c| dir.join(&c.file)).collect(),
-            ),
+            None => (clean.clone(), vec![None; clean.len()], clean_wavs.clone()),
             Some(colour) => {
                 let background = speech::noise(work, colour, 30.0)?;
                 let files = work.join(format!("held-out-{colour}"));
@@ -310,11 +328,7 @@ pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
     .map_err(|e| e.to_string())?;
     tokenizer_for_faster_whisper(&python, &cache, &ct2)?;
     let texts: Vec<String> = clips.iter().map(|c| c.text.clone()).collect();
-    let clean_wavs: Vec<PathBuf> = clips.iter().map(|c| clips_dir.join(&c.file)).collect();
-    let audio: Vec<Vec<f32>> = clean_wavs
-        .iter()
-        .map(|path| mockint_media::transcribe::read_wav(path).map_err(|e| e.to_string()))
-        .collect::<Result<_, _>>()?;
+    let (audio, clean_wavs) = as_heard(&clips, &clips_dir, &work.path().join("heard"))?;
     let audio_ms: f64 = clips.iter().map(|c| c.audio_ms).sum::<f64>() / clips.len() as f64;
     let speakers: std::collections::BTreeSet<&str> =
         clips.iter().map(|c| c.speaker.as_str()).collect();
@@ -444,7 +458,7 @@ pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
     // and on the same noisy files.
     // The app takes the room's noise out before whisper reads an answer (crate::denoise):
     // the room is heard before each noisy clip; a clean clip's room is digital silence, so
-    // its own quiet frames stand in.
+    // it is read as it is.
     let (_, raw_noisy_wer, _) = measure(&app, &texts, &noisy)?;
     let noisy_wer = denoised_wer(&app, &texts, &noisy, &rooms)?;
     let clean_wer = denoised_wer(&app, &texts, &audio, &vec![None; audio.len()])?;

@@ -9,13 +9,15 @@
 //! sentences, voices and noise colours); the figures are in docs/benchmarks.md. The
 //! turn detector hears the room between answers ([`RoomNoise`], fed with frames its voice
 //! detector scores as clearly not speech), and every draft and answer it hands over carries a
-//! snapshot of it ([`NoiseSpectrum`]). The audio kept as the answer's recording is the raw
-//! one; only what whisper reads is cleaned.
+//! snapshot of it ([`NoiseSpectrum`]). Whisper reads an answer through [`for_whisper`]:
+//! cleaned when a room was heard, as it is otherwise. The audio kept as the answer's
+//! recording is the raw one; only what whisper reads is cleaned.
 //!
 //! Hand-written because no maintained crate does this for us: `nnnoiseless` (RNNoise) was
 //! measured and made primed transcription worse (docs/benchmarks.md), and the DeepFilterNet
 //! crate on crates.io ships no inference. The FFT is `realfft`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use realfft::num_complex::Complex32;
@@ -161,6 +163,19 @@ fn windowed_spectrum(
     Some(spectrum)
 }
 
+/// What whisper reads of an answer: with a room heard before it, the answer with that room's
+/// steady noise taken out; without one (digital silence before it, a clean source, speech
+/// from the stream's first moment), the answer as it is. The answer's own quiet frames could
+/// stand in for the room ([`reduce_noise`] with `None`), but measured with the lead-in the
+/// turn detector gives every answer, that cost clean speech words on both clip sets
+/// (docs/benchmarks.md).
+pub fn for_whisper<'a>(samples: &'a [f32], room: Option<&NoiseSpectrum>) -> Cow<'a, [f32]> {
+    match room {
+        Some(room) => Cow::Owned(reduce_noise(samples, Some(room))),
+        None => Cow::Borrowed(samples),
+    }
+}
+
 /// `samples` (16 kHz) with the room's steady noise taken out: `noise` is the room heard
 /// before the answer; without it, the answer's own quieter frames stand for it. Same length
 /// as `samples`.
@@ -235,6 +250,14 @@ mod tests {
     use mockint_tests::speech::rms;
 
     use super::*;
+
+    #[test]
+    fn without_a_room_whisper_reads_the_answer_as_it_is() {
+        let answer = tone(440.0, 0.3, 16_000);
+        assert!(matches!(for_whisper(&answer, None), Cow::Borrowed(a) if a == answer.as_slice()));
+        let room = RoomNoise::of(&tone(100.0, 0.01, 16_000)).expect("a room");
+        assert_eq!(for_whisper(&answer, Some(&room)).len(), answer.len());
+    }
 
     fn tone(hz: f32, amplitude: f32, n: usize) -> Vec<f32> {
         (0..n)

@@ -402,9 +402,12 @@ impl TurnDetector {
     }
 }
 
-/// Audio kept from before speech starts (its first consonant): 300 ms.
+/// Audio kept from before speech starts (its first consonant), ms: every answer whisper
+/// reads starts this long before its first word.
+pub const PREROLL_MS: u32 = 300;
+
 fn preroll_len() -> usize {
-    SAMPLE_RATE as usize * 3 / 10
+    (SAMPLE_RATE * PREROLL_MS / 1000) as usize
 }
 
 #[cfg(test)]
