@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use mockint_media::denoise::{for_whisper, NoiseSpectrum, RoomNoise};
+use mockint_media::denoise::{reduce_noise, NoiseSpectrum, RoomNoise};
 use mockint_media::ggml::WeightType;
 use mockint_media::transcribe::{Transcriber, SAMPLE_RATE};
 use serde::Deserialize;
@@ -235,7 +235,7 @@ fn denoised_wer(
     let cleaned: Vec<Vec<f32>> = audio
         .iter()
         .zip(rooms)
-        .map(|(samples, room)| for_whisper(samples, room.as_ref()).into_owned())
+        .map(|(samples, room)| reduce_noise(samples, room.as_ref()).into_owned())
         .collect();
     Ok(measure(whisper, texts, &cleaned)?.1)
 }

@@ -9,7 +9,7 @@
 //! sentences, voices and noise colours); the figures are in docs/benchmarks.md. The
 //! turn detector hears the room between answers ([`RoomNoise`], fed with frames its voice
 //! detector scores as clearly not speech), and every draft and answer it hands over carries a
-//! snapshot of it ([`NoiseSpectrum`]). Whisper reads an answer through [`for_whisper`]:
+//! snapshot of it ([`NoiseSpectrum`]). Whisper reads an answer through [`reduce_noise`]:
 //! cleaned when a room was heard, as it is otherwise. The audio kept as the answer's
 //! recording is the raw one; only what whisper reads is cleaned.
 //!
@@ -42,10 +42,6 @@ const SMOOTHING: f32 = 0.7;
 const OVERSUBTRACTION: f32 = 1.5;
 /// The gain never goes below this (-14 dB): a deeper floor (0.1) lost more words.
 const GAIN_FLOOR: f32 = 0.2;
-/// Without a room heard, the noise is the answer's own quieter frames: this percentile of
-/// each bin's power over the answer. It under-reads steady noise (so it cuts little) and
-/// keeps speech: the 20th percentile cut more noise but cost clean speech words.
-const IN_ANSWER_PERCENTILE: f32 = 0.1;
 
 /// The room's noise power per frequency bin (as seen through [`FFT`]-point frames). Cheap to
 /// clone.
@@ -163,25 +159,18 @@ fn windowed_spectrum(
     Some(spectrum)
 }
 
-/// What whisper reads of an answer: with a room heard before it, the answer with that room's
-/// steady noise taken out; without one (digital silence before it, a clean source, speech
-/// from the stream's first moment), the answer as it is. The answer's own quiet frames could
-/// stand in for the room ([`reduce_noise`] with `None`), but measured with the lead-in the
-/// turn detector gives every answer, that cost clean speech words on both clip sets
-/// (docs/benchmarks.md).
-pub fn for_whisper<'a>(samples: &'a [f32], room: Option<&NoiseSpectrum>) -> Cow<'a, [f32]> {
-    match room {
-        Some(room) => Cow::Owned(reduce_noise(samples, Some(room))),
-        None => Cow::Borrowed(samples),
-    }
-}
-
-/// `samples` (16 kHz) with the room's steady noise taken out: `noise` is the room heard
-/// before the answer; without it, the answer's own quieter frames stand for it. Same length
-/// as `samples`.
-pub fn reduce_noise(samples: &[f32], noise: Option<&NoiseSpectrum>) -> Vec<f32> {
-    if samples.len() < FFT {
-        return samples.to_vec();
+/// What whisper reads of an answer: with a room heard before it (`room`), the answer with
+/// that room's steady noise taken out; without one (digital silence before it, a clean
+/// source, speech from the stream's first moment), the answer as it is. (The answer's own
+/// quiet frames once stood in for a missing room; measured with the lead-in the turn
+/// detector gives every answer, that cost clean speech words on both clip sets,
+/// docs/benchmarks.md.) Same length as `samples`.
+pub fn reduce_noise<'a>(samples: &'a [f32], room: Option<&NoiseSpectrum>) -> Cow<'a, [f32]> {
+    let Some(noise) = room.map(NoiseSpectrum::power) else {
+        return Cow::Borrowed(samples);
+    };
+    if samples.len() < FFT || noise.len() != BINS {
+        return Cow::Borrowed(samples);
     }
     let mut planner = RealFftPlanner::<f32>::new();
     let forward = planner.plan_fft_forward(FFT);
@@ -196,13 +185,9 @@ pub fn reduce_noise(samples: &[f32], noise: Option<&NoiseSpectrum>) -> Vec<f32> 
     for f in 0..frames {
         match windowed_spectrum(&*forward, &window, &padded[f * HOP..f * HOP + FFT]) {
             Some(spectrum) => spectra.push(spectrum),
-            None => return samples.to_vec(),
+            None => return Cow::Borrowed(samples),
         }
     }
-    let noise: Vec<f32> = match noise {
-        Some(room) if room.power().len() == BINS => room.power().to_vec(),
-        _ => in_answer_noise(&spectra),
-    };
     // Decision-directed a priori SNR, frame by frame.
     let mut last_clean = vec![0.0f32; BINS];
     for spectrum in &mut spectra {
@@ -221,7 +206,7 @@ pub fn reduce_noise(samples: &[f32], noise: Option<&NoiseSpectrum>) -> Vec<f32> 
     for (f, spectrum) in spectra.iter_mut().enumerate() {
         // A real signal's DC and Nyquist bins are real; the gain keeps them so.
         if inverse.process(spectrum, &mut frame).is_err() {
-            return samples.to_vec();
+            return Cow::Borrowed(samples);
         }
         for (i, (sample, w)) in frame.iter().zip(&window).enumerate() {
             out[f * HOP + i] += sample * w / FFT as f32;
@@ -229,20 +214,7 @@ pub fn reduce_noise(samples: &[f32], noise: Option<&NoiseSpectrum>) -> Vec<f32> 
     }
     out.drain(..HOP);
     out.truncate(samples.len());
-    out
-}
-
-/// Each bin's noise power estimated from the answer itself: a low percentile of its power
-/// over the frames (speech leaves most bins quiet most of the time).
-fn in_answer_noise(spectra: &[Vec<Complex32>]) -> Vec<f32> {
-    let at = ((spectra.len() as f32 * IN_ANSWER_PERCENTILE) as usize).min(spectra.len() - 1);
-    (0..BINS)
-        .map(|k| {
-            let mut powers: Vec<f32> = spectra.iter().map(|s| s[k].norm_sqr()).collect();
-            let (_, value, _) = powers.select_nth_unstable_by(at, f32::total_cmp);
-            *value
-        })
-        .collect()
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -254,9 +226,9 @@ mod tests {
     #[test]
     fn without_a_room_whisper_reads_the_answer_as_it_is() {
         let answer = tone(440.0, 0.3, 16_000);
-        assert!(matches!(for_whisper(&answer, None), Cow::Borrowed(a) if a == answer.as_slice()));
+        assert!(matches!(reduce_noise(&answer, None), Cow::Borrowed(a) if a == answer.as_slice()));
         let room = RoomNoise::of(&tone(100.0, 0.01, 16_000)).expect("a room");
-        assert_eq!(for_whisper(&answer, Some(&room)).len(), answer.len());
+        assert_eq!(reduce_noise(&answer, Some(&room)).len(), answer.len());
     }
 
     fn tone(hz: f32, amplitude: f32, n: usize) -> Vec<f32> {
@@ -317,36 +289,13 @@ mod tests {
     }
 
     #[test]
-    fn without_a_room_the_answer_itself_gives_a_cautious_noise() {
-        let n = 32_000;
-        // Speech-like: the tone is on for a third of the time only.
-        let voice: Vec<f32> = tone(300.0, 0.2, n)
-            .into_iter()
-            .enumerate()
-            .map(|(i, s)| if (i / 4_000) % 3 == 0 { s } else { 0.0 })
-            .collect();
-        let noise = hiss(0.05, n);
-        let noisy: Vec<f32> = voice.iter().zip(&noise).map(|(v, h)| v + h).collect();
-        let out = reduce_noise(&noisy, None);
-        // A low percentile under-reads the noise: some of it goes, the voice stays.
-        let quiet = |s: &[f32]| rms(&s[4_000..8_000]);
-        assert!(
-            quiet(&out) < quiet(&noisy) * 0.9,
-            "{} vs {}",
-            quiet(&out),
-            quiet(&noisy)
-        );
-        let voiced = |s: &[f32]| rms(&s[..4_000]);
-        assert!(voiced(&out) > voiced(&voice) * 0.9, "{}", voiced(&out));
-    }
-
-    #[test]
     fn short_odd_and_muted_input_is_handled() {
-        assert!(reduce_noise(&[], None).is_empty());
-        assert_eq!(reduce_noise(&[0.5; 100], None), vec![0.5; 100]);
-        assert_eq!(reduce_noise(&[0.0; 1_000], None), vec![0.0; 1_000]);
+        let hum = RoomNoise::of(&hiss(0.05, 16_000)).expect("a room");
+        assert!(reduce_noise(&[], Some(&hum)).is_empty());
+        assert_eq!(*reduce_noise(&[0.5; 100], Some(&hum)), [0.5; 100]);
+        assert_eq!(*reduce_noise(&[0.0; 1_000], Some(&hum)), [0.0; 1_000]);
         let odd = hiss(0.1, 1_234);
-        assert_eq!(reduce_noise(&odd, None).len(), 1_234);
+        assert_eq!(reduce_noise(&odd, Some(&hum)).len(), 1_234);
         // A muted microphone is no room.
         let mut room = RoomNoise::new();
         for _ in 0..100 {

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::denoise::for_whisper;
+use crate::denoise::reduce_noise;
 use crate::transcribe::{is_hallucination, Transcriber, SAMPLE_RATE};
 use crate::turns::{TurnDetector, TurnEvent, TurnSettings};
 use crate::TranscribeError;
@@ -111,7 +111,7 @@ impl State {
                     noise,
                     ..
                 } => {
-                    let heard = transcriber.transcribe(&for_whisper(&samples, noise.as_ref()))?;
+                    let heard = transcriber.transcribe(&reduce_noise(&samples, noise.as_ref()))?;
                     self.detector.hint(id, &heard.text);
                     let at_ms = end_ms + u64::from(self.draft_pause_ms);
                     self.drafts.push((
@@ -137,7 +137,7 @@ impl State {
                         Some(text) => text,
                         None => {
                             transcriber
-                                .transcribe(&for_whisper(&samples, noise.as_ref()))?
+                                .transcribe(&reduce_noise(&samples, noise.as_ref()))?
                                 .text
                         }
                     };

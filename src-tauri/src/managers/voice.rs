@@ -169,7 +169,7 @@ impl Listener {
             tauri::async_runtime::spawn_blocking(move || {
                 // Whisper reads the answer with the room's steady noise taken out; the
                 // recording keeps what the microphone heard.
-                let cleaned = mockint_media::denoise::for_whisper(&samples, noise.as_ref());
+                let cleaned = mockint_media::denoise::reduce_noise(&samples, noise.as_ref());
                 whisper.transcribe_with_prompt(&cleaned, &prompt)
             })
             .await
