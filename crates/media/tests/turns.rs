@@ -411,6 +411,16 @@ fn talking_over_the_reply_is_heard_at_once_and_its_echo_never_is() {
         None,
         "the app's own voice from the speakers is not the candidate"
     );
+    // The speech service starts playing a while after the app asks it to: the echo arriving
+    // half a second into the reply, after only the fan, is not the candidate either.
+    let mut late: Vec<f32> = fan.iter().take(ms(500)).map(|hum| hum * 0.02).collect();
+    late.extend(&echo);
+    let mut detector = BargeDetector::new();
+    assert_eq!(
+        barge_at(&mut detector, &late),
+        None,
+        "the echo arriving late is not the candidate"
+    );
 
     let onset = ms(1500);
     let mut mixed = echo.clone();

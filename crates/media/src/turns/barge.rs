@@ -4,15 +4,19 @@
 //! takes the answer from its first word.
 //!
 //! The app knows when it speaks, so everything heard then that is not the candidate teaches
-//! the detector how loud the echo is here (nothing on a headset, a lot on laptop speakers):
-//! the loudest level of the last three seconds, leaving out the newest 192 ms so a voice
-//! rising into its first word is not its own reference. A frame counts as the candidate
-//! only when the trained detector calls it speech *and* its level (over 64 ms) stands 1.5×
-//! above that echo; four such frames of six is a barge-in. Without echo cancellation a candidate no
-//! louder than the speakers at the microphone is not told apart from them. The audio heard meanwhile (the last
-//! second) is kept, so the answer handed on starts before the first word. Where the platform
-//! cancels echo (PulseAudio's `module-echo-cancel` as the input), the echo level learnt is
-//! simply low.
+//! the detector how loud the echo is here (nothing on a headset, a lot on laptop speakers).
+//! The speech service starts playing a little after it is asked to (speech-dispatcher: up to
+//! half a second), so the first speech heard early in a reply is taken as its echo and learnt
+//! before anything is judged; otherwise the reply's first word, louder than the silence
+//! before it, interrupted the reply. The echo level is the loudest level of the last three
+//! seconds, leaving out the newest 192 ms so a voice rising into its first word is not its
+//! own reference. A frame counts as the candidate only when the trained detector calls it
+//! speech *and* its level (over 64 ms) stands 1.5× above that echo; four such frames of six
+//! is a barge-in. A candidate no louder than the speakers at the microphone is not told apart
+//! from them. The audio heard meanwhile (the last second) is kept, so the answer handed on
+//! starts before the first word. Behind the platform's echo canceller ([`crate::echo`],
+//! opt-in) what is left of the echo swings as the canceller adapts, so the candidate must
+//! stand 3× above it.
 
 use std::collections::VecDeque;
 
@@ -21,8 +25,19 @@ use crate::transcribe::SAMPLE_RATE;
 
 /// Frames (16 ms) at the start of a reply during which the echo level is only learnt.
 const LEARN_FRAMES: usize = 10;
+/// The speech service starts playing a while after the app asks it to speak (100–500 ms for
+/// speech-dispatcher), so the reply's echo may arrive after [`LEARN_FRAMES`]: the first
+/// speech heard within this long of the reply's start (1.5 s) is taken as its echo...
+const ECHO_ONSET_FRAMES: usize = 94;
+/// ...and its first 400 ms are learnt, not judged. (A candidate on a headset who starts
+/// talking that early is taken for the echo, and is heard once louder than that start or
+/// three seconds later.)
+const ONSET_LEARN_FRAMES: usize = 25;
 /// How far (RMS ratio) the candidate's voice must stand above the loudest recent echo.
 const ABOVE_ECHO: f32 = 1.5;
+/// The same behind the platform's echo canceller: what it leaves of the echo swings more
+/// than the echo itself as it adapts (a third of the replies interrupted themselves at 1.5×).
+const ABOVE_CANCELLED_ECHO: f32 = 3.0;
 /// How long the loudest echo is remembered: 3 s (a pause between the reply's sentences does
 /// not make the next one a barge-in).
 const ECHO_FRAMES: usize = 188;
@@ -57,6 +72,12 @@ pub struct BargeDetector {
     window: VecDeque<bool>,
     /// Frames since the first of the current run of candidate frames.
     run: u32,
+    /// Frames heard since the reply started.
+    frames: usize,
+    /// The frame at which speech was first heard during the reply, if it was.
+    first_speech: Option<usize>,
+    /// How far the candidate must stand above the echo.
+    above_echo: f32,
 }
 
 impl Default for BargeDetector {
@@ -68,6 +89,15 @@ impl Default for BargeDetector {
 impl BargeDetector {
     /// A detector for a reply about to be spoken.
     pub fn new() -> Self {
+        Self::with_margin(ABOVE_ECHO)
+    }
+
+    /// A detector for a microphone heard through the platform's echo canceller.
+    pub fn behind_canceller() -> Self {
+        Self::with_margin(ABOVE_CANCELLED_ECHO)
+    }
+
+    fn with_margin(above_echo: f32) -> Self {
         Self {
             vad: FrameScorer::default(),
             pending: Vec::new(),
@@ -76,12 +106,15 @@ impl BargeDetector {
             squares: VecDeque::with_capacity(LEVEL_FRAMES),
             window: VecDeque::with_capacity(WINDOW_FRAMES),
             run: 0,
+            frames: 0,
+            first_speech: None,
+            above_echo,
         }
     }
 
     /// A new reply starts: the echo is learnt again.
     pub fn reset(&mut self) {
-        *self = Self::new();
+        *self = Self::with_margin(self.above_echo);
     }
 
     /// Feeds 16 kHz audio heard while the app speaks; true once the candidate is talking over
@@ -110,7 +143,14 @@ impl BargeDetector {
         if self.levels.len() > ECHO_FRAMES {
             self.levels.pop_front();
         }
-        if self.levels.len() <= LEARN_FRAMES {
+        self.frames += 1;
+        if self.first_speech.is_none() && score >= SPEECH_SCORE && level >= MIN_RMS {
+            self.first_speech = Some(self.frames);
+        }
+        let echo_onset = self.first_speech.is_some_and(|first| {
+            first <= ECHO_ONSET_FRAMES && self.frames < first + ONSET_LEARN_FRAMES
+        });
+        if self.frames <= LEARN_FRAMES || echo_onset {
             return false;
         }
         // The loudest echo heard, leaving out the newest moments (once there are enough).
@@ -124,7 +164,7 @@ impl BargeDetector {
             .iter()
             .take(older)
             .fold(0.0f32, |a, b| a.max(*b));
-        let candidate = score >= SPEECH_SCORE && level >= (echo * ABOVE_ECHO).max(MIN_RMS);
+        let candidate = score >= SPEECH_SCORE && level >= (echo * self.above_echo).max(MIN_RMS);
         self.window.push_back(candidate);
         if self.window.len() > WINDOW_FRAMES {
             self.window.pop_front();
