@@ -63,6 +63,7 @@ fn main() {
         .manage(Arc::new(SpeakerManager::default()))
         .setup(move |tauri_app| {
             managers::monitor::start(tauri_app.handle(), state.app().ok());
+            managers::voice::release_stale_echo_cancellers();
             Ok(())
         })
         .register_asynchronous_uri_scheme_protocol(media_protocol::SCHEME, media_protocol::handle)
@@ -71,6 +72,8 @@ fn main() {
     match result {
         Ok(tauri_app) => tauri_app.run(|handle, event| {
             if let tauri::RunEvent::Exit = event {
+                // The microphone is turned off, which gives the user's sound devices back.
+                tauri::async_runtime::block_on(handle.state::<Arc<VoiceManager>>().stop());
                 // A video being recorded is finished and stored so that it plays.
                 let video = handle.state::<Arc<VideoManager>>();
                 let app = handle.state::<Arc<state::AppState>>().app().ok();

@@ -40,6 +40,50 @@ impl Pulse {
         Ok(Self { runtime })
     }
 
+    /// Runs `pactl` against this daemon, returning what it printed.
+    pub fn pactl(&self, args: &[&str]) -> Result<String, String> {
+        let output = Command::new("pactl")
+            .env("XDG_RUNTIME_DIR", self.runtime.path())
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run pactl: {e}"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(format!(
+                "pactl {args:?}: {}",
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    }
+
+    /// Adds speakers the microphone hears, as a laptop's microphone hears its speakers: a
+    /// null sink `speakers` whose sound reaches `vsink` 30 ms later at `percent` of its level,
+    /// made the default output; the microphone (`vsink.monitor`) is the default input.
+    pub fn add_speakers_in_the_room(&self, percent: u32) -> Result<(), String> {
+        self.pactl(&["load-module", "module-null-sink", "sink_name=speakers"])?;
+        self.pactl(&[
+            "load-module",
+            "module-loopback",
+            "source=speakers.monitor",
+            "sink=vsink",
+            "latency_msec=30",
+            // The room stays the room when the defaults change.
+            "source_dont_move=1",
+            "sink_dont_move=1",
+        ])?;
+        let loopback = self
+            .pactl(&["list", "short", "sink-inputs"])?
+            .lines()
+            .find(|line| line.contains("module-loopback"))
+            .and_then(|line| line.split_whitespace().next().map(str::to_string))
+            .ok_or("the loopback has no stream")?;
+        self.pactl(&["set-sink-input-volume", &loopback, &format!("{percent}%")])?;
+        self.pactl(&["set-default-sink", "speakers"])?;
+        self.pactl(&["set-default-source", "vsink.monitor"])?;
+        Ok(())
+    }
+
     /// Starts playing a WAV file into the null sink and returns at once (wait on the child).
     pub fn start_playing(&self, wav: &Path) -> Result<std::process::Child, String> {
         Command::new("paplay")

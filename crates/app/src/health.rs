@@ -1,5 +1,6 @@
 //! Health checks of every component: database, AI providers, file storage, disk space, the
-//! whisper model and ffmpeg (`mockint doctor`, the diagnostics view).
+//! whisper model, ffmpeg and the sound server's echo canceller (`mockint doctor`, the
+//! diagnostics view).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -32,6 +33,7 @@ pub async fn run(app: &App) -> HealthReport {
     checks.push(disk(app));
     checks.push(whisper(app));
     checks.push(ffmpeg().await);
+    checks.push(echo_cancellation(app).await);
     HealthReport {
         healthy: checks.iter().all(|c| c.status != Status::Error),
         checks,
@@ -262,6 +264,49 @@ async fn ffmpeg() -> Check {
             started,
             Status::Warning,
             "not found on PATH: video recording is unavailable",
+        ),
+    }
+}
+
+/// Whether the microphone can go through the sound server's echo canceller.
+async fn echo_cancellation(app: &App) -> Check {
+    let started = Instant::now();
+    let component = "echo_cancellation";
+    if !app.echo_cancellation() {
+        return check(
+            component,
+            started,
+            Status::Ok,
+            "off (communication.echo_cancellation)",
+        );
+    }
+    let server = tokio::time::timeout(
+        Duration::from_secs(5),
+        tokio::task::spawn_blocking(|| {
+            mockint_media::echo::describe(&mockint_media::echo::SoundServer::from_env())
+        }),
+    )
+    .await;
+    match server {
+        Ok(Ok(Ok(server))) => check(
+            component,
+            started,
+            Status::Ok,
+            format!("{server}: its echo canceller is engaged while the microphone is on"),
+        ),
+        Ok(Ok(Err(error))) => check(
+            component,
+            started,
+            Status::Warning,
+            format!(
+                "{error}; talking over the interviewer is heard only when louder than the speakers"
+            ),
+        ),
+        _ => check(
+            component,
+            started,
+            Status::Warning,
+            "the sound server did not answer within 5 s",
         ),
     }
 }

@@ -194,6 +194,12 @@ impl crate::App {
         turn_settings(&self.settings)
     }
 
+    /// Whether the microphone goes through the sound server's echo canceller where there is
+    /// one (`communication.echo_cancellation`).
+    pub fn echo_cancellation(&self) -> bool {
+        self.settings.config.communication.echo_cancellation
+    }
+
     /// What whisper is primed with in a session: the words of system design, then the
     /// concepts of the session's problem from the bank ("base62, collision, redirect, …").
     pub async fn speech_prompt(&self, session: mockint_domain::SessionId) -> String {

@@ -1041,7 +1041,8 @@ async fn doctor_reports_every_component_and_fails_when_unhealthy() {
             "storage",
             "disk",
             "whisper_model",
-            "ffmpeg"
+            "ffmpeg",
+            "echo_cancellation"
         ]
     );
     let status = |name: &str| {

@@ -30,6 +30,9 @@ pub enum AudioError {
         /// Why.
         cause: String,
     },
+    /// The platform's echo canceller cannot be used (the microphone works without it).
+    #[error("no echo cancellation: {0}")]
+    EchoCancel(String),
 }
 
 /// The names of the input devices.
@@ -279,7 +282,11 @@ impl LiveCapture {
                 TurnEvent::BargeIn => on_heard(Heard::BargeIn),
             };
             let mut muted_until = Instant::now();
-            let mut barge = BargeDetector::new();
+            let mut barge = if settings.echo_cancelled {
+                BargeDetector::behind_canceller()
+            } else {
+                BargeDetector::new()
+            };
             // The candidate talked over the reply being read: heard as is until the next one.
             let mut barged = false;
             let mut was_muted = false;

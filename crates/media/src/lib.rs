@@ -6,6 +6,7 @@ pub mod audio;
 pub mod ct2;
 pub mod denoise;
 pub mod download;
+pub mod echo;
 pub mod ggml;
 mod guard;
 pub mod listen;

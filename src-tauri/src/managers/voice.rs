@@ -2,7 +2,9 @@
 //! turn, with the raw audio stored as `recording_NNN.wav`. A short pause transcribes a draft
 //! early (shown as `transcript-draft`); when the answer ends, the draft's text is reused if
 //! nothing was said after it. The reply streams to the channel given at start and the whole
-//! turn is sent as `voice-turn`.
+//! turn is sent as `voice-turn`. When `communication.echo_cancellation` is on, the sound
+//! server's echo canceller is engaged while the microphone is on, where there is one
+//! ([`EchoCanceller`]).
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -16,6 +18,7 @@ use mockint_domain::ipc::{
 use mockint_domain::{MediaType, SessionId, TurnSource};
 use mockint_media::audio::{Heard, LiveCapture};
 use mockint_media::denoise::NoiseSpectrum;
+use mockint_media::echo::{EchoCanceller, SoundServer};
 use mockint_media::transcribe::Transcript;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter as _, Manager as _};
@@ -36,7 +39,14 @@ type Hints = Arc<Mutex<Option<std::sync::mpsc::Sender<(u64, String)>>>>;
 /// The microphone while voice is on.
 #[derive(Default)]
 pub struct VoiceManager {
-    capture: Mutex<Option<LiveCapture>>,
+    capture: Mutex<Option<Microphone>>,
+}
+
+/// A running capture and the echo canceller it records through (if any); the canceller is
+/// released after the capture stops.
+struct Microphone {
+    capture: LiveCapture,
+    echo: Option<EchoCanceller>,
 }
 
 /// What a spoken answer needs to become a turn.
@@ -77,8 +87,15 @@ impl VoiceManager {
         }
         let device = device.filter(|name| !name.trim().is_empty() && name.len() <= 512);
         app.speech.transcriber().await.or_ipc()?;
-        let settings = app.turn_settings();
+        let mut settings = app.turn_settings();
         let prompt = app.speech_prompt(session_id).await.into();
+        // The canceller goes in before the input is opened: the input follows the default.
+        let echo = if device.is_none() && app.echo_cancellation() {
+            engage_echo_canceller().await
+        } else {
+            None
+        };
+        settings.echo_cancelled = echo.is_some();
         let hints: Hints = Arc::default();
         let listener = Listener {
             handle,
@@ -98,7 +115,7 @@ impl VoiceManager {
             *slot = Some(capture.hints());
         }
         if let Ok(mut slot) = self.capture.lock() {
-            *slot = Some(capture);
+            *slot = Some(Microphone { capture, echo });
         }
         Ok(())
     }
@@ -110,8 +127,54 @@ impl VoiceManager {
             .lock()
             .map(|mut slot| slot.take())
             .unwrap_or(None);
-        if let Some(capture) = capture {
-            let _ = tauri::async_runtime::spawn_blocking(move || capture.stop()).await;
+        if let Some(microphone) = capture {
+            let _ = tauri::async_runtime::spawn_blocking(move || {
+                microphone.capture.stop();
+                drop(microphone.echo);
+            })
+            .await;
+        }
+    }
+}
+
+/// Unloads echo cancellers a crashed run left engaged, off the start-up path (`pactl` may be
+/// missing or slow).
+pub fn release_stale_echo_cancellers() {
+    tauri::async_runtime::spawn_blocking(|| {
+        match mockint_media::echo::release_stale(&SoundServer::from_env()) {
+            Ok(0) | Err(_) => {}
+            Ok(released) => tracing::info!(
+                released,
+                operation = "echo_cancellation",
+                "echo cancellers left by an earlier run were released"
+            ),
+        }
+    });
+}
+
+/// Engages the sound server's echo canceller, or says why there is none (voice works
+/// without it: the app still knows when it speaks).
+async fn engage_echo_canceller() -> Option<EchoCanceller> {
+    let engaged =
+        tauri::async_runtime::spawn_blocking(|| EchoCanceller::engage(SoundServer::from_env()))
+            .await;
+    match engaged {
+        Ok(Ok(canceller)) => {
+            tracing::info!(
+                operation = "echo_cancellation",
+                microphone = canceller.microphone(),
+                speakers = canceller.speakers(),
+                "the sound server cancels the interviewer's echo"
+            );
+            Some(canceller)
+        }
+        Ok(Err(error)) => {
+            tracing::info!(%error, operation = "echo_cancellation", "voice without echo cancellation");
+            None
+        }
+        Err(error) => {
+            tracing::warn!(%error, operation = "echo_cancellation", "voice without echo cancellation");
+            None
         }
     }
 }

@@ -135,6 +135,11 @@ pub struct CommunicationConfig {
     /// answer (off: the microphone ignores everything while the app speaks).
     #[serde(default = "defaults::barge_in")]
     pub barge_in: bool,
+    /// While the microphone is on, hear it through the sound server's echo canceller
+    /// (PulseAudio's `module-echo-cancel`) where there is one. Off by default: measured in a
+    /// virtual room it did not make talking over the interviewer work (docs/quality.md).
+    #[serde(default = "defaults::echo_cancellation")]
+    pub echo_cancellation: bool,
 }
 
 /// Defaults of keys older configuration files lack.
@@ -153,6 +158,9 @@ mod defaults {
     }
     pub fn barge_in() -> bool {
         true
+    }
+    pub fn echo_cancellation() -> bool {
+        false
     }
 }
 

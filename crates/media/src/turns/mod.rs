@@ -47,6 +47,9 @@ pub struct TurnSettings {
     pub max_turn_ms: u32,
     /// Talking over the app while it reads a reply aloud stops it and starts the answer.
     pub barge_in: bool,
+    /// The microphone is heard through the platform's echo canceller ([`crate::echo`]): the
+    /// candidate must stand further above what is left of the echo to be a barge-in.
+    pub echo_cancelled: bool,
 }
 
 impl Default for TurnSettings {
@@ -60,6 +63,7 @@ impl Default for TurnSettings {
             speech_threshold: 0.5,
             max_turn_ms: 180_000,
             barge_in: true,
+            echo_cancelled: false,
         }
     }
 }
