@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::denoise::reduce_noise;
+use crate::denoise::{reduce_noise, NoiseSpectrum};
 use crate::transcribe::{is_hallucination, Transcriber, SAMPLE_RATE};
 use crate::turns::{TurnDetector, TurnEvent, TurnSettings};
 use crate::TranscribeError;
@@ -89,6 +89,15 @@ pub fn listen(
     state.handle(&mut events, transcriber, &mut on_turn)
 }
 
+/// What whisper makes of an answer, with the room's noise taken out as the app does.
+fn hear(
+    transcriber: &Transcriber,
+    samples: &[f32],
+    room: Option<&NoiseSpectrum>,
+) -> Result<crate::transcribe::Transcript, TranscribeError> {
+    transcriber.transcribe(&reduce_noise(samples, room))
+}
+
 struct State {
     detector: TurnDetector,
     drafts: Vec<(u64, HeardDraft)>,
@@ -111,7 +120,7 @@ impl State {
                     noise,
                     ..
                 } => {
-                    let heard = transcriber.transcribe(&reduce_noise(&samples, noise.as_ref()))?;
+                    let heard = hear(transcriber, &samples, noise.as_ref())?;
                     self.detector.hint(id, &heard.text);
                     let at_ms = end_ms + u64::from(self.draft_pause_ms);
                     self.drafts.push((
@@ -135,11 +144,7 @@ impl State {
                         .map(|(_, draft)| draft.text.clone());
                     let text = match reused {
                         Some(text) => text,
-                        None => {
-                            transcriber
-                                .transcribe(&reduce_noise(&samples, noise.as_ref()))?
-                                .text
-                        }
+                        None => hear(transcriber, &samples, noise.as_ref())?.text,
                     };
                     let shown = std::mem::take(&mut self.drafts);
                     if !is_hallucination(&text) {
