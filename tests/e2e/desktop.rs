@@ -696,6 +696,11 @@ async fn killed_mid_interview_the_app_offers_to_resume_with_everything() {
             Ok::<(), CmdError>(())
         }
         .await;
+        if before.is_err() {
+            let _ = shot(&client, "failure-killed").await;
+            let chat = text_of(&client, "body").await.unwrap_or_default();
+            println!("PAGE: {chat}");
+        }
         before.expect("an interview in progress");
         let autosaved = || {
             std::fs::read_dir(data.path().join("sessions"))

@@ -91,12 +91,9 @@ impl VirtualDisplay {
     }
 }
 
-/// A free TCP port on 127.0.0.1.
-pub fn free_port() -> Result<u16, String> {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .map(|addr| addr.port())
-        .map_err(|error| format!("no free port: {error}"))
+/// A listener on a free TCP port of 127.0.0.1 (the port is free again once it is dropped).
+fn bind_free() -> Result<TcpListener, String> {
+    TcpListener::bind("127.0.0.1:0").map_err(|error| format!("no free port: {error}"))
 }
 
 /// tauri-driver listening on a local port.
@@ -111,8 +108,25 @@ impl Driver {
     /// Starts tauri-driver on the display with extra environment for the app, and waits for
     /// its `/status` endpoint.
     pub fn start(display: &VirtualDisplay, env: &[(&str, &Path)]) -> Result<Self, String> {
-        let port = free_port()?;
-        let native = free_port()?;
+        // Once more on a fresh pair of ports if it does not come up (a port taken meanwhile).
+        Self::start_once(display, env).or_else(|first| {
+            Self::start_once(display, env).map_err(|again| format!("{first}; again: {again}"))
+        })
+    }
+
+    fn start_once(display: &VirtualDisplay, env: &[(&str, &Path)]) -> Result<Self, String> {
+        // Both held until both are known, so they differ (the system may hand a port it has
+        // just given back out again).
+        let (port, native) = {
+            let held = [bind_free()?, bind_free()?];
+            let port = |listener: &TcpListener| {
+                listener
+                    .local_addr()
+                    .map(|addr| addr.port())
+                    .map_err(|error| format!("no free port: {error}"))
+            };
+            (port(&held[0])?, port(&held[1])?)
+        };
         let mut command = Command::new("tauri-driver");
         command
             .args([
