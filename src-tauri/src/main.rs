@@ -63,7 +63,10 @@ fn main() {
         .manage(Arc::new(SpeakerManager::default()))
         .setup(move |tauri_app| {
             managers::monitor::start(tauri_app.handle(), state.app().ok());
-            managers::voice::release_stale_echo_cancellers();
+            // (Only where it is turned on: asking for the sound server may start one.)
+            if state.app().is_ok_and(|app| app.echo_cancellation()) {
+                managers::voice::release_stale_echo_cancellers();
+            }
             Ok(())
         })
         .register_asynchronous_uri_scheme_protocol(media_protocol::SCHEME, media_protocol::handle)

@@ -28,6 +28,8 @@ use crate::ipc::OrIpc as _;
 
 /// How long an answer waits for its draft's transcription before transcribing again.
 const DRAFT_WAIT: Duration = Duration::from_secs(30);
+/// How long turning the microphone on waits for the sound server's echo canceller.
+const ECHO_WAIT: Duration = Duration::from_secs(5);
 /// Drafts remembered (only the newest can be the answer's).
 const DRAFTS_KEPT: usize = 4;
 
@@ -155,11 +157,21 @@ pub fn release_stale_echo_cancellers() {
 /// Engages the sound server's echo canceller, or says why there is none (voice works
 /// without it: the app still knows when it speaks).
 async fn engage_echo_canceller() -> Option<EchoCanceller> {
-    let engaged =
-        tauri::async_runtime::spawn_blocking(|| EchoCanceller::engage(SoundServer::from_env()))
-            .await;
+    // (A canceller engaged after the wait is dropped with the task's result, which releases it.)
+    let engaged = tokio::time::timeout(
+        ECHO_WAIT,
+        tauri::async_runtime::spawn_blocking(|| EchoCanceller::engage(SoundServer::from_env())),
+    )
+    .await;
     match engaged {
-        Ok(Ok(canceller)) => {
+        Err(_) => {
+            tracing::warn!(
+                operation = "echo_cancellation",
+                "voice without echo cancellation: the sound server did not answer within 5 s"
+            );
+            None
+        }
+        Ok(Ok(Ok(canceller))) => {
             tracing::info!(
                 operation = "echo_cancellation",
                 microphone = canceller.microphone(),
@@ -168,11 +180,11 @@ async fn engage_echo_canceller() -> Option<EchoCanceller> {
             );
             Some(canceller)
         }
-        Ok(Err(error)) => {
+        Ok(Ok(Err(error))) => {
             tracing::info!(%error, operation = "echo_cancellation", "voice without echo cancellation");
             None
         }
-        Err(error) => {
+        Ok(Err(error)) => {
             tracing::warn!(%error, operation = "echo_cancellation", "voice without echo cancellation");
             None
         }
