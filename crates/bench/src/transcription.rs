@@ -172,7 +172,7 @@ fn as_heard(
     dir: &Path,
 ) -> Result<(Vec<Vec<f32>>, Vec<PathBuf>), String> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-    let lead = (SAMPLE_RATE * mockint_media::turns::PREROLL_MS / 1000) as usize;
+    let lead = mockint_media::turns::preroll_len();
     let (mut audio, mut wavs) = (Vec::new(), Vec::new());
     for clip in clips {
         let mut samples = vec![0.0; lead];

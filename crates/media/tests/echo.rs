@@ -160,16 +160,21 @@ fn reply_with(
 /// One sound server at a time: each test points the process's audio at its own.
 static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// A sound server whose microphone hears its speakers at `percent` of their level, with the
-/// interviewer's voice (speech-dispatcher) already heard once, as before a microphone is
-/// turned on in an interview.
-fn room(percent: u32) -> (Pulse, Arc<Speaker>, Arc<AtomicBool>) {
+/// A sound server whose microphone hears its speakers at `percent` of their level, made the
+/// process's own.
+fn room(percent: u32) -> Pulse {
     let pulse = Pulse::start().expect("virtual sound server");
     // The speech service, cpal and the canceller all find this server through the variable.
     std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
     pulse
         .add_speakers_in_the_room(percent)
         .expect("speakers in the room");
+    pulse
+}
+
+/// The interviewer's voice (speech-dispatcher), already heard once, as before a microphone
+/// is turned on in an interview; with the flag it keeps up while it speaks.
+fn interviewer() -> (Arc<Speaker>, Arc<AtomicBool>) {
     let speaking = Arc::new(AtomicBool::new(false));
     let speaker = Arc::new(
         Speaker::start(Arc::clone(&speaking))
@@ -177,7 +182,22 @@ fn room(percent: u32) -> (Pulse, Arc<Speaker>, Arc<AtomicBool>) {
     );
     speaker.speak("Hello.").expect("speak");
     std::thread::sleep(Duration::from_millis(2000));
-    (pulse, speaker, speaking)
+    (speaker, speaking)
+}
+
+/// The serial lock, a temporary directory and tiny.en loaded from it.
+fn set_up() -> (
+    std::sync::MutexGuard<'static, ()>,
+    tempfile::TempDir,
+    Transcriber,
+) {
+    let serial = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let model = common::tiny_en_model(dir.path(), mockint_media::ggml::WeightType::Q8_0);
+    let whisper = Transcriber::load(&model).expect("model");
+    (serial, dir, whisper)
 }
 
 /// Laptop speakers the microphone hears (at a third of the candidate's level): the reply read
@@ -186,15 +206,11 @@ fn room(percent: u32) -> (Pulse, Arc<Speaker>, Arc<AtomicBool>) {
 /// heard from the first word.
 #[test]
 fn the_interviewers_voice_from_the_speakers_never_interrupts_it_or_becomes_an_answer() {
-    let _serial = SERIAL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let model = common::tiny_en_model(dir.path(), mockint_media::ggml::WeightType::Q8_0);
-    let whisper = Transcriber::load(&model).expect("model");
+    let (_serial, dir, whisper) = set_up();
     let candidate = dir.path().join("candidate.wav");
     common::speak(common::INTRODUCTION, &candidate);
-    let (pulse, speaker, speaking) = room(35);
+    let pulse = room(35);
+    let (speaker, speaking) = interviewer();
 
     let alone = reply_with(
         TurnSettings::default(),
@@ -253,17 +269,8 @@ fn the_interviewers_voice_from_the_speakers_never_interrupts_it_or_becomes_an_an
 /// already cancels echo, or that records the default output itself, is left alone.
 #[test]
 fn the_platforms_echo_canceller_is_engaged_and_released_cleanly() {
-    let _serial = SERIAL
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let model = common::tiny_en_model(dir.path(), mockint_media::ggml::WeightType::Q8_0);
-    let whisper = Transcriber::load(&model).expect("model");
-    let pulse = Pulse::start().expect("virtual sound server");
-    std::env::set_var("XDG_RUNTIME_DIR", pulse.runtime.path());
-    pulse
-        .add_speakers_in_the_room(100)
-        .expect("speakers in the room");
+    let (_serial, dir, whisper) = set_up();
+    let pulse = room(100);
     // The reply, 2.5 s into a stream to the default speakers opened before the canceller is
     // engaged (as the speech service's is): the stream follows the defaults.
     let spoken = dir.path().join("reply-spoken.wav");

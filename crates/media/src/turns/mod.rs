@@ -410,7 +410,8 @@ impl TurnDetector {
 /// reads starts this long before its first word.
 pub const PREROLL_MS: u32 = 300;
 
-fn preroll_len() -> usize {
+/// [`PREROLL_MS`] in samples at 16 kHz.
+pub fn preroll_len() -> usize {
     (SAMPLE_RATE * PREROLL_MS / 1000) as usize
 }
 
