@@ -217,8 +217,8 @@ impl Transcriber {
     }
 
     /// Encodes only as much audio context as the utterance needs (plus a margin, see
-    /// `TRIM_MARGIN_SECONDS`) instead of the full 30 s window (the default): about twice as
-    /// fast for a 5 s answer, and as accurate on the 48-clip corpus. `false` encodes the full
+    /// `TRIM_MARGIN_SECONDS`) instead of the full 30 s window (the default): more than twice
+    /// as fast for a 5 s answer, and as accurate on the corpus and held-out clips. `false` encodes the full
     /// window.
     pub fn with_trimmed_audio_context(mut self, trim: bool) -> Self {
         self.trim_audio_context = trim;
@@ -306,6 +306,13 @@ impl Transcriber {
         if audio.len() < SAMPLE_RATE as usize {
             audio.resize(SAMPLE_RATE as usize + SAMPLE_RATE as usize / 10, 0.0);
         }
+        // An answer that fits whisper's 30 s window is read in one pass, as one segment.
+        // Otherwise whisper.cpp may start another pass (a whole encode) at the last timestamp
+        // it decoded, over the answer's trailing silence: at an 8 s margin one pass took 490
+        // against 581 ms per clip on the corpus, same words. Longer audio keeps the passes,
+        // which follow the timestamps instead of cutting words at the window's edge.
+        let one_window = audio.len() <= WINDOW_SAMPLES;
+        params.set_single_segment(one_window);
         if trim {
             // 1500 frames cover 30 s; keep a margin over the audio (see TRIM_MARGIN_SECONDS).
             let seconds = audio.len() as f64 / f64::from(SAMPLE_RATE) + TRIM_MARGIN_SECONDS;
@@ -324,9 +331,11 @@ impl Transcriber {
             if text.is_empty() {
                 continue;
             }
+            // (A single segment ends where the window does, past the audio.)
+            let end_ms = u64::try_from(segment.end_timestamp()).unwrap_or(0) * 10;
             segments.push(Segment {
                 start_ms: u64::try_from(segment.start_timestamp()).unwrap_or(0) * 10,
-                end_ms: u64::try_from(segment.end_timestamp()).unwrap_or(0) * 10,
+                end_ms: end_ms.min(audio_ms(samples.len())),
                 text,
             });
         }
@@ -338,18 +347,27 @@ impl Transcriber {
         Ok(Transcript {
             text,
             segments,
-            audio_ms: samples.len() as u64 * 1000 / u64::from(SAMPLE_RATE),
+            audio_ms: audio_ms(samples.len()),
             processing_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         })
     }
 }
 
-/// Audio context encoded beyond the answer when the context is trimmed. With one second,
-/// tiny.en primed with the vocabulary looped (the sentence again and again) on many clips of
-/// the 48-clip corpus, each loop costing a second decode over the full window: 1.0 s mean per
-/// clip. Measured on that corpus (q8_0, 2 threads): 3 s 592 ms and 9.5 % WER, 5 s 446 ms and
-/// 9.4 %, 8 s 414 ms (slowest 1.4 s) and 9.6 %; the full 30 s window 899 ms and 9.8 %.
-const TRIM_MARGIN_SECONDS: f64 = 8.0;
+/// Audio context encoded beyond the answer when the context is trimmed. Read in one pass
+/// (single segment), the 48 corpus and 24 held-out clips (q8_0, 2 threads, same run) took
+/// 290 / 432 ms with 1 s, 321 / 345 ms with 2 s, 366 / 442 ms with 5 s and 490 / 518 ms with
+/// 8 s, at 7.3 / 26.4 %, 7.4 / 25.6 %, 7.3 / 22.8 % and 7.2 / 23.3 % WER: below 5 s whisper
+/// misheard the first words of held-out clips ("Messages go into a QS owner"). Read in
+/// several passes, 1 s looped on many clips (the sentence again and again) and 8 s was needed.
+const TRIM_MARGIN_SECONDS: f64 = 5.0;
+
+/// Whisper's window: 30 s at 16 kHz.
+const WINDOW_SAMPLES: usize = 30 * SAMPLE_RATE as usize;
+
+/// The length of `samples` at 16 kHz, in ms.
+fn audio_ms(samples: usize) -> u64 {
+    samples as u64 * 1000 / u64::from(SAMPLE_RATE)
+}
 
 /// Longest priming prompt (whisper keeps at most half its context for it).
 const MAX_PROMPT_CHARS: usize = 600;
