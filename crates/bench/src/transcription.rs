@@ -73,7 +73,7 @@ const VARIANTS: [Variant; 4] = [
         trimmed: false,
     },
     Variant {
-        name: "whisper-rs q8_0, 2 threads, audio context trimmed to the clip + 8 s (the app)",
+        name: "whisper-rs q8_0, 2 threads, audio context trimmed to the clip + 5 s, one pass (the app)",
         weights: WeightType::Q8_0,
         threads: 2,
         trimmed: true,
@@ -405,7 +405,7 @@ pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
     figures.push(
         Figure::at_most(
             SECTION,
-            "end of speech → text on screen, mean (app: 300 ms pause, then the draft's transcription)",
+            format!("end of speech → text on screen, mean (app: {draft_pause_ms} ms pause, then the draft's transcription)"),
             f64::from(draft_pause_ms) + app_default.1,
             "ms",
             500.0,

@@ -1,12 +1,14 @@
 //! Voice answers: microphone → voice activity → whisper on a worker thread → a candidate
 //! turn, with the raw audio stored as `recording_NNN.wav`. A short pause transcribes a draft
 //! early (shown as `transcript-draft`); when the answer ends, the draft's text is reused if
-//! nothing was said after it. The reply streams to the channel given at start and the whole
+//! nothing was said after it. Whisper reads one answer at a time, and a draft that a newer one
+//! has replaced while it waited is not read at all. The reply streams to the channel given at start and the whole
 //! turn is sent as `voice-turn`. When `communication.echo_cancellation` is on, the sound
 //! server's echo canceller is engaged while the microphone is on, where there is one
 //! ([`EchoCanceller`]).
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -62,6 +64,11 @@ struct Listener {
     hints: Hints,
     /// What whisper is primed with in this session (its problem's vocabulary).
     prompt: Arc<str>,
+    /// Held while whisper reads: decodes running side by side share the same cores, so each
+    /// takes as long as all of them.
+    decoding: Arc<tokio::sync::Mutex<()>>,
+    /// The newest draft handed over.
+    newest_draft: Arc<AtomicU64>,
 }
 
 impl VoiceManager {
@@ -107,6 +114,8 @@ impl VoiceManager {
             drafts: Drafts::default(),
             hints: Arc::clone(&hints),
             prompt,
+            decoding: Arc::default(),
+            newest_draft: Arc::default(),
         };
         let capture = LiveCapture::start(device, settings, app_speaking, move |heard| {
             let listener = listener.clone();
@@ -232,7 +241,7 @@ impl Listener {
         }
     }
 
-    /// Transcribes an answer.
+    /// Transcribes an answer; the caller holds `decoding`.
     async fn transcribe(
         &self,
         samples: Vec<f32>,
@@ -262,13 +271,21 @@ impl Listener {
         noise: Option<NoiseSpectrum>,
     ) -> Result<(), IpcError> {
         let (ready, waiting) = watch::channel(None);
+        self.newest_draft.fetch_max(id, Ordering::Relaxed);
         if let Ok(mut kept) = self.drafts.lock() {
             kept.insert(id, waiting);
             while kept.len() > DRAFTS_KEPT {
                 kept.pop_first();
             }
         }
+        let decoding = self.decoding.lock().await;
+        if self.newest_draft.load(Ordering::Relaxed) > id {
+            // Replaced while it waited (only the newest draft can become the answer): `ready`
+            // is dropped unsent, so anything waiting for this draft stops waiting.
+            return Ok(());
+        }
         let transcript = self.transcribe(samples, noise).await?;
+        drop(decoding);
         let text = transcript.text.trim().to_string();
         // The capture learns whether the answer looks finished (how long a pause to allow).
         if let Some(hints) = self.hints.lock().ok().and_then(|slot| slot.clone()) {
@@ -308,7 +325,10 @@ impl Listener {
         };
         let transcript = match early {
             Some(transcript) => transcript,
-            None => self.transcribe(samples.clone(), noise).await?,
+            None => {
+                let _decoding = self.decoding.lock().await;
+                self.transcribe(samples.clone(), noise).await?
+            }
         };
         let wav = mockint_media::audio::wav_bytes(&samples).map_err(crate::ipc::internal)?;
         let id = self.session_id;

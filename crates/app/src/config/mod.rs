@@ -145,7 +145,7 @@ pub struct CommunicationConfig {
 /// Defaults of keys older configuration files lack.
 mod defaults {
     pub fn draft_pause_ms() -> u32 {
-        300
+        150
     }
     pub fn end_of_answer_pause_ms() -> u32 {
         900

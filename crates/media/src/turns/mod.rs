@@ -30,7 +30,9 @@ const FRAME_MS: u32 = 16;
 /// How long a pause must be, by what the answer looked like when it started.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TurnSettings {
-    /// Silence that hands over a draft.
+    /// Silence that hands over a draft. 150 ms by default: on the 48 corpus clips joined into
+    /// one recording it made 1.15 drafts per answer against 1.02 at 300 ms, at the same WER,
+    /// and each draft shows the answer so far 150 ms sooner.
     pub draft_pause_ms: u32,
     /// Silence that ends an answer whose last words close a sentence.
     pub pause_ms: u32,
@@ -55,7 +57,7 @@ pub struct TurnSettings {
 impl Default for TurnSettings {
     fn default() -> Self {
         Self {
-            draft_pause_ms: 300,
+            draft_pause_ms: 150,
             pause_ms: 900,
             connective_pause_ms: 3_000,
             thinking_pause_ms: 10_000,
