@@ -41,11 +41,16 @@ pub fn SetupPage() -> impl IntoView {
     let connecting = RwSignal::new(false);
 
     let unfinished: RwSignal<Option<mockint_domain::Session>> = RwSignal::new(None);
+    // The form is shown once both look-ups below have answered (or failed): shown earlier, the
+    // banner and the providers arriving late moved everything under them, the Start button
+    // included, between a pointer's aim and its click.
+    let answered = RwSignal::new(0u8);
     spawn_local(async move {
         match api::call::<ipc::GetActiveSession>(ipc::NoArgs {}).await {
             Ok(session) => unfinished.set(session),
             Err(error) => ctx.error(format!("cannot look for unfinished interviews: {error}")),
         }
+        answered.update(|n| *n += 1);
     });
     spawn_local(async move {
         match api::call::<ipc::GetSetupInfo>(ipc::NoArgs {}).await {
@@ -59,6 +64,7 @@ pub fn SetupPage() -> impl IntoView {
             }
             Err(error) => ctx.error(format!("cannot load the setup: {error}")),
         }
+        answered.update(|n| *n += 1);
     });
 
     let upload = move |_| {
@@ -169,7 +175,10 @@ pub fn SetupPage() -> impl IntoView {
         });
     };
 
+    let ready = move || answered.get() >= 2;
+    let loading = || view! { <section class="setup"><p class="muted" id="setup-loading">"Loading…"</p></section> };
     view! {
+        <Show when=ready fallback=loading>
         <section class="setup">
             {move || unfinished.get().map(|session| {
                 let id = session.id;
@@ -264,5 +273,6 @@ pub fn SetupPage() -> impl IntoView {
                 {move || if starting.get() { "Starting…" } else { "Start interview" }}
             </button>
         </section>
+        </Show>
     }
 }
