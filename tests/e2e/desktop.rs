@@ -84,7 +84,8 @@ async fn count(client: &Client, css: &str) -> usize {
 /// Starts the interview from the set-up page and waits for the interview room. A click that
 /// left the button as it was (it never said "Starting…", so its handler did not run: seen on
 /// the first launch of several runs, with the button at the window's bottom edge) is made
-/// once more.
+/// once more, and said on stdout. (The set-up page now appears whole, so nothing should move
+/// under the click: the retry should no longer be needed.)
 async fn start_interview(client: &Client) -> Result<(), CmdError> {
     wait_for(client, "#start").await?.click().await?;
     let room = client
@@ -97,6 +98,7 @@ async fn start_interview(client: &Client) -> Result<(), CmdError> {
     }
     let label = text_of(client, "#start").await.unwrap_or_default();
     if label.contains("Start interview") {
+        println!("start_interview: the first click did not start the interview; clicking again");
         wait_for(client, "#start").await?.click().await?;
     }
     wait_for(client, "#chat-input").await.map(|_| ())
