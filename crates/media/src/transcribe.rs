@@ -218,8 +218,8 @@ impl Transcriber {
 
     /// Encodes only as much audio context as the utterance needs (plus a margin, see
     /// `TRIM_MARGIN_SECONDS`) instead of the full 30 s window (the default): more than twice
-    /// as fast for a 5 s answer, and as accurate on the corpus and held-out clips. `false` encodes the full
-    /// window.
+    /// as fast for a 5 s answer, and as accurate on the corpus and held-out clips. `false`
+    /// encodes the full window.
     pub fn with_trimmed_audio_context(mut self, trim: bool) -> Self {
         self.trim_audio_context = trim;
         self

@@ -39,6 +39,18 @@ fn the_real_model_converts_deterministically_and_transcribes_speech() {
         "{text}"
     );
     assert!(transcript.audio_ms > 2000 && !transcript.segments.is_empty());
+    // Read in one pass, the answer is one segment, and it ends within the audio (whisper.cpp
+    // ends a single segment where its 30 s window ends).
+    assert_eq!(transcript.segments.len(), 1, "{:?}", transcript.segments);
+    assert!(
+        transcript
+            .segments
+            .iter()
+            .all(|s| s.start_ms <= s.end_ms && s.end_ms <= transcript.audio_ms),
+        "{:?} in {} ms",
+        transcript.segments,
+        transcript.audio_ms
+    );
 
     speak(
         "The load balancer sends each request to a stateless web server.",

@@ -2,10 +2,10 @@
 //! turn, with the raw audio stored as `recording_NNN.wav`. A short pause transcribes a draft
 //! early (shown as `transcript-draft`); when the answer ends, the draft's text is reused if
 //! nothing was said after it. Whisper reads one answer at a time, and a draft that a newer one
-//! has replaced while it waited is not read at all. The reply streams to the channel given at start and the whole
-//! turn is sent as `voice-turn`. When `communication.echo_cancellation` is on, the sound
-//! server's echo canceller is engaged while the microphone is on, where there is one
-//! ([`EchoCanceller`]).
+//! has replaced while it waited is not read at all. The reply streams to the channel given at
+//! start and the whole turn is sent as `voice-turn`. When `communication.echo_cancellation` is
+//! on, the sound server's echo canceller is engaged while the microphone is on, where there is
+//! one ([`EchoCanceller`]).
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
