@@ -236,6 +236,7 @@ pub fn turn_settings(settings: &Settings) -> mockint_media::turns::TurnSettings 
         connective_pause_ms: voice.max_thinking_pause_ms,
         thinking_pause_ms: voice.asked_for_time_pause_ms,
         barge_in: voice.barge_in,
+        reduce_noise: voice.noise_reduction,
         ..mockint_media::turns::TurnSettings::default()
     }
 }

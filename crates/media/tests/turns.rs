@@ -76,8 +76,9 @@ fn noise_alone_never_becomes_a_turn() {
     }
 }
 
-/// The room heard before an answer goes with its draft and with the answer (for the noise
-/// reduction before whisper); digital silence (a muted microphone, a clean file) is no room.
+/// With the noise reduction on, the room heard before an answer goes with its draft and with
+/// the answer; digital silence (a muted microphone, a clean file) is no room. Off (the
+/// default), no room goes along.
 #[test]
 fn the_room_heard_before_an_answer_goes_with_it() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -91,8 +92,11 @@ fn the_room_heard_before_an_answer_goes_with_it() {
     clean.extend(vec![0.0; ms(1500)]);
     let fan = noise(dir.path(), "pinknoise", 8.0);
     let in_room = mix(&clean, &fan, 10.0);
-    let rooms = |audio: &[f32]| {
-        let mut detector = TurnDetector::new(TurnSettings::default());
+    let rooms_with = |audio: &[f32], reduce_noise: bool| {
+        let mut detector = TurnDetector::new(TurnSettings {
+            reduce_noise,
+            ..TurnSettings::default()
+        });
         let mut rooms = Vec::new();
         let mut keep = |event: TurnEvent| match event {
             TurnEvent::Draft { noise, .. } => rooms.push(("draft", noise)),
@@ -103,6 +107,7 @@ fn the_room_heard_before_an_answer_goes_with_it() {
         detector.finish(&mut keep);
         rooms
     };
+    let rooms = |audio: &[f32]| rooms_with(audio, true);
     let heard = rooms(&in_room);
     assert!(heard.iter().any(|(kind, _)| *kind == "turn"), "{heard:?}");
     // What the detector learnt is the room before the answer, not the answer.
@@ -125,6 +130,14 @@ fn the_room_heard_before_an_answer_goes_with_it() {
     }
     for (kind, room) in rooms(&clean) {
         assert!(room.is_none(), "{kind}: digital silence taken as a room");
+    }
+    let off = rooms_with(&in_room, false);
+    assert!(off.iter().any(|(kind, _)| *kind == "turn"), "{off:?}");
+    for (kind, room) in off {
+        assert!(
+            room.is_none(),
+            "{kind}: a room learnt with the reduction off"
+        );
     }
 }
 
@@ -248,8 +261,9 @@ fn speech_in_noise_is_heard_nearly_as_well_as_clean_speech() {
         ("brown 5 dB", Some(&brown), 5.0),
     ];
     let mut pairs: Vec<Vec<(String, String)>> = vec![Vec::new(); cases.len()];
-    // The 10 dB clips read by whisper whole, as they are and with the noise reduction `listen`
-    // applies (the room heard in the 400 ms before the answer).
+    // The 10 dB clips read by whisper whole, as they are and with the optional noise
+    // reduction (`communication.noise_reduction`; the room heard in the 400 ms before the
+    // answer).
     let mut unreduced = Vec::new();
     let mut reduced = Vec::new();
     for clip in &clips {

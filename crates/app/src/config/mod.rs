@@ -140,6 +140,10 @@ pub struct CommunicationConfig {
     /// virtual room it did not make talking over the interviewer work (docs/quality.md).
     #[serde(default = "defaults::echo_cancellation")]
     pub echo_cancellation: bool,
+    /// Take the room's steady noise (heard between answers) out of what whisper reads. Off by
+    /// default: on clips nobody tuned it for it cost words (docs/benchmarks.md).
+    #[serde(default)]
+    pub noise_reduction: bool,
 }
 
 /// Defaults of keys older configuration files lack.

@@ -12,8 +12,9 @@
 //! nothing else gates it: the loudness gate the earlier detector needed lost a fifth of the
 //! speech at 10 dB SNR (docs/benchmarks.md, "Voice activity").
 //!
-//! Between answers the detector also learns the room's noise ([`crate::denoise::RoomNoise`]);
-//! each draft and turn carries it, so the caller can take it out before transcribing.
+//! With [`TurnSettings::reduce_noise`], the detector also learns the room's noise between
+//! answers ([`crate::denoise::RoomNoise`]); each draft and turn carries it, so the caller can
+//! take it out before transcribing.
 //!
 //! Only the audio source differs between the app and the command: both push samples here.
 
@@ -52,6 +53,9 @@ pub struct TurnSettings {
     /// The microphone is heard through the platform's echo canceller ([`crate::echo`]): the
     /// candidate must stand further above what is left of the echo to be a barge-in.
     pub echo_cancelled: bool,
+    /// Learn the room's noise between answers and hand it along with each draft and turn, for
+    /// [`crate::denoise::reduce_noise`]. Off by default: see [`crate::denoise`].
+    pub reduce_noise: bool,
 }
 
 impl Default for TurnSettings {
@@ -66,6 +70,7 @@ impl Default for TurnSettings {
             max_turn_ms: 180_000,
             barge_in: true,
             echo_cancelled: false,
+            reduce_noise: false,
         }
     }
 }
@@ -273,7 +278,7 @@ impl TurnDetector {
         self.score = score;
         self.frames += 1;
         // Between answers, what is clearly not speech is the room.
-        if self.speech.is_empty() && score < ROOM_SCORE {
+        if self.settings.reduce_noise && self.speech.is_empty() && score < ROOM_SCORE {
             self.room.hear(frame);
         } else {
             self.room.interrupt();
