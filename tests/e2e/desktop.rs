@@ -1029,6 +1029,9 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         let chat = text_of(&client, "#chat-list").await?.to_lowercase();
         assert!(chat.contains("let me think"), "{chat}");
         wait_for(&client, "#toggle-audio").await?.click().await?;
+        // (Each step is said on stdout, so a failure that leaves no screenshot, such as the
+        // web process crashing, still shows where it happened.)
+        println!("voice journey: screen share");
         // Screen share stores captures of the (virtual) screen.
         wait_for(&client, "#toggle-screen").await?.click().await?;
         wait_for(&client, "#toggle-screen.sharing").await?;
@@ -1046,6 +1049,7 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         );
         wait_for(&client, "#toggle-screen").await?.click().await?;
 
+        println!("voice journey: video");
         // Video: there is no camera here, which is said plainly; the screen records instead.
         wait_for(&client, "#toggle-video").await?.click().await?;
         wait_text(&client, ".toasts", |t| t.contains("no camera found")).await?;
@@ -1062,9 +1066,11 @@ async fn spoken_answers_become_turns_with_their_recordings() {
         wait_for(&client, "#toggle-video").await?.click().await?;
         wait_for(&client, "#toggle-video.recording").await?;
         tokio::time::sleep(Duration::from_secs(2)).await;
+        println!("voice journey: ending the interview with a recording running");
         wait_for(&client, "#end").await?.click().await?;
         wait_for(&client, "#confirm-end-yes").await?.click().await?;
         wait_for(&client, "#overall-score").await?;
+        println!("voice journey: replay");
         replay_plays_the_recordings_in_sync(&client).await?;
         Ok::<(), CmdError>(())
     }
