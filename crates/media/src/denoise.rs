@@ -9,9 +9,9 @@
 //! sentences, voices and noise colours); the figures are in docs/benchmarks.md. It is off by
 //! default (`communication.noise_reduction`): on the held-out clips it cost words in two
 //! benchmark runs of two, while gaining them only on the corpus that chose its settings. When
-//! it is on, the turn detector hears the room between answers ([`RoomNoise`], fed with frames its voice
-//! detector scores as clearly not speech), and every draft and answer it hands over carries a
-//! snapshot of it ([`NoiseSpectrum`]). Whisper reads an answer through [`reduce_noise`]:
+//! it is on, the turn detector hears the room between answers ([`RoomNoise`], fed with frames
+//! its voice detector scores as clearly not speech), and every draft and answer it hands over
+//! carries a snapshot of it ([`NoiseSpectrum`]). Whisper reads an answer through [`reduce_noise`]:
 //! cleaned when a room was heard, as it is otherwise. The audio kept as the answer's
 //! recording is the raw one; only what whisper reads is cleaned.
 //!

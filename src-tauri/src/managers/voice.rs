@@ -251,8 +251,9 @@ impl Listener {
         let prompt = Arc::clone(&self.prompt);
         mockint_core::telemetry::timed("transcription", "whisper", async move {
             tauri::async_runtime::spawn_blocking(move || {
-                // Whisper reads the answer with the room's steady noise taken out; the
-                // recording keeps what the microphone heard.
+                // With `communication.noise_reduction` on, whisper reads the answer with the
+                // room's steady noise taken out (`noise` is None otherwise); the recording
+                // keeps what the microphone heard.
                 let cleaned = mockint_media::denoise::reduce_noise(&samples, noise.as_ref());
                 whisper.transcribe_with_prompt(&cleaned, &prompt)
             })

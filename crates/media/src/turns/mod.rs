@@ -95,7 +95,7 @@ pub enum TurnEvent {
         /// Where its speech has ended so far.
         end_ms: u64,
         /// The room's noise heard before the answer, to take out before transcribing
-        /// ([`crate::denoise`]); None when no room was heard yet.
+        /// ([`crate::denoise`]); None when no room was heard yet or the reduction is off.
         noise: Option<NoiseSpectrum>,
     },
     /// The answer is over.
