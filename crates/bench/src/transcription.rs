@@ -242,8 +242,8 @@ fn denoised_wer(
 
 /// The held-out clips (never used to choose a setting), clean and under pink and white noise
 /// at 10 dB and brown noise at 5 dB: WER as the app reads them and with the optional noise
-/// reduction, and against
-/// faster-whisper int8 primed with the same vocabulary on the same files.
+/// reduction, and against faster-whisper int8 primed with the same vocabulary on the same
+/// files.
 fn held_out(
     whisper: &Transcriber,
     (venv, python, ct2): (&Path, &Path, &Path),
