@@ -32,7 +32,8 @@ fn screenshot_dir() -> PathBuf {
 /// display WebKit draws with Mesa's software rasterizer, and two fresh-clone runs in a row
 /// lost it that way, in different tests (kernel log: "WebKitWebProcess trap int3 in
 /// libglib", "ThreadedCompositor segfault in swrast_dri.so"); rerun, each test passed. What
-/// happened is printed; any other failure fails at once, and a second loss fails the test.
+/// happened is said on stderr; any other failure fails at once, and a second loss fails the
+/// test.
 async fn once_more_if_the_webview_died<F, Fut>(name: &str, test: F)
 where
     F: Fn() -> Fut,
@@ -51,8 +52,17 @@ where
     if !message.contains("InvalidSessionId") {
         std::panic::resume_unwind(panic);
     }
-    println!("{name}: the webview went away mid-test ({message}); running the test once more");
+    say(&format!(
+        "{name}: the webview went away mid-test ({message}); running the test once more"
+    ));
     test().await;
+}
+
+/// A line on the test process's own stderr, shown even when the test passes (the test
+/// harness keeps `println!` output of passing tests to itself).
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 async fn shot(client: &Client, name: &str) -> Result<(), CmdError> {
@@ -112,7 +122,7 @@ async fn count(client: &Client, css: &str) -> usize {
 /// Starts the interview from the set-up page and waits for the interview room. A click that
 /// left the button as it was (it never said "Starting…", so its handler did not run: seen on
 /// the first launch of several runs, with the button at the window's bottom edge) is made
-/// once more, and said on stdout. (The set-up page now appears whole, so nothing should move
+/// once more, and said on stderr. (The set-up page now appears whole, so nothing should move
 /// under the click: the retry should no longer be needed.)
 async fn start_interview(client: &Client) -> Result<(), CmdError> {
     wait_for(client, "#start").await?.click().await?;
@@ -126,7 +136,7 @@ async fn start_interview(client: &Client) -> Result<(), CmdError> {
     }
     let label = text_of(client, "#start").await.unwrap_or_default();
     if label.contains("Start interview") {
-        println!("start_interview: the first click did not start the interview; clicking again");
+        say("start_interview: the first click did not start the interview; clicking again");
         wait_for(client, "#start").await?.click().await?;
     }
     wait_for(client, "#chat-input").await.map(|_| ())
