@@ -8,7 +8,6 @@
 //! one ([`EchoCanceller`]).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -67,8 +66,6 @@ struct Listener {
     /// Held while whisper reads: decodes running side by side share the same cores, so each
     /// takes as long as all of them.
     decoding: Arc<tokio::sync::Mutex<()>>,
-    /// The newest draft handed over.
-    newest_draft: Arc<AtomicU64>,
 }
 
 impl VoiceManager {
@@ -115,7 +112,6 @@ impl VoiceManager {
             hints: Arc::clone(&hints),
             prompt,
             decoding: Arc::default(),
-            newest_draft: Arc::default(),
         };
         let capture = LiveCapture::start(device, settings, app_speaking, move |heard| {
             let listener = listener.clone();
@@ -272,7 +268,6 @@ impl Listener {
         noise: Option<NoiseSpectrum>,
     ) -> Result<(), IpcError> {
         let (ready, waiting) = watch::channel(None);
-        self.newest_draft.fetch_max(id, Ordering::Relaxed);
         if let Ok(mut kept) = self.drafts.lock() {
             kept.insert(id, waiting);
             while kept.len() > DRAFTS_KEPT {
@@ -280,7 +275,7 @@ impl Listener {
             }
         }
         let decoding = self.decoding.lock().await;
-        if self.newest_draft.load(Ordering::Relaxed) > id {
+        if self.newest_draft().is_some_and(|newest| newest > id) {
             // Replaced while it waited (only the newest draft can become the answer): `ready`
             // is dropped unsent, so anything waiting for this draft stops waiting.
             return Ok(());
@@ -301,6 +296,11 @@ impl Listener {
             let _ = self.handle.emit(TranscriptDraftEvent::NAME, draft);
         }
         Ok(())
+    }
+
+    /// The newest draft handed over (the kept drafts are the newest ones).
+    fn newest_draft(&self) -> Option<u64> {
+        self.drafts.lock().ok()?.keys().next_back().copied()
     }
 
     /// The draft's transcript once it is ready (it may still be running).
