@@ -262,7 +262,6 @@ async fn journey(client: &Client, data: &Path, exports: &Path) -> Result<(), Cmd
     start_interview(client).await?;
 
     // The interview room.
-    wait_for(client, "#chat-input").await?;
     wait_text(client, "#chat-list", |t| {
         t.contains("Design a URL shortener")
     })
@@ -582,7 +581,6 @@ async fn a_diagram_drawn_from_the_palette_is_read_exactly_and_replays_as_drawn_o
     };
     let outcome = async {
         start_interview(&client).await?;
-        wait_for(&client, "#chat-input").await?;
         // No grid: the replay draws none, so the live pixels can be compared with it.
         wait_for(&client, "#wb-grid").await?.click().await?;
         let row = -0.2;
@@ -768,7 +766,6 @@ async fn killed_mid_interview_the_app_offers_to_resume_with_everything_once() {
         let client = session(&driver, &binary).await;
         let before = async {
             start_interview(&client).await?;
-            wait_for(&client, "#chat-input").await?;
             for turn in turns {
                 send(&client, turn).await?;
             }
@@ -1006,7 +1003,6 @@ async fn spoken_answers_become_turns_with_their_recordings_once() {
     let client = session(&driver, &binary).await;
     let outcome = async {
         start_interview(&client).await?;
-        wait_for(&client, "#chat-input").await?;
         // The interviewer's replies are read aloud by the platform voice (speech-dispatcher).
         wait_for(&client, "#toggle-speech:not([disabled])")
             .await?
@@ -1238,7 +1234,6 @@ async fn an_openai_compatible_server_chosen_in_setup_runs_the_interview_once() {
             let model = wait_for(&client, "#model").await?.prop("value").await?;
             assert_eq!(model.as_deref(), Some(mockint_tests::fake_llm::MODELS[0]));
             start_interview(&client).await?;
-            wait_for(&client, "#chat-input").await?;
             // A slow answer: the alert shows as a notice.
             server.script([mockint_tests::fake_llm::Reply::Slow(Duration::from_millis(
                 600,
