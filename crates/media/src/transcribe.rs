@@ -199,6 +199,7 @@ impl Transcriber {
                 path: path.display().to_string(),
                 cause: error.to_string(),
             })?;
+        tracing::info!("whisper model loaded ({})", system_info().trim());
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().min(4) as i32)
             .unwrap_or(2);
@@ -363,6 +364,13 @@ const TRIM_MARGIN_SECONDS: f64 = 5.0;
 
 /// Whisper's window: 30 s at 16 kHz.
 const WINDOW_SAMPLES: usize = 30 * SAMPLE_RATE as usize;
+
+/// What whisper.cpp was built to use on this CPU ("CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | …"):
+/// the build targets a portable baseline (`GGML_NATIVE=OFF` in `.cargo/config.toml`), so no
+/// AVX-512 appears even when the build machine has it.
+pub fn system_info() -> &'static str {
+    whisper_rs::print_system_info()
+}
 
 /// The length of `samples` at 16 kHz, in ms.
 fn audio_ms(samples: usize) -> u64 {

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)] // test code
 
 use mockint_media::model::{convert_dir, sha256_file};
-use mockint_media::transcribe::{read_wav, Transcriber};
+use mockint_media::transcribe::{read_wav, system_info, Transcriber};
 
 mod common;
 use common::{speak, tiny_en};
@@ -123,4 +123,14 @@ fn malformed_and_truncated_models_are_clear_errors() {
         .expect_err("bad wav")
         .to_string()
         .contains("WAV"));
+}
+
+/// A release built on a machine with AVX-512 must still run on the CPUs of most laptops
+/// (which have AVX2 but not AVX-512): ggml is built for a portable baseline, not -march=native.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn whisper_is_built_for_a_portable_cpu_baseline() {
+    let info = system_info();
+    assert!(info.contains("AVX2 = 1"), "{info}");
+    assert!(!info.contains("AVX512"), "{info}");
 }
