@@ -8,7 +8,8 @@ use std::process::Command;
 
 use mockint_media::denoise::{reduce_noise, NoiseSpectrum, RoomNoise};
 use mockint_media::ggml::WeightType;
-use mockint_media::transcribe::{Transcriber, SAMPLE_RATE};
+use mockint_media::transcribe::{Transcriber, Transcript, SAMPLE_RATE};
+use mockint_media::TranscribeError;
 use serde::Deserialize;
 
 use mockint_tests::speech::{self, word_error_rate};
@@ -149,10 +150,19 @@ fn measure(
     texts: &[String],
     audio: &[Vec<f32>],
 ) -> Result<(f64, f64, f64), String> {
+    measure_with(texts, audio, |samples| whisper.transcribe(samples))
+}
+
+/// Mean processing time, WER and slowest time of `read` over clips.
+fn measure_with(
+    texts: &[String],
+    audio: &[Vec<f32>],
+    read: impl Fn(&[f32]) -> Result<Transcript, TranscribeError>,
+) -> Result<(f64, f64, f64), String> {
     let mut times = Samples::default();
     let mut pairs = Vec::new();
     for (text, samples) in texts.iter().zip(audio) {
-        let heard = whisper.transcribe(samples).map_err(|e| e.to_string())?;
+        let heard = read(samples).map_err(|e| e.to_string())?;
         times.push_ms(heard.processing_ms as f64);
         pairs.push((text.clone(), heard.text));
     }
@@ -423,6 +433,34 @@ pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
         "ms",
         500.0,
     ));
+    // In an interview whisper is primed with the problem's concepts as well: the longest
+    // prompt of the problem bank.
+    let (title, prompt) = mockint_ai::problems::BANK
+        .iter()
+        .map(|problem| {
+            let prompt = mockint_app::speech::speech_prompt(Some(problem.title));
+            (problem.title, prompt)
+        })
+        .max_by_key(|(_, prompt)| prompt.chars().count())
+        .ok_or("the problem bank is empty")?;
+    let (primed_mean, primed_wer, primed_slowest) = measure_with(&texts, &audio, |samples| {
+        app.transcribe_with_prompt(samples, &prompt)
+    })?;
+    figures.push(
+        Figure::at_most(
+            SECTION,
+            "end of speech → text on screen, mean, primed with a problem's concepts too (as in an interview)",
+            f64::from(draft_pause_ms) + primed_mean,
+            "ms",
+            500.0,
+        )
+        .note(format!(
+            "the longest prompt of the problem bank, {} characters (the vocabulary and \"{title}\"'s concepts); slowest clip {:.0} ms; WER {:.1}%",
+            prompt.chars().count(),
+            f64::from(draft_pause_ms) + primed_slowest,
+            primed_wer * 100.0
+        )),
+    );
     figures.push(Figure::info(
         SECTION,
         "end of speech → answer sent as the turn (pause that ends an answer)",
