@@ -365,9 +365,9 @@ const TRIM_MARGIN_SECONDS: f64 = 5.0;
 /// Whisper's window: 30 s at 16 kHz.
 const WINDOW_SAMPLES: usize = 30 * SAMPLE_RATE as usize;
 
-/// What whisper.cpp was built to use on this CPU ("CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 | …"):
-/// the build targets a portable baseline (`GGML_NATIVE=OFF` in `.cargo/config.toml`), so no
-/// AVX-512 appears even when the build machine has it.
+/// The CPU features whisper.cpp was compiled to use ("CPU : SSE3 = 1 | AVX = 1 | AVX2 = 1 |
+/// …"): the build targets a portable baseline (`GGML_NATIVE=OFF` in `.cargo/config.toml`), so
+/// no AVX-512 appears even when the build machine has it.
 pub fn system_info() -> &'static str {
     whisper_rs::print_system_info()
 }

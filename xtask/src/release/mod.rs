@@ -61,6 +61,10 @@ pub fn release(args: &[String]) -> Result<(), String> {
             return Err(format!("{} holds the test switch {switch}", path.display()));
         }
     }
+    // whisper.cpp afresh, so that it is built for the portable CPU baseline of
+    // .cargo/config.toml whatever an older build in this target directory was built for
+    // (Cargo does not rebuild it when that [env] changes).
+    cargo(&["clean", "--release", "-p", "whisper-rs-sys"])?;
     cargo(&["build", "--release", "-p", "mockint-cli"])?;
     let cli_binary = target_dir().join("release/mockint");
     let model = bundled_model(&cli_binary)?;
