@@ -75,7 +75,7 @@ pub fn record(seconds: f64, device_name: Option<&str>) -> Result<Vec<f32>, Audio
     let deadline = Instant::now() + Duration::from_secs_f64(seconds + 10.0);
     let mut samples = Vec::with_capacity(wanted);
     while samples.len() < wanted && Instant::now() < deadline {
-        if let Ok(chunk) = receiver.recv_timeout(Duration::from_millis(200)) {
+        if let Ok((_, chunk)) = receiver.recv_timeout(Duration::from_millis(200)) {
             samples.extend(chunk);
         }
     }
@@ -294,7 +294,7 @@ impl LiveCapture {
                 while let Ok((id, text)) = hint_rx.try_recv() {
                     detector.hint(id, &text);
                 }
-                let Ok(chunk) = receiver.recv_timeout(Duration::from_millis(50)) else {
+                let Ok((captured, chunk)) = receiver.recv_timeout(Duration::from_millis(50)) else {
                     continue;
                 };
                 let mut heard = resampler.push(&chunk);
@@ -307,7 +307,9 @@ impl LiveCapture {
                 if muted {
                     muted_until = Instant::now() + Duration::from_millis(ECHO_TAIL_MS);
                 }
-                if !barged && Instant::now() < muted_until {
+                // By when the audio was captured, not when it is read here: on a busy machine
+                // the reply's last words can wait in the channel past the tail.
+                if !barged && captured < muted_until {
                     if settings.barge_in && muted && barge.push(&heard) {
                         barged = true;
                         hand_over(TurnEvent::BargeIn);
@@ -349,23 +351,26 @@ impl LiveCapture {
     }
 }
 
+/// Mono samples as the input callback got them, and when.
+type Captured = (Instant, Vec<f32>);
+
 /// Opens an input device and starts its stream: the stream, its mono samples and its rate.
 fn open_input(
     device_name: Option<&str>,
-) -> Result<(cpal::Stream, mpsc::Receiver<Vec<f32>>, u32), AudioError> {
+) -> Result<(cpal::Stream, mpsc::Receiver<Captured>, u32), AudioError> {
     let device = input_device(device_name)?;
     let config = device
         .default_input_config()
         .map_err(|e| AudioError::NoDevice(e.to_string()))?;
     let rate = config.sample_rate();
     let channels = usize::from(config.channels().max(1));
-    let (sender, receiver) = mpsc::channel::<Vec<f32>>();
+    let (sender, receiver) = mpsc::channel::<Captured>();
     let error = |e: cpal::Error| tracing::warn!(error = %e, "audio stream error");
     let stream = match config.sample_format() {
         cpal::SampleFormat::F32 => device.build_input_stream(
             config.into(),
             move |d: &[f32], _: &cpal::InputCallbackInfo| {
-                let _ = sender.send(downmix(d.iter().copied(), channels));
+                let _ = sender.send((Instant::now(), downmix(d.iter().copied(), channels)));
             },
             error,
             None,
@@ -373,7 +378,8 @@ fn open_input(
         cpal::SampleFormat::I16 => device.build_input_stream(
             config.into(),
             move |d: &[i16], _: &cpal::InputCallbackInfo| {
-                let _ = sender.send(downmix(d.iter().map(|s| f32::from(*s) / 32768.0), channels));
+                let samples = downmix(d.iter().map(|s| f32::from(*s) / 32768.0), channels);
+                let _ = sender.send((Instant::now(), samples));
             },
             error,
             None,
