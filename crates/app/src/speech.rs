@@ -1,7 +1,9 @@
-//! The speech model, shared by the desktop app and the CLI: which file to use (an explicit
+//! The speech models, shared by the desktop app and the CLI: which file to use (an explicit
 //! `WHISPER_MODEL`, a `.bin` in the config, the one provisioned in the data directory, or the
 //! one shipped with the package), provisioning it on first use with progress and cancel, and
-//! loading it once.
+//! loading it once. Two models: the draft model (`communication.whisper_model`) reads what is
+//! shown while the candidate speaks, and the answer model (`communication.answer_model`,
+//! optional) reads each finished answer again, more accurately, before it is sent.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,9 +15,17 @@ use tokio::sync::OnceCell;
 
 use crate::{AppError, Settings};
 
-/// The speech model of this run.
+/// The speech models of this run.
 pub struct SpeechModels {
-    /// The configured model name (`communication.whisper_model`).
+    drafts: SpeechModel,
+    /// None when answers are read by the draft model.
+    answers: Option<SpeechModel>,
+    cancel: Arc<AtomicBool>,
+}
+
+/// One whisper model: where it comes from, and its loaded weights.
+struct SpeechModel {
+    /// The configured name (`tiny.en`, `base`, or a `.bin` path).
     name: String,
     /// A file given explicitly (`WHISPER_MODEL` or a `.bin` path in the config).
     explicit: Option<PathBuf>,
@@ -24,41 +34,124 @@ pub struct SpeechModels {
     /// The model shipped with the package, if any (the desktop app's resources).
     bundled: Option<PathBuf>,
     loaded: OnceCell<Arc<Transcriber>>,
-    cancel: Arc<AtomicBool>,
 }
 
 impl SpeechModels {
-    /// The speech model for these settings; `bundled` is the packaged model file, if any.
+    /// The speech models for these settings; `bundled` is the packaged model file, if any.
     pub fn new(settings: &Settings, bundled: Option<PathBuf>) -> Self {
-        let configured = settings
-            .config
-            .communication
-            .whisper_model
-            .trim()
-            .to_string();
-        let explicit = std::env::var("WHISPER_MODEL")
+        let voice = &settings.config.communication;
+        let bundled = bundled
+            .or_else(packaged_model)
+            .filter(|path| path.is_file());
+        let explicit_drafts = std::env::var("WHISPER_MODEL")
             .ok()
             .filter(|p| !p.trim().is_empty())
-            .map(PathBuf::from)
-            .or_else(|| {
-                configured
-                    .ends_with(".bin")
-                    .then(|| PathBuf::from(&configured))
-            });
+            .map(PathBuf::from);
+        let drafts = SpeechModel::new(
+            voice.whisper_model.trim(),
+            explicit_drafts,
+            settings,
+            bundled.clone(),
+        );
+        let answers = Some(voice.answer_model.trim())
+            .filter(|name| !name.is_empty())
+            .map(|name| SpeechModel::new(name, None, settings, bundled))
+            .filter(|answers| answers.path() != drafts.path());
         Self {
-            name: configured,
-            explicit,
-            data_dir: settings.data_dir.clone(),
-            bundled: bundled
-                .or_else(packaged_model)
-                .filter(|path| path.is_file()),
-            loaded: OnceCell::new(),
+            drafts,
+            answers,
             cancel: Arc::new(AtomicBool::new(false)),
         }
     }
 
-    /// The file the model is (or will be) read from.
+    /// The file the draft model is (or will be) read from.
     pub fn path(&self) -> PathBuf {
+        self.drafts.path()
+    }
+
+    /// The file the answer model is (or will be) read from; None when answers are read by the
+    /// draft model.
+    pub fn answer_path(&self) -> Option<PathBuf> {
+        self.answers.as_ref().map(SpeechModel::path)
+    }
+
+    /// Makes the models ready: nothing to do for a given or shipped file, else each is
+    /// downloaded and converted once, reporting each step to `progress`. The draft model must
+    /// be ready; when the answer model cannot be (no network, cancelled), answers are read by
+    /// the draft model and the view says why.
+    pub async fn prepare(
+        &self,
+        progress: impl Fn(SpeechProgress) + Send + Sync + Clone + 'static,
+    ) -> Result<SpeechModelView, AppError> {
+        self.cancel.store(false, Ordering::Relaxed);
+        let mut view = self.drafts.prepare(progress.clone(), &self.cancel).await?;
+        if let Some(answers) = &self.answers {
+            let label = format!("answer model ({})", answers.name);
+            let labelled = move |step: SpeechProgress| {
+                progress(SpeechProgress {
+                    stage: format!("{label}: {}", step.stage),
+                    ..step
+                })
+            };
+            match answers.prepare(labelled, &self.cancel).await {
+                Ok(ready) => view.answer_model = Some(ready.path),
+                Err(error) => {
+                    tracing::warn!(%error, operation = "speech_model", "answers are read by the draft model");
+                    view.answer_model_unavailable = Some(format!(
+                        "answers are read by {} for now: the answer model '{}' is not ready ({error})",
+                        self.drafts.name, answers.name
+                    ));
+                }
+            }
+        }
+        Ok(view)
+    }
+
+    /// Asks a download in progress to stop (what was fetched is kept for the next try).
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The loaded draft model, preparing and loading it on first use.
+    pub async fn transcriber(&self) -> Result<Arc<Transcriber>, AppError> {
+        self.cancel.store(false, Ordering::Relaxed);
+        self.drafts.transcriber(&self.cancel).await
+    }
+
+    /// The loaded answer model, if one is configured and its file is ready (it is never
+    /// downloaded here: [`SpeechModels::prepare`] does that).
+    pub async fn answer_transcriber(&self) -> Option<Result<Arc<Transcriber>, AppError>> {
+        let answers = self.answers.as_ref()?;
+        if !answers.path().is_file() {
+            return None;
+        }
+        Some(answers.transcriber(&self.cancel).await)
+    }
+}
+
+impl SpeechModel {
+    fn new(
+        configured: &str,
+        explicit: Option<PathBuf>,
+        settings: &Settings,
+        bundled: Option<PathBuf>,
+    ) -> Self {
+        let explicit = explicit.or_else(|| {
+            configured
+                .ends_with(".bin")
+                .then(|| PathBuf::from(configured))
+        });
+        Self {
+            name: configured.to_string(),
+            explicit,
+            data_dir: settings.data_dir.clone(),
+            bundled,
+            loaded: OnceCell::new(),
+        }
+    }
+
+    /// The file the model is (or will be) read from.
+    fn path(&self) -> PathBuf {
         if let Some(path) = &self.explicit {
             return path.clone();
         }
@@ -69,17 +162,18 @@ impl SpeechModels {
         }
     }
 
-    /// Makes the model ready: nothing to do for a given or shipped file, else it is
-    /// downloaded and converted once, reporting each step to `progress`.
-    pub async fn prepare(
+    async fn prepare(
         &self,
         progress: impl Fn(SpeechProgress) + Send + Sync + 'static,
+        cancel: &Arc<AtomicBool>,
     ) -> Result<SpeechModelView, AppError> {
         let path = self.path();
         let view = |origin: &str, path: &Path| SpeechModelView {
             path: path.display().to_string(),
             bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
             origin: origin.into(),
+            answer_model: None,
+            answer_model_unavailable: None,
         };
         if self.explicit.is_some() {
             return if path.is_file() {
@@ -103,10 +197,9 @@ impl SpeechModels {
                 self.name
             )));
         }
-        self.cancel.store(false, Ordering::Relaxed);
         let (name, data_dir) = (self.name.clone(), self.data_dir.clone());
         let cache = model_cache(&data_dir);
-        let cancel = Arc::clone(&self.cancel);
+        let cancel = Arc::clone(cancel);
         let provisioned = tokio::task::spawn_blocking(move || {
             let report = |step: mockint_media::model::Progress| {
                 progress(SpeechProgress {
@@ -134,16 +227,11 @@ impl SpeechModels {
         ))
     }
 
-    /// Asks a download in progress to stop (what was fetched is kept for the next try).
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
     /// The loaded model, preparing and loading it on first use.
-    pub async fn transcriber(&self) -> Result<Arc<Transcriber>, AppError> {
+    async fn transcriber(&self, cancel: &Arc<AtomicBool>) -> Result<Arc<Transcriber>, AppError> {
         self.loaded
             .get_or_try_init(|| async {
-                self.prepare(|_| {}).await?;
+                self.prepare(|_| {}, cancel).await?;
                 let path = self.path();
                 let loaded = tokio::task::spawn_blocking(move || Transcriber::load(&path))
                     .await

@@ -106,32 +106,54 @@ fn a_thinking_pause_stays_one_turn_and_bad_recordings_get_one_line() {
         &w("gap3.wav"),
         &w("answer.wav"),
     ]);
-    let output = mockint(&data)
-        .args(["listen", "--json", "--input"])
-        .arg(dir.path().join("answer.wav"))
+    let listen_json = || {
+        let output = mockint(&data)
+            .args(["listen", "--json", "--input"])
+            .arg(dir.path().join("answer.wav"))
+            .output()
+            .expect("listen");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let turns: Vec<Value> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON line"))
+            .collect();
+        println!("{turns:#?}");
+        assert_eq!(turns.len(), 2, "{turns:#?}");
+        let first = turns[0]["text"].as_str().unwrap_or_default().to_lowercase();
+        assert!(
+            first.contains("think") && first.contains("workers"),
+            "{first}"
+        );
+        assert!(turns[0]["drafts"].as_array().is_some_and(|d| !d.is_empty()));
+        for turn in &turns {
+            assert!(turn["start_ms"].as_u64() < turn["end_ms"].as_u64());
+            assert!(turn["end_of_turn_ms"].as_u64().is_some());
+        }
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    // Only the draft model is provisioned: it reads the answers too, and says so.
+    let notice = listen_json();
+    assert!(
+        notice.contains("answers were read by the draft model")
+            && notice.contains("model provision --name base"),
+        "{notice}"
+    );
+    // With the answer model (base) provisioned, it reads each answer again: the same turns.
+    let provisioned = mockint(&data)
+        .args(["model", "provision", "--name", "base"])
         .output()
-        .expect("listen");
+        .expect("provision base");
     assert!(
-        output.status.success(),
+        provisioned.status.success(),
         "{}",
-        String::from_utf8_lossy(&output.stderr)
+        String::from_utf8_lossy(&provisioned.stderr)
     );
-    let turns: Vec<Value> = String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("a JSON line"))
-        .collect();
-    println!("{turns:#?}");
-    assert_eq!(turns.len(), 2, "{turns:#?}");
-    let first = turns[0]["text"].as_str().unwrap_or_default().to_lowercase();
-    assert!(
-        first.contains("think") && first.contains("workers"),
-        "{first}"
-    );
-    assert!(turns[0]["drafts"].as_array().is_some_and(|d| !d.is_empty()));
-    for turn in &turns {
-        assert!(turn["start_ms"].as_u64() < turn["end_ms"].as_u64());
-        assert!(turn["end_of_turn_ms"].as_u64().is_some());
-    }
+    let notice = listen_json();
+    assert!(!notice.contains("draft model"), "{notice}");
 
     // 8-bit and 96 kHz recordings are read as they are. sox dithers the 8-bit file with
     // random noise; `-R` makes that noise the same on every run. (With random dither, whisper

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use cpal::traits::{DeviceTrait as _, HostTrait as _, StreamTrait as _};
 
-use crate::denoise::NoiseSpectrum;
 use crate::transcribe::{resample, StreamResampler, SAMPLE_RATE};
 use crate::turns::{BargeDetector, TurnDetector, TurnEvent, TurnSettings};
 
@@ -181,43 +180,6 @@ pub fn wav_bytes(samples: &[f32]) -> Result<Vec<u8>, AudioError> {
     Ok(cursor.into_inner())
 }
 
-/// What live capture hands over (16 kHz mono samples).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Heard {
-    /// The speaker paused briefly: the utterance so far, to transcribe early (then tell the
-    /// capture what it said with [`LiveCapture::hint`]). The speaker may go on, in which case
-    /// a later draft or the utterance supersedes it.
-    Draft {
-        /// Counts drafts from 1.
-        id: u64,
-        /// The audio so far.
-        samples: Vec<f32>,
-        /// The room's noise heard before the answer, to take out of what whisper reads
-        /// ([`crate::denoise::reduce_noise`]).
-        noise: Option<NoiseSpectrum>,
-    },
-    /// The pause outlasted what the answer called for: the whole utterance.
-    Utterance {
-        /// The audio.
-        samples: Vec<f32>,
-        /// The draft holding the same speech (nothing was said after it), if any: its text
-        /// is this utterance's text.
-        same_as_draft: Option<u64>,
-        /// The room's noise heard before the answer (as for a draft).
-        noise: Option<NoiseSpectrum>,
-    },
-    /// The candidate started talking while the app was reading a reply aloud: stop it.
-    BargeIn,
-    /// The capture waits through a pause longer than the normal one (`on`), or stopped
-    /// waiting; `thinking` when the candidate asked for time.
-    Waiting {
-        /// Waiting because the candidate asked for time.
-        thinking: bool,
-        /// Whether it is waiting.
-        on: bool,
-    },
-}
-
 /// How long after the app stops speaking the microphone still ignores what it hears (the
 /// room's echo of the last words).
 pub const ECHO_TAIL_MS: u64 = 300;
@@ -236,14 +198,14 @@ impl LiveCapture {
     /// While `mute` is true (the app itself is speaking through the speakers) and for
     /// [`ECHO_TAIL_MS`] after, what the microphone hears is taken as silence, so the
     /// interviewer's own voice never becomes the candidate's answer — unless the candidate
-    /// talks over it ([`BargeDetector`], when `settings.barge_in`): then [`Heard::BargeIn`]
+    /// talks over it ([`BargeDetector`], when `settings.barge_in`): then [`TurnEvent::BargeIn`]
     /// is raised (the app stops speaking) and what was heard from just before the first
     /// word on goes to the turn detector as usual.
     pub fn start(
         device_name: Option<String>,
         settings: TurnSettings,
         mute: Arc<AtomicBool>,
-        mut on_heard: impl FnMut(Heard) + Send + 'static,
+        mut on_heard: impl FnMut(TurnEvent) + Send + 'static,
     ) -> Result<Self, AudioError> {
         let (ready_tx, ready_rx) = mpsc::channel::<Result<(), AudioError>>();
         let (hints, hint_rx) = mpsc::channel::<(u64, String)>();
@@ -264,23 +226,6 @@ impl LiveCapture {
             };
             let _ = ready_tx.send(Ok(()));
             let mut detector = TurnDetector::new(settings);
-            let mut hand_over = |event: TurnEvent| match event {
-                TurnEvent::Draft {
-                    id, samples, noise, ..
-                } => on_heard(Heard::Draft { id, samples, noise }),
-                TurnEvent::Turn {
-                    samples,
-                    same_as_draft,
-                    noise,
-                    ..
-                } => on_heard(Heard::Utterance {
-                    samples,
-                    same_as_draft,
-                    noise,
-                }),
-                TurnEvent::Waiting { thinking, on } => on_heard(Heard::Waiting { thinking, on }),
-                TurnEvent::BargeIn => on_heard(Heard::BargeIn),
-            };
             let mut muted_until = Instant::now();
             let mut barge = if settings.echo_cancelled {
                 BargeDetector::behind_canceller()
@@ -312,16 +257,16 @@ impl LiveCapture {
                 if !barged && captured < muted_until {
                     if settings.barge_in && muted && barge.push(&heard) {
                         barged = true;
-                        hand_over(TurnEvent::BargeIn);
+                        on_heard(TurnEvent::BargeIn);
                         heard = barge.take();
                     } else {
                         heard.fill(0.0);
                     }
                 }
-                detector.push(&heard, &mut hand_over);
+                detector.push(&heard, &mut on_heard);
             }
             drop(stream);
-            detector.finish(&mut hand_over);
+            detector.finish(&mut on_heard);
         });
         match ready_rx.recv_timeout(Duration::from_secs(10)) {
             Ok(Ok(())) => Ok(Self {

@@ -1,6 +1,9 @@
 //! `mockint listen`: a recorded answer through exactly the microphone's pipeline (turn
 //! detection with drafts and end-of-turn, the room's noise taken out, then transcription with
 //! its guards), reporting each turn the app would have sent and the drafts shown on the way.
+//!
+//! Drafts are read by the draft model; a finished answer is read again by the answer model
+//! when there is one (`communication.answer_model`), else the draft's text is the answer.
 
 use std::path::Path;
 use std::time::Duration;
@@ -62,12 +65,32 @@ pub fn check_recording(path: &Path) -> Result<(), TranscribeError> {
     Ok(())
 }
 
+/// The models a spoken answer is read with.
+#[derive(Clone, Copy)]
+pub struct Readers<'a> {
+    /// Reads the drafts shown while the candidate speaks (fast).
+    pub drafts: &'a Transcriber,
+    /// Reads each finished answer again before it is sent (more accurate); None: the
+    /// newest draft's text is the answer when nothing was said after it.
+    pub answers: Option<&'a Transcriber>,
+}
+
+impl<'a> Readers<'a> {
+    /// One model for drafts and answers.
+    pub fn one(model: &'a Transcriber) -> Self {
+        Self {
+            drafts: model,
+            answers: None,
+        }
+    }
+}
+
 /// Runs 16 kHz samples through the pipeline, 100 ms at a time (paced at real time when
 /// `realtime`), calling `on_turn` for each turn.
 pub fn listen(
     samples: &[f32],
     settings: TurnSettings,
-    transcriber: &Transcriber,
+    readers: Readers<'_>,
     realtime: bool,
     mut on_turn: impl FnMut(HeardTurn),
 ) -> Result<(), TranscribeError> {
@@ -79,14 +102,14 @@ pub fn listen(
     let mut events = Vec::new();
     for piece in samples.chunks(SAMPLE_RATE as usize / 10) {
         state.detector.push(piece, &mut |event| events.push(event));
-        state.handle(&mut events, transcriber, &mut on_turn)?;
+        state.handle(&mut events, readers, &mut on_turn)?;
         if realtime {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
     // The recording ends as a pause would: the answer in progress is the last turn.
     state.detector.finish(&mut |event| events.push(event));
-    state.handle(&mut events, transcriber, &mut on_turn)
+    state.handle(&mut events, readers, &mut on_turn)
 }
 
 /// What whisper makes of an answer, with the room's noise taken out as the app does.
@@ -108,7 +131,7 @@ impl State {
     fn handle(
         &mut self,
         events: &mut Vec<TurnEvent>,
-        transcriber: &Transcriber,
+        readers: Readers<'_>,
         on_turn: &mut impl FnMut(HeardTurn),
     ) -> Result<(), TranscribeError> {
         for event in events.drain(..) {
@@ -120,7 +143,7 @@ impl State {
                     noise,
                     ..
                 } => {
-                    let heard = hear(transcriber, &samples, noise.as_ref())?;
+                    let heard = hear(readers.drafts, &samples, noise.as_ref())?;
                     self.detector.hint(id, &heard.text);
                     let at_ms = end_ms + u64::from(self.draft_pause_ms);
                     self.drafts.push((
@@ -140,11 +163,15 @@ impl State {
                     noise,
                 } => {
                     let reused = same_as_draft
+                        .filter(|_| readers.answers.is_none())
                         .and_then(|id| self.drafts.iter().find(|(d, _)| *d == id))
                         .map(|(_, draft)| draft.text.clone());
                     let text = match reused {
                         Some(text) => text,
-                        None => hear(transcriber, &samples, noise.as_ref())?.text,
+                        None => {
+                            let reader = readers.answers.unwrap_or(readers.drafts);
+                            hear(reader, &samples, noise.as_ref())?.text
+                        }
                     };
                     let shown = std::mem::take(&mut self.drafts);
                     if !is_hallucination(&text) {
@@ -157,7 +184,8 @@ impl State {
                         });
                     }
                 }
-                TurnEvent::Waiting { .. } | TurnEvent::BargeIn => {}
+                // (Read in order here, an answer read again at its turn is as early as any.)
+                TurnEvent::Settled { .. } | TurnEvent::Waiting { .. } | TurnEvent::BargeIn => {}
             }
         }
         Ok(())

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use mockint_media::audio::LiveCapture;
 use mockint_media::echo::{release_stale, EchoCanceller, SoundServer, SINK, SOURCE};
-use mockint_media::listen::{listen, HeardTurn};
+use mockint_media::listen::{listen, HeardTurn, Readers};
 use mockint_media::speech::Speaker;
 use mockint_media::transcribe::Transcriber;
 use mockint_media::turns::TurnSettings;
@@ -78,9 +78,13 @@ fn loudest_second(samples: &[f32]) -> f32 {
 
 fn turns(samples: &[f32], whisper: &Transcriber) -> Vec<HeardTurn> {
     let mut turns = Vec::new();
-    listen(samples, TurnSettings::default(), whisper, false, |turn| {
-        turns.push(turn)
-    })
+    listen(
+        samples,
+        TurnSettings::default(),
+        Readers::one(whisper),
+        false,
+        |turn| turns.push(turn),
+    )
     .expect("listen");
     turns
 }
@@ -120,7 +124,7 @@ fn reply_with(
     let (sender, events) = mpsc::channel();
     let stopper = Arc::clone(speaker);
     let capture = LiveCapture::start(None, settings, Arc::clone(speaking), move |heard| {
-        if heard == mockint_media::audio::Heard::BargeIn {
+        if heard == mockint_media::turns::TurnEvent::BargeIn {
             let _ = stopper.stop();
         }
         let _ = sender.send((Instant::now(), heard));
@@ -142,11 +146,11 @@ fn reply_with(
     };
     for (at, event) in events.try_iter() {
         match event {
-            mockint_media::audio::Heard::BargeIn => {
+            mockint_media::turns::TurnEvent::BargeIn => {
                 heard.barge_in_after_ms =
                     Some(at.saturating_duration_since(talking).as_millis() as u64);
             }
-            mockint_media::audio::Heard::Utterance { samples, .. } => {
+            mockint_media::turns::TurnEvent::Turn { samples, .. } => {
                 heard.turns += 1;
                 let text = whisper.transcribe(&samples).expect("transcribe").text;
                 heard.said = format!("{} {}", heard.said, text.trim()).trim().to_string();
@@ -351,12 +355,12 @@ fn the_platforms_echo_canceller_is_engaged_and_released_cleanly() {
     assert!(
         !heard.iter().any(|event| matches!(
             event,
-            mockint_media::audio::Heard::BargeIn | mockint_media::audio::Heard::Utterance { .. }
+            mockint_media::turns::TurnEvent::BargeIn | mockint_media::turns::TurnEvent::Turn { .. }
         )),
         "behind the canceller the reply neither interrupts itself nor is an answer: {:?}",
         heard
             .iter()
-            .filter(|e| !matches!(e, mockint_media::audio::Heard::Draft { .. }))
+            .filter(|e| !matches!(e, mockint_media::turns::TurnEvent::Draft { .. }))
             .count()
     );
 

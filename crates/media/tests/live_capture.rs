@@ -6,8 +6,9 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use mockint_media::audio::{Heard, LiveCapture};
+use mockint_media::audio::LiveCapture;
 use mockint_media::transcribe::Transcriber;
+use mockint_media::turns::TurnEvent;
 use mockint_media::turns::TurnSettings;
 
 mod common;
@@ -38,7 +39,7 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
     pulse.play(&speech).expect("play into the null sink");
     let mut events = Vec::new();
     while let Ok(event) = heard.recv_timeout(Duration::from_secs(10)) {
-        let done = matches!(event, Heard::Utterance { .. });
+        let done = matches!(event, TurnEvent::Turn { .. });
         events.push(event);
         if done {
             break;
@@ -58,13 +59,13 @@ fn an_answer_arrives_as_a_draft_then_as_the_same_utterance() {
         "an unknown device is named in the error"
     );
     let last_draft = events.iter().rev().find_map(|e| match e {
-        Heard::Draft { id, samples, .. } => Some((*id, samples.clone())),
-        Heard::Utterance { .. } | Heard::Waiting { .. } | Heard::BargeIn => None,
+        TurnEvent::Draft { id, samples, .. } => Some((*id, samples.clone())),
+        _ => None,
     });
     let Some((draft_id, draft_audio)) = last_draft else {
         panic!("no draft before the utterance: {} events", events.len());
     };
-    let Some(Heard::Utterance {
+    let Some(TurnEvent::Turn {
         samples,
         same_as_draft,
         ..
@@ -129,12 +130,12 @@ fn talking_over_the_app_is_a_barge_in_and_the_answer_keeps_its_first_word() {
     let mut utterance = None;
     while let Ok((at, event)) = heard.recv_timeout(Duration::from_secs(10)) {
         match event {
-            Heard::BargeIn => {
+            TurnEvent::BargeIn => {
                 barge_in = Some(at.duration_since(played));
                 // The app stops speaking on it.
                 speaking.store(false, std::sync::atomic::Ordering::Relaxed);
             }
-            Heard::Utterance { samples, .. } => {
+            TurnEvent::Turn { samples, .. } => {
                 utterance = Some(samples);
                 break;
             }

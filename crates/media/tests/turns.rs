@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use mockint_media::denoise::{reduce_noise, RoomNoise};
-use mockint_media::listen::{listen, HeardTurn};
+use mockint_media::listen::{listen, HeardTurn, Readers};
 use mockint_media::transcribe::{read_wav, Transcriber, SAMPLE_RATE};
 use mockint_media::turns::{BargeDetector, TurnDetector, TurnEvent, TurnSettings};
 use mockint_tests::speech::{clicks, door, mix};
@@ -36,8 +36,12 @@ fn noise(dir: &Path, colour: &str, seconds: f32) -> Vec<f32> {
 }
 
 fn turns_of(samples: &[f32], transcriber: &Transcriber) -> Vec<HeardTurn> {
+    turns_read_by(samples, Readers::one(transcriber))
+}
+
+fn turns_read_by(samples: &[f32], readers: Readers<'_>) -> Vec<HeardTurn> {
     let mut turns = Vec::new();
-    listen(samples, TurnSettings::default(), transcriber, false, |t| {
+    listen(samples, TurnSettings::default(), readers, false, |t| {
         turns.push(t)
     })
     .expect("listen");
@@ -101,7 +105,7 @@ fn the_room_heard_before_an_answer_goes_with_it() {
         let mut keep = |event: TurnEvent| match event {
             TurnEvent::Draft { noise, .. } => rooms.push(("draft", noise)),
             TurnEvent::Turn { noise, .. } => rooms.push(("turn", noise)),
-            TurnEvent::Waiting { .. } | TurnEvent::BargeIn => {}
+            TurnEvent::Settled { .. } | TurnEvent::Waiting { .. } | TurnEvent::BargeIn => {}
         };
         detector.push(audio, &mut keep);
         detector.finish(&mut keep);
@@ -244,8 +248,14 @@ fn pauses_that_do_not_end_an_answer_and_pauses_that_do() {
 fn speech_in_noise_is_heard_nearly_as_well_as_clean_speech() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model = common::tiny_en_model(dir.path(), mockint_media::ggml::WeightType::Q8_0);
-    // As the app runs it: primed with the interview vocabulary (the default).
+    // As the app runs it: primed with the interview vocabulary (the default), drafts read by
+    // tiny.en and each answer read again by base before it is sent.
     let transcriber = Transcriber::load(&model).expect("model");
+    let answers = Transcriber::load(&common::base_model(dir.path())).expect("base");
+    let readers = Readers {
+        drafts: &transcriber,
+        answers: Some(&answers),
+    };
     // Natural speech (Piper voices from PyPI), not tuned for.
     let venv = mockint_tests::speech::venv().expect("the speech tools");
     let clips_dir = dir.path().join("clips");
@@ -283,7 +293,7 @@ fn speech_in_noise_is_heard_nearly_as_well_as_clean_speech() {
                 let heard = transcriber.transcribe(&cleaned).expect("transcribe").text;
                 reduced.push((clip.text.clone(), heard));
             }
-            let heard: Vec<String> = turns_of(&audio, &transcriber)
+            let heard: Vec<String> = turns_read_by(&audio, readers)
                 .into_iter()
                 .map(|t| t.text)
                 .collect();
@@ -304,17 +314,15 @@ fn speech_in_noise_is_heard_nearly_as_well_as_clean_speech() {
         reduced <= unreduced,
         "the noise reduction lost words at 10 dB: {reduced:.3} against {unreduced:.3} without it"
     );
-    // The target is 10 dB within 1.5× of clean. tiny.en does not reach it: priming
-    // with the interview vocabulary took clean speech from 4.1 % to 2.0 % and 10 dB from
-    // 12.2 % to 9.2 %, and a noise floor that lets more of a noisy answer through took 10 dB
-    // to 8.2 % and brown noise at 5 dB from 20.4 % to about 11 % (the ratio grew, as clean
-    // improved more); RNNoise before whisper and the base model were tried and did no better.
-    // The room's noise taken out before whisper (crate::denoise) helps a little on clips it
-    // was not tuned for (docs/benchmarks.md, noise reduction). This guards the levels reached.
+    // The target is 10 dB within 1.5× of clean, measured on the bench's 48 clips
+    // (docs/benchmarks.md): six clips are too few words for a ratio (one word is 2 %). What is
+    // guarded here is the level the answers reach as sent: read again by base, 10 dB lost
+    // 4.1 % against 8–9 % when tiny.en's drafts were sent (priming, RNNoise, a noise
+    // reduction and beam search on tiny.en never got it below 8 %).
     let (clean, snr10) = (rates[0], rates[2]);
     assert!(clean <= 0.05, "clean WER {clean:.3}: {:#?}", pairs[0]);
     assert!(
-        snr10 <= 0.12,
+        snr10 <= 0.07,
         "WER at 10 dB SNR {snr10:.3} against {clean:.3} clean: {:#?}",
         pairs[2]
     );
@@ -346,6 +354,7 @@ fn a_draft_transcribed_late_does_not_cut_the_candidate_off() {
                     TurnEvent::Waiting { thinking, on } => {
                         log.push(format!("waiting {on} thinking {thinking}"));
                     }
+                    TurnEvent::Settled { .. } => log.push(format!("settled at {quiet}")),
                     TurnEvent::BargeIn => log.push("barge-in".into()),
                 }
             }
@@ -380,6 +389,97 @@ fn a_draft_transcribed_late_does_not_cut_the_candidate_off() {
         .expect("a turn");
     // (espeak ends its clip with a little silence of its own.)
     assert!((9_400..10_200).contains(&ended), "{never:?}");
+}
+
+/// A finished-looking answer is settled halfway through the pause that ends it (when the
+/// answer model starts its second read), with the same speech as its draft and its turn; one
+/// that stops on "and", or goes on after the settling, is not settled there.
+#[test]
+fn a_finished_answer_settles_halfway_through_its_pause() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Without espeak's own trailing silence, so that the pause is the one made here.
+    let spoken = |text: &str| {
+        let mut samples = say(dir.path(), "en-us", text);
+        let end = samples
+            .iter()
+            .rposition(|s| s.abs() > 0.02)
+            .map_or(0, |i| i + 1);
+        samples.truncate(end);
+        samples
+    };
+    let first = spoken("I would put a queue in front of the workers.");
+    let second = spoken("Writes go to the primary database.");
+    // Each part of the answer followed by its silence, every draft saying `text`: the events
+    // with the time into the silence they came at.
+    let run = |parts: &[(&[f32], u32)], text: &str| {
+        let mut detector = TurnDetector::new(TurnSettings::default());
+        let mut log: Vec<(String, u32)> = Vec::new();
+        let mut events = Vec::new();
+        for (audio, silence_ms) in parts {
+            detector.push(audio, &mut |event| events.push(event));
+            let mut quiet = 0;
+            while quiet < *silence_ms {
+                detector.push(&vec![0.0f32; ms(16)], &mut |event| events.push(event));
+                quiet += 16;
+                for event in events.drain(..) {
+                    let name = match event {
+                        TurnEvent::Draft { id, .. } => {
+                            detector.hint(id, text);
+                            format!("draft {id}")
+                        }
+                        TurnEvent::Settled { id, .. } => format!("settled {id}"),
+                        TurnEvent::Turn { same_as_draft, .. } => {
+                            format!("turn from draft {same_as_draft:?}")
+                        }
+                        TurnEvent::Waiting { .. } | TurnEvent::BargeIn => continue,
+                    };
+                    log.push((name, quiet));
+                }
+            }
+        }
+        log
+    };
+    let names = |log: &[(String, u32)]| log.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    let log = run(
+        &[(&first, 1_500)],
+        "I would put a queue in front of the workers.",
+    );
+    assert_eq!(
+        names(&log),
+        ["draft 1", "settled 1", "turn from draft Some(1)"],
+        "{log:?}"
+    );
+    // Settled halfway between the start of the pause and the turn (900 ms), give or take a
+    // frame or two of the detector's own hangover.
+    let (drafted, settled, sent) = (log[0].1, log[1].1, log[2].1);
+    assert!(
+        sent - settled >= 420 && sent - settled <= 470 && settled > drafted,
+        "{log:?}"
+    );
+
+    // Stopping on "and": no settling (the pause may go on to 3 s).
+    let log = run(
+        &[(&first, 3_500)],
+        "I would put a queue in front of the workers and",
+    );
+    assert!(
+        names(&log).iter().all(|e| !e.starts_with("settled")),
+        "{log:?}"
+    );
+
+    // Going on after the settling: that read is stale, and the turn is the whole answer's.
+    let log = run(&[(&first, 600), (&second, 1_500)], "A sentence.");
+    assert_eq!(
+        names(&log),
+        [
+            "draft 1",
+            "settled 1",
+            "draft 2",
+            "settled 2",
+            "turn from draft Some(2)"
+        ],
+        "{log:?}"
+    );
 }
 
 /// Feeds `audio` to a barge-in detector in 20 ms pieces; where it first said the candidate is

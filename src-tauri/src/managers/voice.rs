@@ -1,8 +1,11 @@
 //! Voice answers: microphone → voice activity → whisper on a worker thread → a candidate
 //! turn, with the raw audio stored as `recording_NNN.wav`. A short pause transcribes a draft
-//! early (shown as `transcript-draft`); when the answer ends, the draft's text is reused if
-//! nothing was said after it. Whisper reads one answer at a time, and a draft that a newer one
-//! has replaced while it waited is not read at all. The reply streams to the channel given at
+//! early with the draft model (shown as `transcript-draft`). With an answer model
+//! (`communication.answer_model`), a finished-looking answer is read again by it halfway
+//! through the pause that ends it ([`TurnEvent::Settled`]), and that text is sent; without
+//! one, the draft's text is reused if nothing was said after it. Whisper reads one answer at
+//! a time, and a draft or a second read that a newer draft has replaced while it waited is
+//! not read at all. The reply streams to the channel given at
 //! start and the whole turn is sent as `voice-turn`. When `communication.echo_cancellation` is
 //! on, the sound server's echo canceller is engaged while the microphone is on, where there is
 //! one ([`EchoCanceller`]).
@@ -17,10 +20,11 @@ use mockint_domain::ipc::{
     TokenEvent, TranscriptDraft, TranscriptDraftEvent, VoiceTurnEvent,
 };
 use mockint_domain::{MediaType, SessionId, TurnSource};
-use mockint_media::audio::{Heard, LiveCapture};
+use mockint_media::audio::LiveCapture;
 use mockint_media::denoise::NoiseSpectrum;
 use mockint_media::echo::{EchoCanceller, SoundServer};
-use mockint_media::transcribe::Transcript;
+use mockint_media::transcribe::{Transcriber, Transcript};
+use mockint_media::turns::TurnEvent;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter as _, Manager as _};
 use tokio::sync::watch;
@@ -34,7 +38,7 @@ const ECHO_WAIT: Duration = Duration::from_secs(5);
 /// Drafts remembered (only the newest can be the answer's).
 const DRAFTS_KEPT: usize = 4;
 
-/// Draft transcripts by draft id: each is a watch that holds the text once it is ready.
+/// Transcripts by draft id: each is a watch that holds the text once it is ready.
 type Drafts = Arc<Mutex<BTreeMap<u64, watch::Receiver<Option<Transcript>>>>>;
 /// Where a draft's text goes back to the capture (set once the capture runs).
 type Hints = Arc<Mutex<Option<std::sync::mpsc::Sender<(u64, String)>>>>;
@@ -59,7 +63,14 @@ struct Listener {
     app: Arc<App>,
     session_id: SessionId,
     tokens: Option<Channel<TokenEvent>>,
+    /// Reads drafts (and answers, when there is no answer model).
+    draft_model: Arc<Transcriber>,
+    /// Reads each finished answer again before it is sent, when one is configured and ready.
+    answer_model: Option<Arc<Transcriber>>,
+    /// The draft model's transcripts.
     drafts: Drafts,
+    /// The answer model's transcripts of settled answers, by the draft holding the same speech.
+    settled: Drafts,
     hints: Hints,
     /// What whisper is primed with in this session (its problem's vocabulary).
     prompt: Arc<str>,
@@ -92,7 +103,15 @@ impl VoiceManager {
             ));
         }
         let device = device.filter(|name| !name.trim().is_empty() && name.len() <= 512);
-        app.speech.transcriber().await.or_ipc()?;
+        let draft_model = app.speech.transcriber().await.or_ipc()?;
+        let answer_model = match app.speech.answer_transcriber().await {
+            Some(Ok(model)) => Some(model),
+            Some(Err(error)) => {
+                tracing::warn!(%error, operation = "speech_model", "answers are read by the draft model");
+                None
+            }
+            None => None,
+        };
         let mut settings = app.turn_settings();
         let prompt = app.speech_prompt(session_id).await.into();
         // The canceller goes in before the input is opened: the input follows the default.
@@ -108,7 +127,10 @@ impl VoiceManager {
             app,
             session_id,
             tokens,
+            draft_model,
+            answer_model,
             drafts: Drafts::default(),
+            settled: Drafts::default(),
             hints: Arc::clone(&hints),
             prompt,
             decoding: Arc::default(),
@@ -197,15 +219,19 @@ async fn engage_echo_canceller() -> Option<EchoCanceller> {
 }
 
 impl Listener {
-    async fn hear(self, heard: Heard) {
+    async fn hear(self, heard: TurnEvent) {
         let outcome = match heard {
-            Heard::Draft { id, samples, noise } => self.draft(id, samples, noise).await,
-            Heard::Utterance {
+            TurnEvent::Draft {
+                id, samples, noise, ..
+            } => self.draft(id, samples, noise).await,
+            TurnEvent::Settled { id, samples, noise } => self.settle(id, samples, noise).await,
+            TurnEvent::Turn {
                 samples,
                 same_as_draft,
                 noise,
+                ..
             } => self.answer(samples, same_as_draft, noise).await,
-            Heard::BargeIn => {
+            TurnEvent::BargeIn => {
                 // The candidate talks over the reply being read: it stops at once.
                 let speaker = self.handle.state::<Arc<super::SpeakerManager>>();
                 if let Err(error) = speaker.stop() {
@@ -217,7 +243,7 @@ impl Listener {
                 );
                 Ok(())
             }
-            Heard::Waiting { thinking, on } => {
+            TurnEvent::Waiting { thinking, on } => {
                 let status = ListeningStatus {
                     session_id: self.session_id,
                     thinking: on,
@@ -237,13 +263,14 @@ impl Listener {
         }
     }
 
-    /// Transcribes an answer; the caller holds `decoding`.
+    /// Transcribes an answer with `whisper`; the caller holds `decoding`.
     async fn transcribe(
         &self,
+        whisper: &Arc<Transcriber>,
         samples: Vec<f32>,
         noise: Option<NoiseSpectrum>,
     ) -> Result<Transcript, IpcError> {
-        let whisper = self.app.speech.transcriber().await.or_ipc()?;
+        let whisper = Arc::clone(whisper);
         let prompt = Arc::clone(&self.prompt);
         mockint_core::telemetry::timed("transcription", "whisper", async move {
             tauri::async_runtime::spawn_blocking(move || {
@@ -267,20 +294,14 @@ impl Listener {
         samples: Vec<f32>,
         noise: Option<NoiseSpectrum>,
     ) -> Result<(), IpcError> {
-        let (ready, waiting) = watch::channel(None);
-        if let Ok(mut kept) = self.drafts.lock() {
-            kept.insert(id, waiting);
-            while kept.len() > DRAFTS_KEPT {
-                kept.pop_first();
-            }
-        }
+        let ready = keep(&self.drafts, id);
         let decoding = self.decoding.lock().await;
         if self.newest_draft().is_some_and(|newest| newest > id) {
             // Replaced while it waited (only the newest draft can become the answer): `ready`
             // is dropped unsent, so anything waiting for this draft stops waiting.
             return Ok(());
         }
-        let transcript = self.transcribe(samples, noise).await?;
+        let transcript = self.transcribe(&self.draft_model, samples, noise).await?;
         drop(decoding);
         let text = transcript.text.trim().to_string();
         // The capture learns whether the answer looks finished (how long a pause to allow).
@@ -303,9 +324,32 @@ impl Listener {
         self.drafts.lock().ok()?.keys().next_back().copied()
     }
 
-    /// The draft's transcript once it is ready (it may still be running).
-    async fn draft_text(&self, id: u64) -> Option<Transcript> {
-        let mut waiting = self.drafts.lock().ok()?.get(&id).cloned()?;
+    /// Reads a settled answer again with the answer model, while the pause that should end it
+    /// runs; the turn that follows uses this text.
+    async fn settle(
+        &self,
+        id: u64,
+        samples: Vec<f32>,
+        noise: Option<NoiseSpectrum>,
+    ) -> Result<(), IpcError> {
+        let Some(answer_model) = &self.answer_model else {
+            return Ok(());
+        };
+        let ready = keep(&self.settled, id);
+        let decoding = self.decoding.lock().await;
+        if self.newest_draft().is_some_and(|newest| newest > id) {
+            // The candidate went on: a newer draft holds more of the answer.
+            return Ok(());
+        }
+        let transcript = self.transcribe(answer_model, samples, noise).await?;
+        drop(decoding);
+        let _ = ready.send(Some(transcript));
+        Ok(())
+    }
+
+    /// Draft `id`'s transcript in `kept` once it is ready (it may still be running).
+    async fn ready_text(kept: &Drafts, id: u64) -> Option<Transcript> {
+        let mut waiting = kept.lock().ok()?.get(&id).cloned()?;
         let ready = tokio::time::timeout(DRAFT_WAIT, waiting.wait_for(Option::is_some)).await;
         match ready {
             Ok(Ok(transcript)) => transcript.clone(),
@@ -320,16 +364,43 @@ impl Listener {
         draft: Option<u64>,
         noise: Option<NoiseSpectrum>,
     ) -> Result<(), IpcError> {
-        let early = match draft {
-            Some(id) => self.draft_text(id).await,
+        let drafted = match draft {
+            Some(id) => Self::ready_text(&self.drafts, id).await,
             None => None,
         };
-        let transcript = match early {
-            Some(transcript) => transcript,
-            None => {
-                let _decoding = self.decoding.lock().await;
-                self.transcribe(samples.clone(), noise).await?
+        let transcript = match &self.answer_model {
+            Some(answer_model) => {
+                let settled = match draft {
+                    Some(id) => Self::ready_text(&self.settled, id).await,
+                    None => None,
+                };
+                let read = match settled {
+                    Some(transcript) => transcript,
+                    None => {
+                        let _decoding = self.decoding.lock().await;
+                        self.transcribe(answer_model, samples.clone(), noise)
+                            .await?
+                    }
+                };
+                // The answer model hearing nothing where the draft model heard words loses
+                // nothing: the draft's words are sent.
+                match drafted {
+                    Some(drafted)
+                        if is_silence(read.text.trim()) && !is_silence(drafted.text.trim()) =>
+                    {
+                        drafted
+                    }
+                    _ => read,
+                }
             }
+            None => match drafted {
+                Some(transcript) => transcript,
+                None => {
+                    let _decoding = self.decoding.lock().await;
+                    self.transcribe(&self.draft_model, samples.clone(), noise)
+                        .await?
+                }
+            },
         };
         let wav = mockint_media::audio::wav_bytes(&samples).map_err(crate::ipc::internal)?;
         let id = self.session_id;
@@ -351,6 +422,19 @@ impl Listener {
         let _ = self.handle.emit(VoiceTurnEvent::NAME, turn);
         Ok(())
     }
+}
+
+/// Makes room in `kept` for draft `id`'s transcript (the newest few are kept): the sender
+/// fills it once it is read, and dropping the sender unsent tells whoever waits to stop.
+fn keep(kept: &Drafts, id: u64) -> watch::Sender<Option<Transcript>> {
+    let (ready, waiting) = watch::channel(None);
+    if let Ok(mut kept) = kept.lock() {
+        kept.insert(id, waiting);
+        while kept.len() > DRAFTS_KEPT {
+            kept.pop_first();
+        }
+    }
+    ready
 }
 
 /// Silence or noise, e.g. whisper's "[BLANK_AUDIO]" or "Thank you." over a quiet room.

@@ -117,8 +117,13 @@ pub struct CommunicationConfig {
     pub whiteboard_resolution: [u32; 2],
     /// Screen capture period.
     pub screen_capture_interval_seconds: u32,
-    /// Whisper model name or path to a ggml file.
+    /// Whisper model name or path to a ggml file: reads the drafts shown while the candidate
+    /// speaks (and the answers, when there is no answer model).
     pub whisper_model: String,
+    /// A slower, more accurate whisper model (name or ggml file) that reads each finished
+    /// answer again before it is sent; "" reads answers with `whisper_model`.
+    #[serde(default = "defaults::answer_model")]
+    pub answer_model: String,
     /// Silence after which the answer so far is transcribed and shown.
     #[serde(default = "defaults::draft_pause_ms")]
     pub draft_pause_ms: u32,
@@ -148,6 +153,9 @@ pub struct CommunicationConfig {
 
 /// Defaults of keys older configuration files lack.
 mod defaults {
+    pub fn answer_model() -> String {
+        "base".into()
+    }
     pub fn draft_pause_ms() -> u32 {
         150
     }

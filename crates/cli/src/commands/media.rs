@@ -33,17 +33,28 @@ pub(super) async fn listen(
     json: bool,
     realtime: bool,
 ) -> Result<(), Failure> {
-    let model = mockint_app::health::whisper_model_file(settings);
+    let models = mockint_app::speech::SpeechModels::new(settings, None);
+    let model = models.path();
+    // The answer model reads answers when it has been provisioned (the app downloads it when
+    // the microphone is first turned on; here `mockint model provision --name base`).
+    let answer_model = models.answer_path();
+    let missing = answer_model.clone().filter(|path| !path.is_file());
+    let answer_model = answer_model.filter(|path| path.is_file());
     let turns = mockint_app::speech::turn_settings(settings);
     let input = input.to_path_buf();
     let heard = blocking(move || {
         mockint_media::listen::check_recording(&input)?;
         let samples = mockint_media::transcribe::read_wav(&input)?;
         let transcriber = mockint_media::transcribe::Transcriber::load(&model)?;
+        let answers = answer_model
+            .map(|path| mockint_media::transcribe::Transcriber::load(&path))
+            .transpose()?;
+        let readers = mockint_media::listen::Readers {
+            drafts: &transcriber,
+            answers: answers.as_ref(),
+        };
         let mut heard = Vec::new();
-        mockint_media::listen::listen(&samples, turns, &transcriber, realtime, |turn| {
-            heard.push(turn)
-        })?;
+        mockint_media::listen::listen(&samples, turns, readers, realtime, |turn| heard.push(turn))?;
         Ok::<_, mockint_media::TranscribeError>(heard)
     })
     .await?;
@@ -62,6 +73,13 @@ pub(super) async fn listen(
     }
     if heard.is_empty() && !json {
         outln!("No speech was heard.");
+    }
+    if let Some(missing) = missing {
+        eprintln!(
+            "mockint: notice: answers were read by the draft model ({} is not provisioned: `mockint model provision --name {}`)",
+            missing.display(),
+            settings.config.communication.answer_model.trim()
+        );
     }
     Ok(())
 }

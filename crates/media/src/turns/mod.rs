@@ -6,7 +6,9 @@
 //! detector what it said ([`TurnDetector::hint`]): a draft that closes a sentence ends the turn
 //! after the normal pause, one that stops on a connective or a filler ("and", "so", "um") gets
 //! a longer one, and "let me think" or "give me a moment" the longest, announced as
-//! [`TurnEvent::Waiting`] so the window can say it is still listening.
+//! [`TurnEvent::Waiting`] so the window can say it is still listening. Halfway through the
+//! pause that ends a finished-looking answer, [`TurnEvent::Settled`] lets the caller start a
+//! slower, more accurate read of it, so that it is ready about when the turn is.
 //!
 //! Silero tells speech from noise by itself (a fan, pink or brown noise, typing, a door), so
 //! nothing else gates it: the loudness gate the earlier detector needed lost a fifth of the
@@ -98,6 +100,18 @@ pub enum TurnEvent {
         /// ([`crate::denoise`]); None when no room was heard yet or the reduction is off.
         noise: Option<NoiseSpectrum>,
     },
+    /// The pause after draft `id` has lasted half the normal one, the draft's text looks
+    /// finished and nothing was said since: the answer is probably over, so a slower, more
+    /// accurate read of it can start now and be ready about when the [`TurnEvent::Turn`]
+    /// naming the same draft comes. Speech that goes on makes it stale (a later draft comes).
+    Settled {
+        /// The draft whose speech this is.
+        id: u64,
+        /// The answer so far (16 kHz mono).
+        samples: Vec<f32>,
+        /// The room's noise heard before the answer (as for a draft).
+        noise: Option<NoiseSpectrum>,
+    },
     /// The answer is over.
     Turn {
         /// The whole answer (16 kHz mono), with a little silence either side.
@@ -175,6 +189,8 @@ pub struct TurnDetector {
     awaiting_text: bool,
     /// The `Waiting` state last reported: `Some(asked_for_time)` while waiting.
     waiting: Option<bool>,
+    /// [`TurnEvent::Settled`] was raised for the current draft.
+    settled: bool,
     /// Speech frames in the current answer.
     voiced: u64,
     /// The detector's score of the newest frame.
@@ -244,6 +260,7 @@ impl TurnDetector {
             pause: Pause::Finished,
             awaiting_text: false,
             waiting: None,
+            settled: false,
             voiced: 0,
             score: 0.0,
             room: RoomNoise::new(),
@@ -309,6 +326,7 @@ impl TurnDetector {
             self.current_draft = None;
             self.pause = Pause::Finished;
             self.awaiting_text = false;
+            self.settled = false;
             if self.waiting.take().is_some() {
                 out(TurnEvent::Waiting {
                     thinking: false,
@@ -351,6 +369,20 @@ impl TurnDetector {
             Pause::Connective => settings.connective_pause_ms,
             Pause::Thinking => settings.thinking_pause_ms,
         };
+        if let Some(id) = self.current_draft.filter(|_| {
+            !self.settled
+                && !self.awaiting_text
+                && self.pause == Pause::Finished
+                && self.quiet_ms >= settings.pause_ms / 2
+                && self.quiet_ms < limit
+        }) {
+            self.settled = true;
+            out(TurnEvent::Settled {
+                id,
+                samples: self.speech.clone(),
+                noise: self.room.spectrum(),
+            });
+        }
         let thinking = self.pause == Pause::Thinking;
         if self.quiet_ms >= settings.pause_ms
             && self.quiet_ms < limit
@@ -410,6 +442,7 @@ impl TurnDetector {
         self.voiced = 0;
         self.pause = Pause::Finished;
         self.awaiting_text = false;
+        self.settled = false;
     }
 }
 

