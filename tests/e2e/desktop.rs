@@ -1019,8 +1019,9 @@ async fn spoken_answers_become_turns_with_their_recordings_once() {
         wait_for(&client, "#toggle-audio").await?.click().await?;
         wait_for(&client, "#toggle-audio.live").await?;
         assert!(
-            data.path().join("models/ggml-tiny.en-q8_0.bin").is_file(),
-            "the model was provisioned into the data directory on first use"
+            data.path().join("models/ggml-tiny.en-q8_0.bin").is_file()
+                && data.path().join("models/ggml-base-q8_0.bin").is_file(),
+            "the draft and answer models were provisioned into the data directory on first use"
         );
         tokio::time::sleep(Duration::from_millis(800)).await;
         pulse.play(&speech).expect("play into the null sink");
@@ -1081,6 +1082,13 @@ async fn spoken_answers_become_turns_with_their_recordings_once() {
         .await;
         let _ = player.wait();
         heard?;
+        // (The draft shows the words first; the turn follows once the answer model has read
+        // the answer again.) Sent once, and nothing more after it.
+        let start = std::time::Instant::now();
+        while count(&client, ".chat-list .bubble.candidate:not(.pending)").await <= answers {
+            assert!(start.elapsed() < WAIT, "the answer after the thinking pause was never sent");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
         tokio::time::sleep(Duration::from_secs(2)).await;
         let after = count(&client, ".chat-list .bubble.candidate:not(.pending)").await;
         assert_eq!(

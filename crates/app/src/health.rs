@@ -32,6 +32,7 @@ pub async fn run(app: &App) -> HealthReport {
     checks.push(storage(app));
     checks.push(disk(app));
     checks.push(whisper(app));
+    checks.extend(answer_model(app));
     checks.push(ffmpeg().await);
     checks.push(echo_cancellation(app).await);
     HealthReport {
@@ -242,6 +243,34 @@ fn whisper(app: &App) -> Check {
             ),
         ),
     }
+}
+
+/// The model that reads finished answers again, when one is configured.
+fn answer_model(app: &App) -> Option<Check> {
+    let started = Instant::now();
+    let path = app.speech.answer_path()?;
+    let name = app.settings.config.communication.answer_model.trim();
+    Some(match std::fs::metadata(&path) {
+        Ok(meta) if meta.len() > 1024 * 1024 => check(
+            "answer_model",
+            started,
+            Status::Ok,
+            format!(
+                "{} ({} MB) reads each finished answer again",
+                path.display(),
+                meta.len() / (1024 * 1024)
+            ),
+        ),
+        _ => check(
+            "answer_model",
+            started,
+            Status::Warning,
+            format!(
+                "not provisioned at {}: answers are read by the draft model until it is (turning the microphone on downloads it, or `mockint model provision --name {name}`)",
+                path.display()
+            ),
+        ),
+    })
 }
 
 async fn ffmpeg() -> Check {

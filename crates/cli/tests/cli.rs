@@ -1041,6 +1041,7 @@ async fn doctor_reports_every_component_and_fails_when_unhealthy() {
             "storage",
             "disk",
             "whisper_model",
+            "answer_model",
             "ffmpeg",
             "echo_cancellation"
         ]

@@ -124,8 +124,10 @@ fn MediaControls() -> impl IntoView {
                 voice_channel.set_value(None);
                 return api::call::<ipc::StopVoice>(NoArgs {}).await;
             }
-            // The speech model first: instant when shipped or cached, else downloaded with a
-            // progress bar that can be cancelled (what was fetched is kept for next time).
+            // The speech models first (the draft model, then the answer model): instant when
+            // shipped or cached, else downloaded with a progress bar that can be cancelled
+            // (what was fetched is kept for next time). Without the answer model the answers
+            // are read by the draft model, and a notice says why.
             let progress = api::Channel::open(move |step: SpeechProgress| download.set(Some(step)));
             let request = ipc::PrepareSpeechRequest {
                 progress: Some(progress.reference()),
