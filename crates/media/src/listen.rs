@@ -112,13 +112,20 @@ pub fn listen(
     state.handle(&mut events, readers, &mut on_turn)
 }
 
-/// What whisper makes of an answer, with the room's noise taken out as the app does.
+/// What whisper makes of an answer, with the room's noise taken out as the app does; a
+/// `draft` is read the quicker way ([`Transcriber::transcribe_draft`]).
 fn hear(
     transcriber: &Transcriber,
     samples: &[f32],
     room: Option<&NoiseSpectrum>,
+    draft: bool,
 ) -> Result<crate::transcribe::Transcript, TranscribeError> {
-    transcriber.transcribe(&reduce_noise(samples, room))
+    let cleaned = reduce_noise(samples, room);
+    if draft {
+        transcriber.transcribe_draft(&cleaned, transcriber.prompt())
+    } else {
+        transcriber.transcribe(&cleaned)
+    }
 }
 
 struct State {
@@ -143,7 +150,9 @@ impl State {
                     noise,
                     ..
                 } => {
-                    let heard = hear(readers.drafts, &samples, noise.as_ref())?;
+                    // Only shown when the answer model reads what is sent: read quickly.
+                    let quick = readers.answers.is_some();
+                    let heard = hear(readers.drafts, &samples, noise.as_ref(), quick)?;
                     self.detector.hint(id, &heard.text);
                     let at_ms = end_ms + u64::from(self.draft_pause_ms);
                     self.drafts.push((
@@ -162,16 +171,25 @@ impl State {
                     same_as_draft,
                     noise,
                 } => {
-                    let reused = same_as_draft
-                        .filter(|_| readers.answers.is_none())
+                    let drafted = same_as_draft
                         .and_then(|id| self.drafts.iter().find(|(d, _)| *d == id))
                         .map(|(_, draft)| draft.text.clone());
-                    let text = match reused {
-                        Some(text) => text,
-                        None => {
-                            let reader = readers.answers.unwrap_or(readers.drafts);
-                            hear(reader, &samples, noise.as_ref())?.text
+                    let text = match (readers.answers, drafted) {
+                        // As in the app: the answer model hearing nothing where the draft
+                        // model heard words loses nothing, the draft's words are sent.
+                        (Some(answers), drafted) => {
+                            let read = hear(answers, &samples, noise.as_ref(), false)?.text;
+                            match drafted {
+                                Some(words)
+                                    if is_hallucination(&read) && !is_hallucination(&words) =>
+                                {
+                                    words
+                                }
+                                _ => read,
+                            }
                         }
+                        (None, Some(words)) => words,
+                        (None, None) => hear(readers.drafts, &samples, noise.as_ref(), false)?.text,
                     };
                     let shown = std::mem::take(&mut self.drafts);
                     if !is_hallucination(&text) {

@@ -233,6 +233,11 @@ impl Transcriber {
         self
     }
 
+    /// What the model is primed with by default ([`Transcriber::with_prompt`]).
+    pub fn prompt(&self) -> &str {
+        &self.prompt
+    }
+
     /// Transcribes 16 kHz mono samples; see the module doc for the guards.
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
         self.transcribe_with_prompt(samples, &self.prompt)
@@ -245,16 +250,41 @@ impl Transcriber {
         samples: &[f32],
         prompt: &str,
     ) -> Result<Transcript, TranscribeError> {
+        let margin = self.trim_audio_context.then_some(TRIM_MARGIN_SECONDS);
+        self.read(samples, prompt, margin)
+    }
+
+    /// A quicker read for a draft that is only shown, when another model reads the answer
+    /// that is sent: the audio context is trimmed to the answer plus [`DRAFT_MARGIN_SECONDS`]
+    /// instead of [`TRIM_MARGIN_SECONDS`] (about 85 ms less encoding per draft), with the same
+    /// guards.
+    pub fn transcribe_draft(
+        &self,
+        samples: &[f32],
+        prompt: &str,
+    ) -> Result<Transcript, TranscribeError> {
+        let margin = self.trim_audio_context.then_some(DRAFT_MARGIN_SECONDS);
+        self.read(samples, prompt, margin)
+    }
+
+    /// Reads `samples` over the answer plus `margin` seconds of audio context (None: the full
+    /// window), with the guards of the module doc.
+    fn read(
+        &self,
+        samples: &[f32],
+        prompt: &str,
+        margin: Option<f64>,
+    ) -> Result<Transcript, TranscribeError> {
         let started = Instant::now();
         let prompt: String = prompt.chars().take(MAX_PROMPT_CHARS).collect();
-        let mut transcript = self.decode(samples, self.trim_audio_context, &prompt)?;
-        if degenerate(&transcript.text, samples.len()) && self.trim_audio_context {
+        let mut transcript = self.decode(samples, margin, &prompt)?;
+        if degenerate(&transcript.text, samples.len()) && margin.is_some() {
             tracing::info!("a degenerate transcription was decoded again over the full context");
-            transcript = self.decode(samples, false, &prompt)?;
+            transcript = self.decode(samples, None, &prompt)?;
         }
         if !prompt.is_empty() && too_few_words(&transcript.text, samples.len()) {
             // A vocabulary that does not fit what was said can make whisper drop it all.
-            let plain = self.decode(samples, self.trim_audio_context, "")?;
+            let plain = self.decode(samples, margin, "")?;
             if plain.text.split_whitespace().count() > transcript.text.split_whitespace().count() {
                 tracing::info!("a primed decode heard almost nothing; decoded again unprimed");
                 transcript = plain;
@@ -275,7 +305,7 @@ impl Transcriber {
     fn decode(
         &self,
         samples: &[f32],
-        trim: bool,
+        margin: Option<f64>,
         prompt: &str,
     ) -> Result<Transcript, TranscribeError> {
         let started = Instant::now();
@@ -314,9 +344,9 @@ impl Transcriber {
         // which follow the timestamps instead of cutting words at the window's edge.
         let one_window = audio.len() <= WINDOW_SAMPLES;
         params.set_single_segment(one_window);
-        if trim {
+        if let Some(margin) = margin {
             // 1500 frames cover 30 s; keep a margin over the audio (see TRIM_MARGIN_SECONDS).
-            let seconds = audio.len() as f64 / f64::from(SAMPLE_RATE) + TRIM_MARGIN_SECONDS;
+            let seconds = audio.len() as f64 / f64::from(SAMPLE_RATE) + margin;
             let frames = ((seconds / 30.0) * 1500.0).ceil().clamp(128.0, 1500.0);
             params.set_audio_ctx(frames as i32);
         }
@@ -360,7 +390,14 @@ impl Transcriber {
 /// 8 s, at 7.3 / 26.4 %, 7.4 / 25.6 %, 7.3 / 22.8 % and 7.2 / 23.3 % WER: below 5 s whisper
 /// misheard the first words of held-out clips ("Messages go into a QS owner"). Read in
 /// several passes, 1 s looped on many clips (the sentence again and again) and 8 s was needed.
-const TRIM_MARGIN_SECONDS: f64 = 5.0;
+pub const TRIM_MARGIN_SECONDS: f64 = 5.0;
+
+/// The margin of a draft that is only shown ([`Transcriber::transcribe_draft`]). At 2 s the
+/// measurements above read the corpus as well as at 5 s (7.4 against 7.3 %) and held-out clips
+/// a little worse (25.6 against 22.8 %, first words misheard); a draft's text is replaced by
+/// the answer model's when the answer is sent, and what it is used for besides showing it,
+/// whether the answer looks finished, reads its end.
+pub const DRAFT_MARGIN_SECONDS: f64 = 2.0;
 
 /// Whisper's window: 30 s at 16 kHz.
 const WINDOW_SAMPLES: usize = 30 * SAMPLE_RATE as usize;

@@ -56,9 +56,8 @@ fn the_real_model_converts_deterministically_and_transcribes_speech() {
         "The load balancer sends each request to a stateless web server.",
         &wav,
     );
-    let transcript = transcriber
-        .transcribe(&read_wav(&wav).expect("wav"))
-        .expect("transcribe");
+    let samples = read_wav(&wav).expect("wav");
+    let transcript = transcriber.transcribe(&samples).expect("transcribe");
     assert!(
         transcript
             .text
@@ -66,6 +65,15 @@ fn the_real_model_converts_deterministically_and_transcribes_speech() {
             .contains("stateless web server"),
         "{}",
         transcript.text
+    );
+    // A draft that is only shown is read the quicker way (less audio context), same words.
+    let draft = transcriber
+        .transcribe_draft(&samples, transcriber.prompt())
+        .expect("draft");
+    assert!(
+        draft.text.to_lowercase().contains("stateless web server"),
+        "{}",
+        draft.text
     );
 }
 

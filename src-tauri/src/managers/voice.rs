@@ -263,12 +263,14 @@ impl Listener {
         }
     }
 
-    /// Transcribes an answer with `whisper`; the caller holds `decoding`.
+    /// Transcribes an answer with `whisper` (the quicker way for a draft that is only shown:
+    /// [`Transcriber::transcribe_draft`]); the caller holds `decoding`.
     async fn transcribe(
         &self,
         whisper: &Arc<Transcriber>,
         samples: Vec<f32>,
         noise: Option<NoiseSpectrum>,
+        only_shown: bool,
     ) -> Result<Transcript, IpcError> {
         let whisper = Arc::clone(whisper);
         let prompt = Arc::clone(&self.prompt);
@@ -278,7 +280,11 @@ impl Listener {
                 // room's steady noise taken out (`noise` is None otherwise); the recording
                 // keeps what the microphone heard.
                 let cleaned = mockint_media::denoise::reduce_noise(&samples, noise.as_ref());
-                whisper.transcribe_with_prompt(&cleaned, &prompt)
+                if only_shown {
+                    whisper.transcribe_draft(&cleaned, &prompt)
+                } else {
+                    whisper.transcribe_with_prompt(&cleaned, &prompt)
+                }
             })
             .await
             .map_err(crate::ipc::internal)?
@@ -301,7 +307,11 @@ impl Listener {
             // is dropped unsent, so anything waiting for this draft stops waiting.
             return Ok(());
         }
-        let transcript = self.transcribe(&self.draft_model, samples, noise).await?;
+        // With an answer model, a draft is only shown (the answer is read again).
+        let only_shown = self.answer_model.is_some();
+        let transcript = self
+            .transcribe(&self.draft_model, samples, noise, only_shown)
+            .await?;
         drop(decoding);
         let text = transcript.text.trim().to_string();
         // The capture learns whether the answer looks finished (how long a pause to allow).
@@ -341,7 +351,7 @@ impl Listener {
             // The candidate went on: a newer draft holds more of the answer.
             return Ok(());
         }
-        let transcript = self.transcribe(answer_model, samples, noise).await?;
+        let transcript = self.transcribe(answer_model, samples, noise, false).await?;
         drop(decoding);
         let _ = ready.send(Some(transcript));
         Ok(())
@@ -378,7 +388,7 @@ impl Listener {
                     Some(transcript) => transcript,
                     None => {
                         let _decoding = self.decoding.lock().await;
-                        self.transcribe(answer_model, samples.clone(), noise)
+                        self.transcribe(answer_model, samples.clone(), noise, false)
                             .await?
                     }
                 };
@@ -397,7 +407,7 @@ impl Listener {
                 Some(transcript) => transcript,
                 None => {
                     let _decoding = self.decoding.lock().await;
-                    self.transcribe(&self.draft_model, samples.clone(), noise)
+                    self.transcribe(&self.draft_model, samples.clone(), noise, false)
                         .await?
                 }
             },
