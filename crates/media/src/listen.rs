@@ -97,6 +97,7 @@ pub fn listen(
     let mut state = State {
         detector: TurnDetector::new(settings),
         drafts: Vec::new(),
+        settled: None,
         draft_pause_ms: settings.draft_pause_ms,
     };
     let mut events = Vec::new();
@@ -131,6 +132,8 @@ fn hear(
 struct State {
     detector: TurnDetector,
     drafts: Vec<(u64, HeardDraft)>,
+    /// The answer model's read of the newest settled answer, by its draft (as in the app).
+    settled: Option<(u64, String)>,
     draft_pause_ms: u32,
 }
 
@@ -178,7 +181,15 @@ impl State {
                         // As in the app: the answer model hearing nothing where the draft
                         // model heard words loses nothing, the draft's words are sent.
                         (Some(answers), drafted) => {
-                            let read = hear(answers, &samples, noise.as_ref(), false)?.text;
+                            let settled = self
+                                .settled
+                                .take()
+                                .filter(|(id, _)| Some(*id) == same_as_draft)
+                                .map(|(_, read)| read);
+                            let read = match settled {
+                                Some(read) => read,
+                                None => hear(answers, &samples, noise.as_ref(), false)?.text,
+                            };
                             match drafted {
                                 Some(words)
                                     if is_hallucination(&read) && !is_hallucination(&words) =>
@@ -202,8 +213,15 @@ impl State {
                         });
                     }
                 }
-                // (Read in order here, an answer read again at its turn is as early as any.)
-                TurnEvent::Settled { .. } | TurnEvent::Waiting { .. } | TurnEvent::BargeIn => {}
+                // The app reads a settled answer again at once, and sends that read if the
+                // turn holds the same speech: so does this.
+                TurnEvent::Settled { id, samples, noise } => {
+                    if let Some(answers) = readers.answers {
+                        let read = hear(answers, &samples, noise.as_ref(), false)?.text;
+                        self.settled = Some((id, read));
+                    }
+                }
+                TurnEvent::Waiting { .. } | TurnEvent::BargeIn => {}
             }
         }
         Ok(())
