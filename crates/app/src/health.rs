@@ -2,7 +2,7 @@
 //! whisper model, ffmpeg and the sound server's echo canceller (`mockint doctor`, the
 //! diagnostics view).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::App;
@@ -224,53 +224,48 @@ pub fn whisper_model_file(settings: &crate::Settings) -> PathBuf {
 }
 
 fn whisper(app: &App) -> Check {
-    let started = Instant::now();
-    let path = whisper_model_path(app);
-    match std::fs::metadata(&path) {
-        Ok(meta) if meta.len() > 1024 * 1024 => check(
-            "whisper_model",
-            started,
-            Status::Ok,
-            format!("{} ({} MB)", path.display(), meta.len() / (1024 * 1024)),
-        ),
-        _ => check(
-            "whisper_model",
-            started,
-            Status::Warning,
-            format!(
-                "not provisioned at {}: voice transcription is unavailable",
-                path.display()
-            ),
-        ),
-    }
+    model_file(
+        "whisper_model",
+        &whisper_model_path(app),
+        "",
+        "voice transcription is unavailable".into(),
+    )
 }
 
 /// The model that reads finished answers again, when one is configured.
 fn answer_model(app: &App) -> Option<Check> {
-    let started = Instant::now();
     let path = app.speech.answer_path()?;
     let name = app.settings.config.communication.answer_model.trim();
-    Some(match std::fs::metadata(&path) {
+    Some(model_file(
+        "answer_model",
+        &path,
+        " reads each finished answer again",
+        format!("answers are read by the draft model until it is (turning the microphone on downloads it, or `mockint model provision --name {name}`)"),
+    ))
+}
+
+/// A speech model's file: ok with its size (and `role`) when it is there, else a warning
+/// saying it is not provisioned and what that means (`missing`).
+fn model_file(component: &str, path: &Path, role: &str, missing: String) -> Check {
+    let started = Instant::now();
+    match std::fs::metadata(path) {
         Ok(meta) if meta.len() > 1024 * 1024 => check(
-            "answer_model",
+            component,
             started,
             Status::Ok,
             format!(
-                "{} ({} MB) reads each finished answer again",
+                "{} ({} MB){role}",
                 path.display(),
                 meta.len() / (1024 * 1024)
             ),
         ),
         _ => check(
-            "answer_model",
+            component,
             started,
             Status::Warning,
-            format!(
-                "not provisioned at {}: answers are read by the draft model until it is (turning the microphone on downloads it, or `mockint model provision --name {name}`)",
-                path.display()
-            ),
+            format!("not provisioned at {}: {missing}", path.display()),
         ),
-    })
+    }
 }
 
 async fn ffmpeg() -> Check {

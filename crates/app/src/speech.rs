@@ -93,15 +93,12 @@ impl SpeechModels {
                     ..step
                 })
             };
-            match answers.prepare(labelled, &self.cancel).await {
-                Ok(ready) => view.answer_model = Some(ready.path),
-                Err(error) => {
-                    tracing::warn!(%error, operation = "speech_model", "answers are read by the draft model");
-                    view.answer_model_unavailable = Some(format!(
-                        "answers are read by {} for now: the answer model '{}' is not ready ({error})",
-                        self.drafts.name, answers.name
-                    ));
-                }
+            if let Err(error) = answers.prepare(labelled, &self.cancel).await {
+                tracing::warn!(%error, operation = "speech_model", "answers are read by the draft model");
+                view.answer_model_unavailable = Some(format!(
+                    "answers are read by {} for now: the answer model '{}' is not ready ({error})",
+                    self.drafts.name, answers.name
+                ));
             }
         }
         Ok(view)
@@ -172,7 +169,6 @@ impl SpeechModel {
             path: path.display().to_string(),
             bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
             origin: origin.into(),
-            answer_model: None,
             answer_model_unavailable: None,
         };
         if self.explicit.is_some() {

@@ -167,18 +167,36 @@ fn measure_with(
     audio: &[Vec<f32>],
     read: impl Fn(&[f32]) -> Result<Transcript, TranscribeError>,
 ) -> Result<(f64, f64, f64), String> {
+    let heard = per_clip(audio, read)?;
     let mut times = Samples::default();
-    let mut pairs = Vec::new();
-    for (text, samples) in texts.iter().zip(audio) {
-        let heard = read(samples).map_err(|e| e.to_string())?;
-        times.push_ms(heard.processing_ms as f64);
-        pairs.push((text.clone(), heard.text));
+    for (ms, _) in &heard {
+        times.push_ms(*ms);
     }
-    Ok((
-        times.mean(),
-        word_error_rate(&pairs),
-        times.percentile(100.0),
-    ))
+    Ok((times.mean(), wer_of(texts, &heard), times.percentile(100.0)))
+}
+
+/// Each clip as `read` reads it: its processing time (ms) and its text.
+fn per_clip(
+    audio: &[Vec<f32>],
+    read: impl Fn(&[f32]) -> Result<Transcript, TranscribeError>,
+) -> Result<Vec<(f64, String)>, String> {
+    audio
+        .iter()
+        .map(|samples| {
+            let heard = read(samples).map_err(|e| e.to_string())?;
+            Ok((heard.processing_ms as f64, heard.text))
+        })
+        .collect()
+}
+
+/// WER of texts heard per clip ([`per_clip`]) against the clips said as `texts`.
+fn wer_of(texts: &[String], heard: &[(f64, String)]) -> f64 {
+    let pairs: Vec<(String, String)> = texts
+        .iter()
+        .cloned()
+        .zip(heard.iter().map(|(_, text)| text.clone()))
+        .collect();
+    word_error_rate(&pairs)
 }
 
 /// The clips as whisper gets them from the microphone's pipeline: each starts
@@ -382,27 +400,6 @@ fn answer_model(python: &Path, work: &Path) -> Result<(Transcriber, PathBuf), St
         .map_err(|e| e.to_string())?
         .with_threads(2);
     Ok((whisper, ct2))
-}
-
-/// Each clip read by `whisper` (as a draft that is only shown when `draft`): its processing
-/// time (ms) and its text.
-fn per_clip(
-    whisper: &Transcriber,
-    audio: &[Vec<f32>],
-    draft: bool,
-) -> Result<Vec<(f64, String)>, String> {
-    audio
-        .iter()
-        .map(|samples| {
-            let heard = if draft {
-                whisper.transcribe_draft(samples, whisper.prompt())
-            } else {
-                whisper.transcribe(samples)
-            }
-            .map_err(|e| e.to_string())?;
-            Ok((heard.processing_ms as f64, heard.text))
-        })
-        .collect()
 }
 
 /// Measures everything; `root` is the workspace (for `scripts/bench`).
@@ -691,18 +688,12 @@ fn answers_as_sent(
     let turns = mockint_media::turns::TurnSettings::default();
     let (draft_pause, pause) = (f64::from(turns.draft_pause_ms), f64::from(turns.pause_ms));
     answers.transcribe(&clean[0]).map_err(|e| e.to_string())?; // warm-up
-    let drafted = per_clip(drafts, clean, true)?;
-    let read = per_clip(answers, clean, false)?;
-    let read_noisy = per_clip(answers, noisy, false)?;
-    let wer = |heard: &[(f64, String)]| {
-        let pairs: Vec<(String, String)> = texts
-            .iter()
-            .cloned()
-            .zip(heard.iter().map(|(_, text)| text.clone()))
-            .collect();
-        word_error_rate(&pairs)
-    };
-    let (clean_wer, noisy_wer) = (wer(&read), wer(&read_noisy));
+    let drafted = per_clip(clean, |samples| {
+        drafts.transcribe_draft(samples, drafts.prompt())
+    })?;
+    let read = per_clip(clean, |samples| answers.transcribe(samples))?;
+    let read_noisy = per_clip(noisy, |samples| answers.transcribe(samples))?;
+    let (clean_wer, noisy_wer) = (wer_of(texts, &read), wer_of(texts, &read_noisy));
     let mut reading = Samples::default();
     let mut sent = Samples::default();
     for ((draft_ms, _), (read_ms, _)) in drafted.iter().zip(&read) {

@@ -105,6 +105,13 @@ pub fn is_hallucination(text: &str) -> bool {
         || text.trim().starts_with(['[', '('])
 }
 
+/// Whether an answer is sent with the draft's words rather than the answer model's read of it:
+/// the answer model heard nothing (silence, or what whisper says over it) where the draft
+/// model heard words, so nothing the candidate said is lost.
+pub fn draft_instead(read: &str, drafted: &str) -> bool {
+    is_hallucination(read) && !is_hallucination(drafted)
+}
+
 /// Fewer words than anyone says in that much speech (under one word per two seconds, for
 /// utterances of two seconds or more): what a primed decode gives when the prompt does not
 /// fit what was said ("the" for a whole introduction), so it is decoded again unprimed.

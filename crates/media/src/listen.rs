@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::denoise::{reduce_noise, NoiseSpectrum};
-use crate::transcribe::{is_hallucination, Transcriber, SAMPLE_RATE};
+use crate::transcribe::{draft_instead, is_hallucination, Transcriber, SAMPLE_RATE};
 use crate::turns::{TurnDetector, TurnEvent, TurnSettings};
 use crate::TranscribeError;
 
@@ -178,8 +178,8 @@ impl State {
                         .and_then(|id| self.drafts.iter().find(|(d, _)| *d == id))
                         .map(|(_, draft)| draft.text.clone());
                     let text = match (readers.answers, drafted) {
-                        // As in the app: the answer model hearing nothing where the draft
-                        // model heard words loses nothing, the draft's words are sent.
+                        // As in the app: the answer model's read, or the draft's words
+                        // where it heard nothing.
                         (Some(answers), drafted) => {
                             let settled = self
                                 .settled
@@ -191,11 +191,7 @@ impl State {
                                 None => hear(answers, &samples, noise.as_ref(), false)?.text,
                             };
                             match drafted {
-                                Some(words)
-                                    if is_hallucination(&read) && !is_hallucination(&words) =>
-                                {
-                                    words
-                                }
+                                Some(words) if draft_instead(&read, &words) => words,
                                 _ => read,
                             }
                         }

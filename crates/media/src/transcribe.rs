@@ -418,5 +418,5 @@ fn audio_ms(samples: usize) -> u64 {
 const MAX_PROMPT_CHARS: usize = 600;
 
 pub use crate::guard::{
-    degenerate, first_occurrence, is_hallucination, tidy_segment, too_few_words,
+    degenerate, draft_instead, first_occurrence, is_hallucination, tidy_segment, too_few_words,
 };

@@ -392,11 +392,10 @@ impl Listener {
                             .await?
                     }
                 };
-                // The answer model hearing nothing where the draft model heard words loses
-                // nothing: the draft's words are sent.
+                // Where the answer model heard nothing, the draft's words are sent.
                 match drafted {
                     Some(drafted)
-                        if is_silence(read.text.trim()) && !is_silence(drafted.text.trim()) =>
+                        if mockint_media::transcribe::draft_instead(&read.text, &drafted.text) =>
                     {
                         drafted
                     }

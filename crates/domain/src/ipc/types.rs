@@ -322,9 +322,6 @@ pub struct SpeechModelView {
     pub bytes: u64,
     /// Where it came from: "bundled", "cached", "downloaded" or "configured".
     pub origin: String,
-    /// The file of the model that reads finished answers again, when it is ready.
-    #[serde(default)]
-    pub answer_model: Option<String>,
     /// Why a configured answer model is not ready (answers are read by the draft model).
     #[serde(default)]
     pub answer_model_unavailable: Option<String>,

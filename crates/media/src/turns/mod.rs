@@ -189,8 +189,8 @@ pub struct TurnDetector {
     awaiting_text: bool,
     /// The `Waiting` state last reported: `Some(asked_for_time)` while waiting.
     waiting: Option<bool>,
-    /// [`TurnEvent::Settled`] was raised for the current draft.
-    settled: bool,
+    /// The draft [`TurnEvent::Settled`] was last raised for (ids only grow).
+    settled: Option<u64>,
     /// Speech frames in the current answer.
     voiced: u64,
     /// The detector's score of the newest frame.
@@ -260,7 +260,7 @@ impl TurnDetector {
             pause: Pause::Finished,
             awaiting_text: false,
             waiting: None,
-            settled: false,
+            settled: None,
             voiced: 0,
             score: 0.0,
             room: RoomNoise::new(),
@@ -326,7 +326,6 @@ impl TurnDetector {
             self.current_draft = None;
             self.pause = Pause::Finished;
             self.awaiting_text = false;
-            self.settled = false;
             if self.waiting.take().is_some() {
                 out(TurnEvent::Waiting {
                     thinking: false,
@@ -369,14 +368,14 @@ impl TurnDetector {
             Pause::Connective => settings.connective_pause_ms,
             Pause::Thinking => settings.thinking_pause_ms,
         };
-        if let Some(id) = self.current_draft.filter(|_| {
-            !self.settled
+        if let Some(id) = self.current_draft.filter(|&id| {
+            self.settled != Some(id)
                 && !self.awaiting_text
                 && self.pause == Pause::Finished
                 && self.quiet_ms >= settings.pause_ms / 2
                 && self.quiet_ms < limit
         }) {
-            self.settled = true;
+            self.settled = Some(id);
             out(TurnEvent::Settled {
                 id,
                 samples: self.speech.clone(),
@@ -442,7 +441,6 @@ impl TurnDetector {
         self.voiced = 0;
         self.pause = Pause::Finished;
         self.awaiting_text = false;
-        self.settled = false;
     }
 }
 
